@@ -1,0 +1,9 @@
+module github.com/axioms-go/axiomsgen
+
+go 1.26.0
+
+require (
+	github.com/MicahParks/jwkset v0.11.4
+	github.com/golang-jwt/jwt/v5 v5.3.1
+	golang.org/x/time v0.16.0
+)

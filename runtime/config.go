@@ -1,0 +1,377 @@
+package runtime
+
+import (
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"net/url"
+	"os"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Defaults used when a Config field is left at its zero value.
+const (
+	DefaultLeeway             = 30 * time.Second
+	DefaultRefreshInterval    = 15 * time.Minute
+	DefaultMinRefreshInterval = 30 * time.Second
+	DefaultFetchTimeout       = 10 * time.Second
+	DefaultMaxTokenSize       = 16 << 10
+	DefaultRealm              = "api"
+
+	// maxJWKSBody caps every discovery and JWKS response body.
+	maxJWKSBody = 1 << 20
+)
+
+// DefaultAlgorithms is the signature allow-list used when Config.Algorithms
+// is empty: every asymmetric JWS algorithm the runtime verifies.
+var DefaultAlgorithms = []string{
+	"RS256", "RS384", "RS512",
+	"PS256", "PS384", "PS512",
+	"ES256", "ES384", "ES512",
+	"EdDSA",
+}
+
+// Default claim names, in lookup order.
+var (
+	DefaultScopeClaims      = []string{"scope", "scp"}
+	DefaultRoleClaims       = []string{"roles"}
+	DefaultPermissionClaims = []string{"permissions"}
+)
+
+// Config says which tokens a Guard accepts and where it finds the issuer's
+// keys. Only Issuer and Audiences are required; every other zero value
+// selects the documented default.
+type Config struct {
+	// Issuer is the exact value the token's "iss" claim must have, e.g.
+	// "https://tenant.example.com/". It must be an https URL unless its host
+	// is loopback.
+	Issuer string
+
+	// Audiences lists the accepted audiences; the token's "aud" must
+	// contain at least one of them (exact match).
+	Audiences []string
+
+	// JWKSURL is where the issuer publishes its JSON Web Key Set. When
+	// empty, the Guard reads Issuer + "/.well-known/openid-configuration"
+	// and uses its "jwks_uri" (the document's "issuer" must equal Issuer);
+	// when that document does not exist (404), it uses
+	// Issuer + "/.well-known/jwks.json".
+	JWKSURL string
+
+	// Algorithms is the signature allow-list (default DefaultAlgorithms).
+	// "none" and the HMAC algorithms are refused.
+	Algorithms []string
+
+	// ScopeClaims, RoleClaims and PermissionClaims name the claims that
+	// carry scopes, roles and permissions. Each name is looked up first as
+	// an exact key ("https://example.com/roles", "cognito:groups"), then as
+	// a dotted path into nested objects ("realm_access.roles"). Values from
+	// every listed claim present in the token are combined. A value is a
+	// space-delimited string or an array of strings.
+	ScopeClaims      []string
+	RoleClaims       []string
+	PermissionClaims []string
+
+	// Leeway tolerates clock skew on "exp", "nbf" and "iat" (default 30s;
+	// a negative value means none).
+	Leeway time.Duration
+
+	// RequireAccessTokenType rejects tokens whose "typ" header is not
+	// "at+jwt" or "application/at+jwt" (RFC 9068). Off by default because
+	// many issuers send "JWT" or no "typ" on access tokens.
+	RequireAccessTokenType bool
+
+	// Realm is the realm of the WWW-Authenticate challenge (default "api").
+	Realm string
+
+	// RefreshInterval is how often the key set is refetched (default 15m).
+	RefreshInterval time.Duration
+
+	// MinRefreshInterval bounds refreshes caused by tokens with an unknown
+	// "kid": at most one per interval (default 30s). Past the limit such a
+	// token is rejected at once.
+	MinRefreshInterval time.Duration
+
+	// FetchTimeout bounds each discovery or JWKS request (default 10s).
+	FetchTimeout time.Duration
+
+	// MaxTokenSize is the largest token accepted, in bytes (default 16 KiB).
+	// Longer tokens are rejected before any decoding.
+	MaxTokenSize int
+
+	// HTTPClient fetches discovery documents and key sets. When nil the
+	// Guard uses its own client with FetchTimeout. A client passed here
+	// should have a timeout of its own.
+	HTTPClient *http.Client
+
+	// Logger receives key-fetch failures and refresh events (never
+	// tokens). Default: slog.Default().
+	Logger *slog.Logger
+
+	// ErrorWriter replaces the response written when a request is
+	// rejected. Use StatusCode, Challenge and WriteErrorResponse to keep
+	// the RFC 6750 semantics while changing the body or adding logging.
+	ErrorWriter func(w http.ResponseWriter, r *http.Request, err error)
+
+	// Now returns the current time; nil means time.Now. For tests.
+	Now func() time.Time
+}
+
+// Environment variable names read by ConfigFromEnv.
+const (
+	EnvAudience           = "AXIOMS_AUDIENCE"
+	EnvIssuerURL          = "AXIOMS_ISS_URL"
+	EnvDomain             = "AXIOMS_DOMAIN"
+	EnvJWKSURL            = "AXIOMS_JWKS_URL"
+	EnvAlgorithms         = "AXIOMS_ALGORITHMS"
+	EnvScopeClaims        = "AXIOMS_SCOPE_CLAIMS"
+	EnvRoleClaims         = "AXIOMS_ROLES_CLAIMS"
+	EnvPermissionClaims   = "AXIOMS_PERMISSIONS_CLAIMS"
+	EnvLeeway             = "AXIOMS_LEEWAY"
+	EnvRequireAtJWT       = "AXIOMS_REQUIRE_AT_JWT"
+	EnvRealm              = "AXIOMS_REALM"
+	EnvRefreshInterval    = "AXIOMS_JWKS_REFRESH_INTERVAL"
+	EnvMinRefreshInterval = "AXIOMS_JWKS_MIN_REFRESH_INTERVAL"
+	EnvFetchTimeout       = "AXIOMS_FETCH_TIMEOUT"
+	EnvMaxTokenSize       = "AXIOMS_MAX_TOKEN_SIZE"
+)
+
+// ConfigFromEnv builds a Config from the AXIOMS_* environment variables
+// (see the README for the full list). Every list variable is
+// comma-separated. The returned Config has been validated; an error names
+// the variable at fault and what it expects.
+func ConfigFromEnv() (Config, error) {
+	return configFromLookup(os.LookupEnv)
+}
+
+func configFromLookup(lookup func(string) (string, bool)) (Config, error) {
+	get := func(name string) string {
+		v, _ := lookup(name)
+		return strings.TrimSpace(v)
+	}
+	var cfg Config
+	var errs []error
+
+	cfg.Audiences = splitList(get(EnvAudience))
+	if len(cfg.Audiences) == 0 {
+		errs = append(errs, fmt.Errorf("%s is required: set it to the audience (API identifier) your tokens carry, e.g. %s=https://api.example.com", EnvAudience, EnvAudience))
+	}
+
+	switch iss, domain := get(EnvIssuerURL), get(EnvDomain); {
+	case iss != "":
+		cfg.Issuer = iss
+	case domain != "":
+		if strings.Contains(domain, "://") || strings.Contains(domain, "/") {
+			errs = append(errs, fmt.Errorf("%s must be a bare host name such as tenant.auth0.com; put a full URL in %s instead", EnvDomain, EnvIssuerURL))
+		} else {
+			// Auth0, the origin of this variable, puts a trailing slash on iss.
+			cfg.Issuer = "https://" + domain + "/"
+		}
+	default:
+		errs = append(errs, fmt.Errorf("%s (or %s) is required: set it to the exact \"iss\" value of your tokens", EnvIssuerURL, EnvDomain))
+	}
+
+	cfg.JWKSURL = get(EnvJWKSURL)
+	cfg.Algorithms = splitList(get(EnvAlgorithms))
+	cfg.ScopeClaims = splitList(get(EnvScopeClaims))
+	cfg.RoleClaims = splitList(get(EnvRoleClaims))
+	cfg.PermissionClaims = splitList(get(EnvPermissionClaims))
+	cfg.Realm = get(EnvRealm)
+
+	durations := []struct {
+		name string
+		dst  *time.Duration
+	}{
+		{EnvLeeway, &cfg.Leeway},
+		{EnvRefreshInterval, &cfg.RefreshInterval},
+		{EnvMinRefreshInterval, &cfg.MinRefreshInterval},
+		{EnvFetchTimeout, &cfg.FetchTimeout},
+	}
+	for _, d := range durations {
+		v := get(d.name)
+		if v == "" {
+			continue
+		}
+		parsed, err := time.ParseDuration(v)
+		if err != nil || parsed < 0 {
+			errs = append(errs, fmt.Errorf("%s=%q is not a valid duration: use Go syntax such as 30s or 15m", d.name, v))
+			continue
+		}
+		if parsed == 0 && d.dst == &cfg.Leeway {
+			parsed = -1 // explicit zero leeway, not "default"
+		}
+		*d.dst = parsed
+	}
+
+	if v := get(EnvRequireAtJWT); v != "" {
+		b, err := strconv.ParseBool(v)
+		if err != nil {
+			errs = append(errs, fmt.Errorf("%s=%q must be true or false", EnvRequireAtJWT, v))
+		}
+		cfg.RequireAccessTokenType = b
+	}
+	if v := get(EnvMaxTokenSize); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n <= 0 {
+			errs = append(errs, fmt.Errorf("%s=%q must be a positive number of bytes", EnvMaxTokenSize, v))
+		}
+		cfg.MaxTokenSize = n
+	}
+	if len(errs) > 0 {
+		return Config{}, errors.Join(errs...)
+	}
+	if err := cfg.validate(); err != nil {
+		return Config{}, err
+	}
+	return cfg, nil
+}
+
+// splitList splits a comma-separated list, dropping blanks around items and
+// empty items.
+func splitList(s string) []string {
+	var out []string
+	for item := range strings.SplitSeq(s, ",") {
+		if item = strings.TrimSpace(item); item != "" {
+			out = append(out, item)
+		}
+	}
+	return out
+}
+
+// supportedAlgorithms is every algorithm the runtime can verify.
+var supportedAlgorithms = DefaultAlgorithms
+
+// validate reports every problem of cfg at once. It does not apply defaults.
+func (cfg Config) validate() error {
+	var errs []error
+	if cfg.Issuer == "" {
+		errs = append(errs, fmt.Errorf("issuer is required (Config.Issuer, %s): the exact \"iss\" value of your tokens", EnvIssuerURL))
+	} else if err := checkURL(cfg.Issuer); err != nil {
+		errs = append(errs, fmt.Errorf("issuer %q: %w", cfg.Issuer, err))
+	}
+	if len(cfg.Audiences) == 0 {
+		errs = append(errs, fmt.Errorf("at least one audience is required (Config.Audiences, %s)", EnvAudience))
+	}
+	for _, a := range cfg.Audiences {
+		if strings.TrimSpace(a) == "" {
+			errs = append(errs, fmt.Errorf("audience list contains an empty value (Config.Audiences, %s)", EnvAudience))
+			break
+		}
+	}
+	if cfg.JWKSURL != "" {
+		if err := checkURL(cfg.JWKSURL); err != nil {
+			errs = append(errs, fmt.Errorf("JWKS URL %q (Config.JWKSURL, %s): %w", cfg.JWKSURL, EnvJWKSURL, err))
+		}
+	}
+	for _, alg := range cfg.Algorithms {
+		switch {
+		case strings.EqualFold(alg, "none"):
+			errs = append(errs, fmt.Errorf("algorithm %q is refused (Config.Algorithms, %s): unsigned tokens are never accepted", alg, EnvAlgorithms))
+		case strings.HasPrefix(strings.ToUpper(alg), "HS"):
+			errs = append(errs, fmt.Errorf("algorithm %q is refused (Config.Algorithms, %s): only asymmetric algorithms are supported (%s)", alg, EnvAlgorithms, strings.Join(supportedAlgorithms, " ")))
+		case !slices.Contains(supportedAlgorithms, alg):
+			errs = append(errs, fmt.Errorf("algorithm %q is not supported (Config.Algorithms, %s): choose from %s", alg, EnvAlgorithms, strings.Join(supportedAlgorithms, " ")))
+		}
+	}
+	for _, list := range []struct {
+		env   string
+		names []string
+	}{{EnvScopeClaims, cfg.ScopeClaims}, {EnvRoleClaims, cfg.RoleClaims}, {EnvPermissionClaims, cfg.PermissionClaims}} {
+		for _, n := range list.names {
+			if strings.TrimSpace(n) == "" {
+				errs = append(errs, fmt.Errorf("claim name list %s contains an empty name", list.env))
+				break
+			}
+		}
+	}
+	if cfg.MaxTokenSize < 0 {
+		errs = append(errs, errors.New("Config.MaxTokenSize must not be negative"))
+	}
+	if cfg.RefreshInterval < 0 || cfg.MinRefreshInterval < 0 || cfg.FetchTimeout < 0 {
+		errs = append(errs, errors.New("refresh intervals and fetch timeout must not be negative"))
+	}
+	return errors.Join(errs...)
+}
+
+// checkURL accepts an absolute https URL, or an http URL whose host is
+// loopback (local development and tests).
+func checkURL(raw string) error {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return fmt.Errorf("not a valid URL: %w", err)
+	}
+	if u.Host == "" {
+		return errors.New("must be an absolute URL such as https://issuer.example.com/")
+	}
+	if u.User != nil {
+		return errors.New("must not carry user information")
+	}
+	switch u.Scheme {
+	case "https":
+		return nil
+	case "http":
+		if isLoopback(u.Hostname()) {
+			return nil
+		}
+		return errors.New("must use https (http is only allowed for loopback hosts)")
+	default:
+		return fmt.Errorf("scheme %q is not allowed: use https", u.Scheme)
+	}
+}
+
+func isLoopback(host string) bool {
+	if strings.EqualFold(host, "localhost") {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
+}
+
+// withDefaults returns cfg with every zero field set to its default.
+func (cfg Config) withDefaults() Config {
+	if len(cfg.Algorithms) == 0 {
+		cfg.Algorithms = DefaultAlgorithms
+	}
+	if len(cfg.ScopeClaims) == 0 {
+		cfg.ScopeClaims = DefaultScopeClaims
+	}
+	if len(cfg.RoleClaims) == 0 {
+		cfg.RoleClaims = DefaultRoleClaims
+	}
+	if len(cfg.PermissionClaims) == 0 {
+		cfg.PermissionClaims = DefaultPermissionClaims
+	}
+	switch {
+	case cfg.Leeway == 0:
+		cfg.Leeway = DefaultLeeway
+	case cfg.Leeway < 0:
+		cfg.Leeway = 0
+	}
+	if cfg.Realm == "" {
+		cfg.Realm = DefaultRealm
+	}
+	if cfg.RefreshInterval == 0 {
+		cfg.RefreshInterval = DefaultRefreshInterval
+	}
+	if cfg.MinRefreshInterval == 0 {
+		cfg.MinRefreshInterval = DefaultMinRefreshInterval
+	}
+	if cfg.FetchTimeout == 0 {
+		cfg.FetchTimeout = DefaultFetchTimeout
+	}
+	if cfg.MaxTokenSize == 0 {
+		cfg.MaxTokenSize = DefaultMaxTokenSize
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = slog.Default()
+	}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	return cfg
+}

@@ -1,0 +1,198 @@
+package runtime
+
+import (
+	"encoding/json"
+	"errors"
+	"net/http"
+	"strings"
+)
+
+// The kinds of rejection. Every error returned by Guard.Authorize matches
+// exactly one of them with errors.Is, and carries an *Error with details.
+var (
+	// ErrNoToken: the request carries no bearer credentials (401).
+	ErrNoToken = errors.New("no bearer token")
+	// ErrInvalidRequest: the Authorization header is malformed (400).
+	ErrInvalidRequest = errors.New("malformed authorization request")
+	// ErrInvalidToken: the token failed validation (401).
+	ErrInvalidToken = errors.New("invalid token")
+	// ErrInsufficient: the token is valid but does not meet the route's
+	// requirement (403).
+	ErrInsufficient = errors.New("insufficient scope")
+	// ErrKeysUnavailable: no signing key was ever loaded, so no token can
+	// be checked yet (503).
+	ErrKeysUnavailable = errors.New("signing keys unavailable")
+)
+
+// Error describes why a request was rejected. Description is safe to show
+// to the client: it never contains the token.
+type Error struct {
+	// Kind is one of ErrNoToken, ErrInvalidRequest, ErrInvalidToken,
+	// ErrInsufficient or ErrKeysUnavailable.
+	Kind error
+	// Description is a short human-readable reason, sent as
+	// error_description.
+	Description string
+	// Scope is the any-of scope list that was not met (ErrInsufficient
+	// only), sent as the challenge's scope attribute.
+	Scope []string
+	// Err is the underlying cause, if any, for logs.
+	Err error
+}
+
+func (e *Error) Error() string {
+	msg := e.Kind.Error()
+	if e.Description != "" {
+		msg += ": " + e.Description
+	}
+	if e.Err != nil {
+		msg += ": " + e.Err.Error()
+	}
+	return msg
+}
+
+// Unwrap lets errors.Is match both the kind and the cause.
+func (e *Error) Unwrap() []error {
+	if e.Err == nil {
+		return []error{e.Kind}
+	}
+	return []error{e.Kind, e.Err}
+}
+
+func newError(kind error, desc string, cause error) *Error {
+	return &Error{Kind: kind, Description: desc, Err: cause}
+}
+
+// kindOf returns the rejection kind of err; an error that is not one of
+// ours counts as an invalid token, so an unexpected failure never lets a
+// request through.
+func kindOf(err error) error {
+	for _, k := range []error{ErrNoToken, ErrInvalidRequest, ErrInsufficient, ErrKeysUnavailable, ErrInvalidToken} {
+		if errors.Is(err, k) {
+			return k
+		}
+	}
+	return ErrInvalidToken
+}
+
+// StatusCode is the HTTP status for a rejection: 401, 400, 403 or 503.
+func StatusCode(err error) int {
+	switch kindOf(err) {
+	case ErrNoToken:
+		return http.StatusUnauthorized
+	case ErrInvalidRequest:
+		return http.StatusBadRequest
+	case ErrInsufficient:
+		return http.StatusForbidden
+	case ErrKeysUnavailable:
+		return http.StatusServiceUnavailable
+	default:
+		return http.StatusUnauthorized
+	}
+}
+
+// ErrorCode is the OAuth error code for a rejection, as sent in the JSON
+// body: unauthorized, invalid_request, invalid_token, insufficient_scope or
+// temporarily_unavailable.
+func ErrorCode(err error) string {
+	switch kindOf(err) {
+	case ErrNoToken:
+		return "unauthorized"
+	case ErrInvalidRequest:
+		return "invalid_request"
+	case ErrInsufficient:
+		return "insufficient_scope"
+	case ErrKeysUnavailable:
+		return "temporarily_unavailable"
+	default:
+		return "invalid_token"
+	}
+}
+
+func describe(err error) string {
+	var e *Error
+	if errors.As(err, &e) && e.Description != "" {
+		return e.Description
+	}
+	switch kindOf(err) {
+	case ErrNoToken:
+		return "a bearer access token is required"
+	case ErrInvalidRequest:
+		return "the authorization header is malformed"
+	case ErrInsufficient:
+		return "the access token does not grant access to this resource"
+	case ErrKeysUnavailable:
+		return "the signing keys are not available yet; retry later"
+	default:
+		return "the access token is invalid"
+	}
+}
+
+// Challenge is the WWW-Authenticate value for a rejection (RFC 6750
+// section 3), or "" when none is sent (503).
+func Challenge(err error, realm string) string {
+	kind := kindOf(err)
+	if kind == ErrKeysUnavailable {
+		return ""
+	}
+	var b strings.Builder
+	b.WriteString(`Bearer realm=`)
+	b.WriteString(quote(realm))
+	if kind == ErrNoToken {
+		return b.String()
+	}
+	b.WriteString(`, error=`)
+	b.WriteString(quote(ErrorCode(err)))
+	if kind == ErrInvalidToken || kind == ErrInvalidRequest {
+		b.WriteString(`, error_description=`)
+		b.WriteString(quote(describe(err)))
+	}
+	var e *Error
+	if kind == ErrInsufficient && errors.As(err, &e) && len(e.Scope) > 0 {
+		b.WriteString(`, scope=`)
+		b.WriteString(quote(strings.Join(e.Scope, " ")))
+	}
+	return b.String()
+}
+
+// quote makes s a quoted-string whose content is limited to the characters
+// RFC 6750 allows in attribute values (%x20-21 / %x23-5B / %x5D-7E):
+// anything else is replaced, so no value can break the header.
+func quote(s string) string {
+	b := make([]byte, 0, len(s)+2)
+	b = append(b, '"')
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c < 0x20 || c > 0x7e || c == '"' || c == '\\' {
+			c = '?'
+		}
+		b = append(b, c)
+	}
+	return string(append(b, '"'))
+}
+
+type errorBody struct {
+	Error       string `json:"error"`
+	Description string `json:"error_description"`
+}
+
+// WriteErrorResponse writes the standard rejection: status from
+// StatusCode, WWW-Authenticate from Challenge (Retry-After instead for
+// 503), and a JSON body {"error", "error_description"}. Custom
+// Config.ErrorWriter functions can call it after logging.
+func WriteErrorResponse(w http.ResponseWriter, err error, realm string) {
+	status := StatusCode(err)
+	h := w.Header()
+	if c := Challenge(err, realm); c != "" {
+		h.Set("WWW-Authenticate", c)
+	}
+	if status == http.StatusServiceUnavailable {
+		h.Set("Retry-After", "5")
+	}
+	h.Set("Content-Type", "application/json")
+	h.Set("Cache-Control", "no-store")
+	h.Set("X-Content-Type-Options", "nosniff")
+	w.WriteHeader(status)
+	body, _ := json.Marshal(errorBody{Error: ErrorCode(err), Description: describe(err)})
+	_, _ = w.Write(append(body, '\n'))
+}

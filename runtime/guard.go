@@ -1,0 +1,278 @@
+package runtime
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"strings"
+	"sync"
+
+	"github.com/golang-jwt/jwt/v5"
+)
+
+// maxKIDLength bounds the "kid" header; longer values are rejected
+// without a key lookup or refresh.
+const maxKIDLength = 256
+
+// Mux is what generated RegisterRoutes functions register on; it is
+// satisfied by *http.ServeMux and by chi's router.
+type Mux interface {
+	Handle(pattern string, handler http.Handler)
+}
+
+// Guard validates access tokens for one issuer and checks route
+// requirements. It is safe for concurrent use; create one per process with
+// New and Close it on shutdown.
+type Guard struct {
+	cfg       Config
+	parser    *jwt.Parser
+	keys      *keySource
+	closeOnce sync.Once
+}
+
+// New validates cfg and returns a Guard. It fetches the issuer's keys
+// before returning, waiting at most for ctx and the fetch timeout; if that
+// fetch fails, New still returns a working Guard, logs the cause, answers
+// requests that carry a token with 503 and keeps retrying with backoff.
+// The Guard refreshes its keys until Close is called or ctx is cancelled.
+func New(ctx context.Context, cfg Config) (*Guard, error) {
+	if err := cfg.validate(); err != nil {
+		return nil, fmt.Errorf("axioms: invalid configuration: %w", err)
+	}
+	cfg = cfg.withDefaults()
+	g := &Guard{
+		cfg: cfg,
+		parser: jwt.NewParser(
+			jwt.WithValidMethods(cfg.Algorithms),
+			jwt.WithIssuer(cfg.Issuer),
+			jwt.WithAudience(cfg.Audiences...),
+			jwt.WithExpirationRequired(),
+			jwt.WithIssuedAt(),
+			jwt.WithLeeway(cfg.Leeway),
+			jwt.WithTimeFunc(cfg.Now),
+			jwt.WithStrictDecoding(),
+		),
+		keys: newKeySource(ctx, cfg),
+	}
+	g.keys.start(ctx)
+	return g, nil
+}
+
+// Close stops the key refresh, cancelling any fetch in flight, and waits
+// for its goroutines to end. It is safe to call more than once.
+func (g *Guard) Close() error {
+	g.closeOnce.Do(g.keys.close)
+	return nil
+}
+
+// Handler returns next guarded by req: a request reaches next only with a
+// valid token meeting req, and with its Claims in the request context.
+func (g *Guard) Handler(req Requirement, next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		c, err := g.Authorize(r, req)
+		if err != nil {
+			g.WriteError(w, r, err)
+			return
+		}
+		next.ServeHTTP(w, r.WithContext(ContextWithClaims(r.Context(), c)))
+	})
+}
+
+// Middleware returns Handler as a func(http.Handler) http.Handler, for
+// routers' middleware chains or to guard a whole mux.
+func (g *Guard) Middleware(req Requirement) func(http.Handler) http.Handler {
+	return func(next http.Handler) http.Handler { return g.Handler(req, next) }
+}
+
+// Authorize checks the request's bearer token and req, and returns the
+// token's claims. Errors match one of ErrNoToken, ErrInvalidRequest,
+// ErrInvalidToken, ErrInsufficient or ErrKeysUnavailable with errors.Is;
+// pass them to WriteError. Authorize does not modify r.
+func (g *Guard) Authorize(r *http.Request, req Requirement) (*Claims, error) {
+	token, err := bearerToken(r, g.cfg.MaxTokenSize)
+	if err != nil {
+		return nil, err
+	}
+	c, err := g.Verify(r.Context(), token)
+	if err != nil {
+		return nil, err
+	}
+	if err := req.check(c); err != nil {
+		return nil, err
+	}
+	return c, nil
+}
+
+// WriteError writes the rejection response for an error from Authorize,
+// through Config.ErrorWriter when set.
+func (g *Guard) WriteError(w http.ResponseWriter, r *http.Request, err error) {
+	if g.cfg.ErrorWriter != nil {
+		g.cfg.ErrorWriter(w, r, err)
+		return
+	}
+	g.cfg.Logger.DebugContext(r.Context(), "axioms: request rejected",
+		"method", r.Method, "path", r.URL.Path, "status", StatusCode(err), "error", err)
+	WriteErrorResponse(w, err, g.cfg.Realm)
+}
+
+// bearerToken extracts the token of the request's Authorization header.
+func bearerToken(r *http.Request, maxSize int) (string, error) {
+	values := r.Header.Values("Authorization")
+	switch len(values) {
+	case 0:
+		return "", &Error{Kind: ErrNoToken}
+	case 1:
+	default:
+		return "", newError(ErrInvalidRequest, "the request has several Authorization headers", nil)
+	}
+	v := values[0]
+	scheme, rest, _ := strings.Cut(v, " ")
+	if !strings.EqualFold(scheme, "Bearer") {
+		// Another scheme (Basic, ...) carries no bearer credentials.
+		return "", &Error{Kind: ErrNoToken}
+	}
+	token := strings.TrimLeft(rest, " ")
+	switch {
+	case token == "":
+		return "", newError(ErrInvalidRequest, "the bearer token is empty", nil)
+	case strings.ContainsAny(token, " \t"):
+		return "", newError(ErrInvalidRequest, "the bearer token contains blanks", nil)
+	case len(token) > maxSize:
+		return "", newError(ErrInvalidToken, fmt.Sprintf("the token is longer than %d bytes", maxSize), nil)
+	}
+	return token, nil
+}
+
+// Verify validates a raw access token (signature, algorithm, issuer,
+// audience, lifetime, header rules) and returns its claims. It checks no
+// route requirement. Errors are as for Authorize.
+func (g *Guard) Verify(ctx context.Context, token string) (*Claims, error) {
+	if len(token) > g.cfg.MaxTokenSize {
+		return nil, newError(ErrInvalidToken, fmt.Sprintf("the token is longer than %d bytes", g.cfg.MaxTokenSize), nil)
+	}
+	set := g.keys.current()
+	if set == nil {
+		g.keys.nudge()
+		return nil, &Error{Kind: ErrKeysUnavailable}
+	}
+	mc := jwt.MapClaims{}
+	_, err := g.parser.ParseWithClaims(token, mc, func(t *jwt.Token) (any, error) {
+		return g.keyFor(ctx, t, set)
+	})
+	if err != nil {
+		return nil, tokenError(err)
+	}
+	return g.claims(mc), nil
+}
+
+// keyFor applies the header rules and finds the verification key.
+func (g *Guard) keyFor(ctx context.Context, t *jwt.Token, set *keySet) (any, error) {
+	if err := g.checkHeader(t.Header); err != nil {
+		return nil, err
+	}
+	alg := t.Method.Alg()
+	kidValue, hasKID := t.Header["kid"]
+	kid, ok := kidValue.(string)
+	if hasKID && (!ok || kid == "" || len(kid) > maxKIDLength) {
+		return nil, newError(ErrInvalidToken, `the token's "kid" header is not a valid key id`, nil)
+	}
+	key, found, err := set.find(kid, hasKID, alg)
+	if !found {
+		// A new kid may mean the issuer rotated its keys.
+		fresh, rerr := g.keys.refreshForKID(ctx)
+		if fresh != nil {
+			key, found, err = fresh.find(kid, hasKID, alg)
+		}
+		if !found {
+			return nil, newError(ErrInvalidToken, "the token's signing key is unknown", rerr)
+		}
+	}
+	if err != nil {
+		return nil, newError(ErrInvalidToken, err.Error(), nil)
+	}
+	return key, nil
+}
+
+// checkHeader enforces the JOSE header rules: an access-token "typ" and no
+// critical extension the runtime does not implement. Key-location headers
+// (jku, x5u, jwk, x5c) are simply never read.
+func (g *Guard) checkHeader(h map[string]any) error {
+	if _, ok := h["crit"]; ok {
+		return newError(ErrInvalidToken, `the token has a "crit" header the server does not understand`, nil)
+	}
+	typ, has := h["typ"]
+	if !has {
+		if g.cfg.RequireAccessTokenType {
+			return newError(ErrInvalidToken, `the token's "typ" must be at+jwt`, nil)
+		}
+		return nil
+	}
+	s, ok := typ.(string)
+	if !ok {
+		return newError(ErrInvalidToken, `the token's "typ" header is not a string`, nil)
+	}
+	switch {
+	case strings.EqualFold(s, "at+jwt"), strings.EqualFold(s, "application/at+jwt"):
+		return nil
+	case strings.EqualFold(s, "JWT") && !g.cfg.RequireAccessTokenType:
+		return nil
+	}
+	return newError(ErrInvalidToken, `the token's "typ" is not that of an access token`, nil)
+}
+
+// tokenError turns a golang-jwt error into an ErrInvalidToken *Error with
+// a description a client can act on.
+func tokenError(err error) error {
+	var e *Error
+	if errors.As(err, &e) {
+		return e
+	}
+	desc := "the access token is invalid"
+	switch {
+	case errors.Is(err, jwt.ErrTokenMalformed):
+		desc = "the token is not a well-formed JWT"
+	case errors.Is(err, jwt.ErrTokenUnverifiable):
+		desc = "the token's signing algorithm is missing or not supported"
+	case errors.Is(err, jwt.ErrTokenSignatureInvalid):
+		if strings.Contains(err.Error(), "signing method") {
+			desc = "the token's signing algorithm is not allowed"
+		} else {
+			desc = "the token's signature is invalid"
+		}
+	case errors.Is(err, jwt.ErrTokenRequiredClaimMissing):
+		desc = "the token lacks a required claim (exp, iss or aud)"
+	case errors.Is(err, jwt.ErrTokenExpired):
+		desc = "the token has expired"
+	case errors.Is(err, jwt.ErrTokenNotValidYet):
+		desc = "the token is not valid yet"
+	case errors.Is(err, jwt.ErrTokenUsedBeforeIssued):
+		desc = "the token's issue time is in the future"
+	case errors.Is(err, jwt.ErrTokenInvalidIssuer):
+		desc = "the token's issuer is not accepted"
+	case errors.Is(err, jwt.ErrTokenInvalidAudience):
+		desc = "the token's audience is not accepted"
+	case errors.Is(err, jwt.ErrTokenInvalidClaims):
+		desc = "the token's claims are invalid"
+	}
+	return newError(ErrInvalidToken, desc, err)
+}
+
+// claims builds the Claims of a verified token.
+func (g *Guard) claims(m jwt.MapClaims) *Claims {
+	raw := map[string]any(m)
+	return &Claims{
+		Subject:     stringClaim(raw, "sub"),
+		Issuer:      stringClaim(raw, "iss"),
+		ID:          stringClaim(raw, "jti"),
+		ClientID:    stringClaim(raw, "client_id", "azp", "cid", "appid"),
+		Audience:    audienceClaim(raw),
+		Scopes:      stringValues(raw, g.cfg.ScopeClaims),
+		Roles:       stringValues(raw, g.cfg.RoleClaims),
+		Permissions: stringValues(raw, g.cfg.PermissionClaims),
+		ExpiresAt:   timeClaim(raw, "exp"),
+		IssuedAt:    timeClaim(raw, "iat"),
+		NotBefore:   timeClaim(raw, "nbf"),
+		raw:         raw,
+	}
+}

@@ -1,0 +1,72 @@
+package runtime
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+)
+
+// Requirement is what a valid token must grant to reach a route.
+//
+// Each inner list is any-of: the token must hold at least one of its
+// values. All lists, across Scopes, Roles and Permissions, must be met
+// (AND). So
+//
+//	Requirement{Scopes: [][]string{{"read", "admin"}}, Roles: [][]string{{"editor"}}}
+//
+// means (scope read OR scope admin) AND role editor. A Requirement with no
+// lists accepts any valid token; Authenticated states that intent
+// explicitly. An empty inner list can never be met and rejects every token.
+type Requirement struct {
+	Scopes        [][]string
+	Roles         [][]string
+	Permissions   [][]string
+	Authenticated bool
+}
+
+// check returns nil when c meets r, or an ErrInsufficient *Error naming the
+// first unmet list.
+func (r Requirement) check(c *Claims) error {
+	if err := checkLists("scope", r.Scopes, c.Scopes); err != nil {
+		return err
+	}
+	if err := checkLists("role", r.Roles, c.Roles); err != nil {
+		return err
+	}
+	return checkLists("permission", r.Permissions, c.Permissions)
+}
+
+func checkLists(kind string, lists [][]string, have []string) error {
+	for _, anyOf := range lists {
+		if !slices.ContainsFunc(anyOf, func(v string) bool { return slices.Contains(have, v) }) {
+			e := &Error{
+				Kind:        ErrInsufficient,
+				Description: fmt.Sprintf("the access token lacks a required %s (one of: %s)", kind, strings.Join(anyOf, ", ")),
+			}
+			if kind == "scope" {
+				e.Scope = anyOf
+			}
+			return e
+		}
+	}
+	return nil
+}
+
+// String renders r in directive terms, e.g.
+// "scopes(read|admin) AND roles(editor)"; "authenticated" when it has no
+// lists.
+func (r Requirement) String() string {
+	var parts []string
+	for _, l := range []struct {
+		name  string
+		lists [][]string
+	}{{"scopes", r.Scopes}, {"roles", r.Roles}, {"permissions", r.Permissions}} {
+		for _, anyOf := range l.lists {
+			parts = append(parts, l.name+"("+strings.Join(anyOf, "|")+")")
+		}
+	}
+	if len(parts) == 0 {
+		return "authenticated"
+	}
+	return strings.Join(parts, " AND ")
+}

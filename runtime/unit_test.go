@@ -1,0 +1,204 @@
+package runtime
+
+import (
+	"encoding/json"
+	"errors"
+	"net/http"
+	"net/http/httptest"
+	"slices"
+	"strings"
+	"testing"
+)
+
+func TestBearerToken(t *testing.T) {
+	tests := []struct {
+		name    string
+		headers []string // Authorization values; nil means no header
+		want    string
+		kind    error
+	}{
+		{name: "no header", kind: ErrNoToken},
+		{name: "another scheme", headers: []string{"Basic dXNlcjpwYXNz"}, kind: ErrNoToken},
+		{name: "scheme only, trailing blank stripped by Go", headers: []string{"Bearer"}, kind: ErrInvalidRequest},
+		{name: "scheme and blanks", headers: []string{"Bearer    "}, kind: ErrInvalidRequest},
+		{name: "token with inner blank", headers: []string{"Bearer abc def"}, kind: ErrInvalidRequest},
+		{name: "token with tab", headers: []string{"Bearer abc\tdef"}, kind: ErrInvalidRequest},
+		{name: "two headers", headers: []string{"Bearer a.b.c", "Bearer d.e.f"}, kind: ErrInvalidRequest},
+		{name: "too long", headers: []string{"Bearer " + strings.Repeat("a", 101)}, kind: ErrInvalidToken},
+		{name: "exactly at limit", headers: []string{"Bearer " + strings.Repeat("a", 100)}, want: strings.Repeat("a", 100)},
+		{name: "plain", headers: []string{"Bearer a.b.c"}, want: "a.b.c"},
+		{name: "lower case scheme", headers: []string{"bearer a.b.c"}, want: "a.b.c"},
+		{name: "upper case scheme", headers: []string{"BEARER a.b.c"}, want: "a.b.c"},
+		{name: "several spaces", headers: []string{"Bearer   a.b.c"}, want: "a.b.c"},
+		{name: "scheme glued to token", headers: []string{"Bearera.b.c"}, kind: ErrNoToken},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r := httptest.NewRequest(http.MethodGet, "/?access_token=a.b.c", nil)
+			for _, h := range tt.headers {
+				r.Header.Add("Authorization", h)
+			}
+			got, err := bearerToken(r, 100)
+			if tt.kind != nil {
+				if !errors.Is(err, tt.kind) {
+					t.Fatalf("err = %v, want kind %v", err, tt.kind)
+				}
+				return
+			}
+			if err != nil || got != tt.want {
+				t.Fatalf("got %q, %v; want %q", got, err, tt.want)
+			}
+		})
+	}
+}
+
+func TestRequirementCheck(t *testing.T) {
+	c := &Claims{Scopes: []string{"read", "write"}, Roles: []string{"editor"}, Permissions: []string{"items:delete"}}
+	tests := []struct {
+		name      string
+		req       Requirement
+		ok        bool
+		wantScope []string
+	}{
+		{name: "zero requirement accepts any valid token", req: Requirement{}, ok: true},
+		{name: "authenticated", req: Requirement{Authenticated: true}, ok: true},
+		{name: "one scope held", req: Requirement{Scopes: [][]string{{"read"}}}, ok: true},
+		{name: "any-of with one held", req: Requirement{Scopes: [][]string{{"admin", "write"}}}, ok: true},
+		{name: "any-of with none held", req: Requirement{Scopes: [][]string{{"admin", "root"}}}, wantScope: []string{"admin", "root"}},
+		{name: "AND of two scope lists both held", req: Requirement{Scopes: [][]string{{"read"}, {"write"}}}, ok: true},
+		{name: "AND of two scope lists one missing", req: Requirement{Scopes: [][]string{{"read"}, {"admin"}}}, wantScope: []string{"admin"}},
+		{name: "AND across kinds held", req: Requirement{Scopes: [][]string{{"read"}}, Roles: [][]string{{"admin", "editor"}}, Permissions: [][]string{{"items:delete"}}}, ok: true},
+		{name: "AND across kinds role missing", req: Requirement{Scopes: [][]string{{"read"}}, Roles: [][]string{{"admin"}}}},
+		{name: "permission missing", req: Requirement{Permissions: [][]string{{"items:create"}}}},
+		{name: "empty inner list never met", req: Requirement{Roles: [][]string{{}}}},
+		{name: "case sensitive", req: Requirement{Scopes: [][]string{{"READ"}}}, wantScope: []string{"READ"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			err := tt.req.check(c)
+			if tt.ok {
+				if err != nil {
+					t.Fatalf("unexpected rejection: %v", err)
+				}
+				return
+			}
+			if !errors.Is(err, ErrInsufficient) {
+				t.Fatalf("err = %v, want ErrInsufficient", err)
+			}
+			var e *Error
+			if !errors.As(err, &e) || !slices.Equal(e.Scope, tt.wantScope) {
+				t.Errorf("scope = %q, want %q", e.Scope, tt.wantScope)
+			}
+		})
+	}
+}
+
+func TestRequirementString(t *testing.T) {
+	r := Requirement{Scopes: [][]string{{"read", "admin"}}, Roles: [][]string{{"editor"}}}
+	if got, want := r.String(), "scopes(read|admin) AND roles(editor)"; got != want {
+		t.Errorf("got %q, want %q", got, want)
+	}
+	if got := (Requirement{}).String(); got != "authenticated" {
+		t.Errorf("got %q", got)
+	}
+}
+
+func TestClaimLookup(t *testing.T) {
+	var raw map[string]any
+	if err := json.Unmarshal([]byte(`{
+		"scope": "read  write",
+		"scp": ["a", 7, "b"],
+		"https://example.com/roles": ["admin"],
+		"cognito:groups": ["ops"],
+		"realm_access": {"roles": ["kc-user"]},
+		"resource_access": {"api": {"roles": "x y"}},
+		"a.b": "exact wins",
+		"a": {"b": "path loses"},
+		"num": 3
+	}`), &raw); err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name  string
+		names []string
+		want  []string
+	}{
+		{name: "space delimited string", names: []string{"scope"}, want: []string{"read", "write"}},
+		{name: "array skips non-strings", names: []string{"scp"}, want: []string{"a", "b"}},
+		{name: "namespaced key", names: []string{"https://example.com/roles"}, want: []string{"admin"}},
+		{name: "colon key", names: []string{"cognito:groups"}, want: []string{"ops"}},
+		{name: "dotted path", names: []string{"realm_access.roles"}, want: []string{"kc-user"}},
+		{name: "deep dotted path with string value", names: []string{"resource_access.api.roles"}, want: []string{"x", "y"}},
+		{name: "exact key before path", names: []string{"a.b"}, want: []string{"exact", "wins"}},
+		{name: "several claims combined", names: []string{"scope", "scp"}, want: []string{"read", "write", "a", "b"}},
+		{name: "missing claim", names: []string{"nope", "realm_access.nope"}, want: nil},
+		{name: "number grants nothing", names: []string{"num"}, want: nil},
+		{name: "object grants nothing", names: []string{"realm_access"}, want: nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := stringValues(raw, tt.names); !slices.Equal(got, tt.want) {
+				t.Errorf("got %q, want %q", got, tt.want)
+			}
+		})
+	}
+	c := &Claims{raw: raw}
+	if v, ok := c.Get("realm_access.roles"); !ok || v.([]any)[0] != "kc-user" {
+		t.Errorf("Get(realm_access.roles) = %v, %v", v, ok)
+	}
+	if _, ok := c.Get("realm_access.roles.x"); ok {
+		t.Error("Get through a non-object succeeded")
+	}
+	var typed struct {
+		Num   int      `json:"num"`
+		Roles []string `json:"https://example.com/roles"`
+	}
+	if err := c.Decode(&typed); err != nil || typed.Num != 3 || typed.Roles[0] != "admin" {
+		t.Errorf("Decode = %+v, %v", typed, err)
+	}
+}
+
+func TestChallengeAndStatus(t *testing.T) {
+	tests := []struct {
+		name      string
+		err       error
+		status    int
+		code      string
+		challenge string
+	}{
+		{name: "no token", err: &Error{Kind: ErrNoToken}, status: 401, code: "unauthorized", challenge: `Bearer realm="api"`},
+		{name: "invalid request", err: newError(ErrInvalidRequest, "the bearer token is empty", nil), status: 400, code: "invalid_request",
+			challenge: `Bearer realm="api", error="invalid_request", error_description="the bearer token is empty"`},
+		{name: "invalid token", err: newError(ErrInvalidToken, `the token has "quotes"`, nil), status: 401, code: "invalid_token",
+			challenge: `Bearer realm="api", error="invalid_token", error_description="the token has ?quotes?"`},
+		{name: "insufficient with scope", err: &Error{Kind: ErrInsufficient, Scope: []string{"a", "b"}}, status: 403, code: "insufficient_scope",
+			challenge: `Bearer realm="api", error="insufficient_scope", scope="a b"`},
+		{name: "insufficient role", err: &Error{Kind: ErrInsufficient}, status: 403, code: "insufficient_scope",
+			challenge: `Bearer realm="api", error="insufficient_scope"`},
+		{name: "keys unavailable", err: &Error{Kind: ErrKeysUnavailable}, status: 503, code: "temporarily_unavailable"},
+		{name: "foreign error fails closed", err: errors.New("boom"), status: 401, code: "invalid_token",
+			challenge: `Bearer realm="api", error="invalid_token", error_description="the access token is invalid"`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			w := httptest.NewRecorder()
+			WriteErrorResponse(w, tt.err, "api")
+			if w.Code != tt.status || StatusCode(tt.err) != tt.status {
+				t.Errorf("status = %d, want %d", w.Code, tt.status)
+			}
+			if got := w.Header().Get("WWW-Authenticate"); got != tt.challenge {
+				t.Errorf("challenge = %q, want %q", got, tt.challenge)
+			}
+			if ct := w.Header().Get("Content-Type"); ct != "application/json" {
+				t.Errorf("content type = %q", ct)
+			}
+			if tt.status == 503 && w.Header().Get("Retry-After") == "" {
+				t.Error("503 without Retry-After")
+			}
+			var body errorBody
+			if err := json.Unmarshal(w.Body.Bytes(), &body); err != nil || body.Error != tt.code || body.Description == "" {
+				t.Errorf("body = %s (%v)", w.Body, err)
+			}
+		})
+	}
+}
