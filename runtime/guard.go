@@ -32,10 +32,11 @@ type Guard struct {
 }
 
 // New validates cfg and returns a Guard. It fetches the issuer's keys
-// before returning, waiting at most for ctx and the fetch timeout; if that
-// fetch fails, New still returns a working Guard, logs the cause, answers
-// requests that carry a token with 503 and keeps retrying with backoff.
-// The Guard refreshes its keys until Close is called or ctx is cancelled.
+// before returning, waiting at most until ctx ends or the fetch times out;
+// if that fetch fails, New still returns a working Guard, logs the cause,
+// answers requests that carry a token with 503 and keeps retrying with
+// backoff. The Guard refreshes its keys until Close; cancelling ctx does
+// not stop it.
 func New(ctx context.Context, cfg Config) (*Guard, error) {
 	if err := cfg.validate(); err != nil {
 		return nil, fmt.Errorf("axioms: invalid configuration: %w", err)

@@ -207,7 +207,9 @@ func newKeySource(ctx context.Context, cfg Config) *keySource {
 	if s.client == nil {
 		s.client = newHTTPClient(cfg.FetchTimeout)
 	}
-	s.ctx, s.cancel = context.WithCancel(ctx)
+	// The Guard outlives the ctx given to New, which only bounds the wait
+	// for the first fetch; Close ends it.
+	s.ctx, s.cancel = context.WithCancel(context.WithoutCancel(ctx))
 	return s
 }
 
