@@ -94,18 +94,33 @@ func lookupClaim(m map[string]any, name string) (any, bool) {
 func stringValues(m map[string]any, names []string) []string {
 	var out []string
 	for _, n := range names {
-		v, ok := lookupClaim(m, n)
-		if !ok {
-			continue
+		if len(names) == 1 {
+			// The common case: one claim, returned without a merge copy.
+			v, _ := lookupClaim(m, n)
+			return values(v, nil)
 		}
-		switch v := v.(type) {
-		case string:
-			out = append(out, strings.Fields(v)...)
-		case []any:
-			for _, e := range v {
-				if s, ok := e.(string); ok && s != "" {
-					out = append(out, s)
-				}
+		if v, ok := lookupClaim(m, n); ok {
+			out = values(v, out)
+		}
+	}
+	return out
+}
+
+// values appends the strings of one claim value to out.
+func values(v any, out []string) []string {
+	switch v := v.(type) {
+	case string:
+		if out == nil {
+			return strings.Fields(v)
+		}
+		return append(out, strings.Fields(v)...)
+	case []any:
+		if out == nil {
+			out = make([]string, 0, len(v))
+		}
+		for _, e := range v {
+			if s, ok := e.(string); ok && s != "" {
+				out = append(out, s)
 			}
 		}
 	}

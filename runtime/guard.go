@@ -2,6 +2,7 @@ package runtime
 
 import (
 	"context"
+	"encoding/base64"
 	"errors"
 	"fmt"
 	"net/http"
@@ -26,7 +27,8 @@ type Mux interface {
 // New and Close it on shutdown.
 type Guard struct {
 	cfg       Config
-	parser    *jwt.Parser
+	methods   map[string]jwt.SigningMethod // the allow-list
+	validator *jwt.Validator
 	keys      *keySource
 	closeOnce sync.Once
 }
@@ -43,18 +45,22 @@ func New(ctx context.Context, cfg Config) (*Guard, error) {
 	}
 	cfg = cfg.withDefaults()
 	g := &Guard{
-		cfg: cfg,
-		parser: jwt.NewParser(
-			jwt.WithValidMethods(cfg.Algorithms),
+		cfg:     cfg,
+		methods: make(map[string]jwt.SigningMethod),
+		// golang-jwt checks the registered claims; the compact JWS is
+		// split and decoded here, faster and stricter (see jsonobj.go).
+		validator: jwt.NewValidator(
 			jwt.WithIssuer(cfg.Issuer),
 			jwt.WithAudience(cfg.Audiences...),
 			jwt.WithExpirationRequired(),
 			jwt.WithIssuedAt(),
 			jwt.WithLeeway(cfg.Leeway),
 			jwt.WithTimeFunc(cfg.Now),
-			jwt.WithStrictDecoding(),
 		),
 		keys: newKeySource(ctx, cfg),
+	}
+	for _, alg := range cfg.Algorithms {
+		g.methods[alg] = jwt.GetSigningMethod(alg)
 	}
 	g.keys.start(ctx)
 	return g, nil
@@ -137,7 +143,7 @@ func bearerToken(r *http.Request, maxSize int) (string, error) {
 	switch {
 	case token == "":
 		return "", newError(ErrInvalidRequest, "the bearer token is empty", nil)
-	case strings.ContainsAny(token, " \t"):
+	case strings.IndexByte(token, ' ') >= 0 || strings.IndexByte(token, '\t') >= 0:
 		return "", newError(ErrInvalidRequest, "the bearer token contains blanks", nil)
 	case len(token) > maxSize:
 		return "", newError(ErrInvalidToken, fmt.Sprintf("the token is longer than %d bytes", maxSize), nil)
@@ -157,23 +163,121 @@ func (g *Guard) Verify(ctx context.Context, token string) (*Claims, error) {
 		g.keys.nudge()
 		return nil, &Error{Kind: ErrKeysUnavailable}
 	}
-	mc := jwt.MapClaims{}
-	_, err := g.parser.ParseWithClaims(token, mc, func(t *jwt.Token) (any, error) {
-		return g.keyFor(ctx, t, set)
-	})
+	seg, ok := splitJWS(token)
+	if !ok {
+		return nil, errMalformed(nil)
+	}
+	// One buffer holds the token's bytes and the three decoded segments.
+	// Decoding never needs more than the encoded size.
+	raw := make([]byte, len(token), 2*len(token))
+	copy(raw, token)
+	buf := raw[len(token):]
+	headerJSON, buf, err := decodeSegment(buf, seg.bytes(raw, seg.header))
 	if err != nil {
+		return nil, errMalformed(err)
+	}
+	header, err := parseObject(string(headerJSON))
+	if err != nil {
+		return nil, errMalformed(err)
+	}
+	alg, _ := header["alg"].(string)
+	method, ok := g.methods[alg]
+	if !ok {
+		return nil, newError(ErrInvalidToken, "the token's signing algorithm is not allowed", nil)
+	}
+	key, err := g.keyFor(ctx, header, alg, set)
+	if err != nil {
+		return nil, err
+	}
+	sig, buf, err := decodeSegment(buf, seg.bytes(raw, seg.signature))
+	if err != nil {
+		return nil, errMalformed(err)
+	}
+	if err := method.Verify(token[:seg.payload[1]], sig, key); err != nil {
+		return nil, newError(ErrInvalidToken, "the token's signature is invalid", err)
+	}
+	payload, _, err := decodeSegment(buf, seg.bytes(raw, seg.payload))
+	if err != nil {
+		return nil, errMalformed(err)
+	}
+	claims, err := parseObject(string(payload))
+	if err != nil {
+		return nil, errMalformed(err)
+	}
+	if err := g.validator.Validate(jwt.MapClaims(claims)); err != nil {
 		return nil, tokenError(err)
 	}
-	return g.claims(mc), nil
+	return g.claims(claims), nil
+}
+
+// b64 is the JWS segment encoding: base64url without padding, canonical.
+var b64 = base64.RawURLEncoding.Strict()
+
+// b64url marks the bytes allowed in a compact JWS: the base64url alphabet
+// and the dot. Go's base64 decoder skips CR and LF, so they are refused
+// here first.
+var b64url = func() (t [256]bool) {
+	for _, c := range []byte("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_") {
+		t[c] = true
+	}
+	return t
+}()
+
+// jwsSegments are the [start, end) offsets of a compact JWS's segments.
+type jwsSegments struct{ header, payload, signature [2]int }
+
+func (jwsSegments) bytes(raw []byte, span [2]int) []byte { return raw[span[0]:span[1]] }
+
+// splitJWS splits a compact JWS into its three segments, refusing any
+// other number of dots and any byte outside the base64url alphabet.
+func splitJWS(token string) (jwsSegments, bool) {
+	var dots [2]int
+	n := 0
+	for i := 0; i < len(token); i++ {
+		c := token[i]
+		if c == '.' {
+			if n == 2 {
+				return jwsSegments{}, false
+			}
+			dots[n] = i
+			n++
+			continue
+		}
+		if !b64url[c] {
+			return jwsSegments{}, false
+		}
+	}
+	if n != 2 || dots[0] == 0 {
+		return jwsSegments{}, false
+	}
+	return jwsSegments{[2]int{0, dots[0]}, [2]int{dots[0] + 1, dots[1]}, [2]int{dots[1] + 1, len(token)}}, true
+}
+
+// decodeSegment decodes seg into the free capacity of buf and returns the
+// decoded bytes and the capacity left.
+func decodeSegment(buf []byte, seg []byte) (decoded, rest []byte, err error) {
+	n, err := b64.Decode(buf[len(buf):cap(buf)], seg)
+	if err != nil {
+		return nil, nil, err
+	}
+	decoded = buf[len(buf) : len(buf)+n : len(buf)+n]
+	return decoded, buf[len(buf)+n : len(buf)+n], nil
+}
+
+func errMalformed(cause error) error {
+	desc := "the token is not a well-formed JWT"
+	if errors.Is(cause, errJSONDuplicate) {
+		desc = "the token has a duplicate JSON member"
+	}
+	return newError(ErrInvalidToken, desc, errors.Join(jwt.ErrTokenMalformed, cause))
 }
 
 // keyFor applies the header rules and finds the verification key.
-func (g *Guard) keyFor(ctx context.Context, t *jwt.Token, set *keySet) (any, error) {
-	if err := g.checkHeader(t.Header); err != nil {
+func (g *Guard) keyFor(ctx context.Context, header map[string]any, alg string, set *keySet) (any, error) {
+	if err := g.checkHeader(header); err != nil {
 		return nil, err
 	}
-	alg := t.Method.Alg()
-	kidValue, hasKID := t.Header["kid"]
+	kidValue, hasKID := header["kid"]
 	kid, ok := kidValue.(string)
 	if hasKID && (!ok || kid == "" || len(kid) > maxKIDLength) {
 		return nil, newError(ErrInvalidToken, `the token's "kid" header is not a valid key id`, nil)
@@ -222,25 +326,11 @@ func (g *Guard) checkHeader(h map[string]any) error {
 	return newError(ErrInvalidToken, `the token's "typ" is not that of an access token`, nil)
 }
 
-// tokenError turns a golang-jwt error into an ErrInvalidToken *Error with
+// tokenError turns a golang-jwt claims validation error into an ErrInvalidToken *Error with
 // a description a client can act on.
 func tokenError(err error) error {
-	var e *Error
-	if errors.As(err, &e) {
-		return e
-	}
 	desc := "the access token is invalid"
 	switch {
-	case errors.Is(err, jwt.ErrTokenMalformed):
-		desc = "the token is not a well-formed JWT"
-	case errors.Is(err, jwt.ErrTokenUnverifiable):
-		desc = "the token's signing algorithm is missing or not supported"
-	case errors.Is(err, jwt.ErrTokenSignatureInvalid):
-		if strings.Contains(err.Error(), "signing method") {
-			desc = "the token's signing algorithm is not allowed"
-		} else {
-			desc = "the token's signature is invalid"
-		}
 	case errors.Is(err, jwt.ErrTokenRequiredClaimMissing):
 		desc = "the token lacks a required claim (exp, iss or aud)"
 	case errors.Is(err, jwt.ErrTokenExpired):
@@ -256,12 +346,11 @@ func tokenError(err error) error {
 	case errors.Is(err, jwt.ErrTokenInvalidClaims):
 		desc = "the token's claims are invalid"
 	}
-	return newError(ErrInvalidToken, desc, err)
+	return newError(ErrInvalidToken, desc, errors.Join(jwt.ErrTokenInvalidClaims, err))
 }
 
 // claims builds the Claims of a verified token.
-func (g *Guard) claims(m jwt.MapClaims) *Claims {
-	raw := map[string]any(m)
+func (g *Guard) claims(raw map[string]any) *Claims {
 	return &Claims{
 		Subject:     stringClaim(raw, "sub"),
 		Issuer:      stringClaim(raw, "iss"),

@@ -6,6 +6,7 @@ import (
 	"crypto/elliptic"
 	"crypto/rand"
 	"crypto/rsa"
+	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -300,6 +301,32 @@ func TestValidationRules(t *testing.T) {
 			p := strings.Split(iss.Token(t), ".")
 			return p[0] + "." + p[1] + "==" + "." + p[2]
 		}},
+		{name: "duplicate aud member in a signed payload", tok: func() string {
+			return signRaw(t, iss, `{"alg":"RS256","kid":"`+rsKID+`"}`,
+				fmt.Sprintf(`{"iss":%q,"aud":"https://other.example","aud":%q,"exp":%d}`, iss.URL(), aud, now.Add(time.Hour).Unix()))
+		}},
+		{name: "duplicate alg member in the header", tok: func() string {
+			return signRaw(t, iss, `{"alg":"HS256","alg":"RS256","kid":"`+rsKID+`"}`,
+				fmt.Sprintf(`{"iss":%q,"aud":%q,"exp":%d}`, iss.URL(), aud, now.Add(time.Hour).Unix()))
+		}},
+		{name: "signed payload that is an array", tok: func() string {
+			return signRaw(t, iss, `{"alg":"RS256","kid":"`+rsKID+`"}`, `["not","an","object"]`)
+		}},
+		{name: "signed header with a NUL byte", tok: func() string {
+			return signRaw(t, iss, "{\"alg\":\"RS256\",\"kid\":\""+rsKID+"\u0000\"}",
+				fmt.Sprintf(`{"iss":%q,"aud":%q,"exp":%d}`, iss.URL(), aud, now.Add(time.Hour).Unix()))
+		}},
+		{name: "signed raw token accepted (control for the raw cases)", ok: true, tok: func() string {
+			return signRaw(t, iss, `{"alg":"RS256","kid":"`+rsKID+`"}`,
+				fmt.Sprintf(`{"iss":%q,"aud":%q,"exp":%d}`, iss.URL(), aud, now.Add(time.Hour).Unix()))
+		}},
+		{name: "alg missing", tok: func() string { return iss.Token(t, axiomstest.WithoutHeader("alg")) }},
+		{name: "exp of 1e300", tok: func() string { return iss.Token(t, axiomstest.WithClaim("exp", 1e300)) }},
+		{name: "line break inside the token", tok: func() string {
+			s := iss.Token(t)
+			return s[:20] + "\n" + s[20:]
+		}},
+		{name: "JWE with five segments", tok: func() string { return "eyJhbGciOiJSU0EtT0FFUCJ9.a.b.c.d" }},
 		{name: "token over 16 KiB", tok: func() string { return iss.Token(t, axiomstest.WithClaim("pad", strings.Repeat("x", 17<<10))) }},
 	}
 	for _, tt := range tests {
@@ -314,6 +341,23 @@ func TestValidationRules(t *testing.T) {
 			wantReject(t, res, 401, "invalid_token")
 		})
 	}
+}
+
+// signRaw signs header and payload JSON as given, duplicates and all, with
+// the issuer's RS256 key.
+func signRaw(t *testing.T, iss *axiomstest.Issuer, header, payload string) string {
+	t.Helper()
+	_, key, err := iss.SigningKey("RS256")
+	if err != nil {
+		t.Fatal(err)
+	}
+	enc := base64.RawURLEncoding
+	signing := enc.EncodeToString([]byte(header)) + "." + enc.EncodeToString([]byte(payload))
+	sig, err := jwt.SigningMethodRS256.Sign(signing, key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return signing + "." + enc.EncodeToString(sig)
 }
 
 func TestNoKIDWithSeveralFittingKeys(t *testing.T) {

@@ -1,0 +1,352 @@
+package runtime
+
+import (
+	"errors"
+	"strconv"
+	"strings"
+	"unicode/utf16"
+	"unicode/utf8"
+)
+
+// JWT headers and payloads are small JSON objects parsed on every request.
+// parseObject decodes one into the same values encoding/json gives for
+// map[string]any (string, float64, bool, nil, []any, map[string]any), but
+// several times faster, and stricter where a token should be strict:
+// duplicate member names, invalid UTF-8, lone surrogates and nesting deeper
+// than maxJSONDepth are errors. Strings without escapes share the memory of
+// src instead of being copied.
+
+const maxJSONDepth = 32
+
+var (
+	errJSONSyntax    = errors.New("invalid JSON")
+	errJSONDuplicate = errors.New("duplicate JSON member name")
+	errJSONDepth     = errors.New("JSON nested too deeply")
+	errJSONNotObject = errors.New("JSON value is not an object")
+)
+
+type jsonParser struct {
+	s     string
+	i     int
+	depth int
+	hint  int // expected members of the top-level object
+}
+
+// parseObject parses src, which must hold exactly one JSON object.
+func parseObject(src string) (map[string]any, error) {
+	// Every member has a colon, so their count bounds the top-level map
+	// and saves regrowing it.
+	p := jsonParser{s: src, hint: min(strings.Count(src, ":"), 64)}
+	p.space()
+	if p.i >= len(p.s) || p.s[p.i] != '{' {
+		return nil, errJSONNotObject
+	}
+	m, err := p.object()
+	if err != nil {
+		return nil, err
+	}
+	p.space()
+	if p.i != len(p.s) {
+		return nil, errJSONSyntax
+	}
+	return m, nil
+}
+
+func (p *jsonParser) space() {
+	for p.i < len(p.s) {
+		switch p.s[p.i] {
+		case ' ', '\t', '\n', '\r':
+			p.i++
+		default:
+			return
+		}
+	}
+}
+
+func (p *jsonParser) value() (any, error) {
+	if p.i >= len(p.s) {
+		return nil, errJSONSyntax
+	}
+	switch c := p.s[p.i]; {
+	case c == '{':
+		return p.object()
+	case c == '[':
+		return p.array()
+	case c == '"':
+		return p.string()
+	case c == '-' || (c >= '0' && c <= '9'):
+		return p.number()
+	case c == 't':
+		return true, p.literal("true")
+	case c == 'f':
+		return false, p.literal("false")
+	case c == 'n':
+		return nil, p.literal("null")
+	}
+	return nil, errJSONSyntax
+}
+
+func (p *jsonParser) literal(word string) error {
+	if len(p.s)-p.i < len(word) || p.s[p.i:p.i+len(word)] != word {
+		return errJSONSyntax
+	}
+	p.i += len(word)
+	return nil
+}
+
+func (p *jsonParser) object() (map[string]any, error) {
+	if p.depth++; p.depth > maxJSONDepth {
+		return nil, errJSONDepth
+	}
+	p.i++ // '{'
+	size := 4
+	if p.depth == 1 {
+		size = p.hint
+	}
+	m := make(map[string]any, size)
+	p.space()
+	if p.i < len(p.s) && p.s[p.i] == '}' {
+		p.i++
+		p.depth--
+		return m, nil
+	}
+	for {
+		if p.i >= len(p.s) || p.s[p.i] != '"' {
+			return nil, errJSONSyntax
+		}
+		key, err := p.string()
+		if err != nil {
+			return nil, err
+		}
+		if _, dup := m[key]; dup {
+			return nil, errJSONDuplicate
+		}
+		p.space()
+		if p.i >= len(p.s) || p.s[p.i] != ':' {
+			return nil, errJSONSyntax
+		}
+		p.i++
+		p.space()
+		v, err := p.value()
+		if err != nil {
+			return nil, err
+		}
+		m[key] = v
+		p.space()
+		if p.i >= len(p.s) {
+			return nil, errJSONSyntax
+		}
+		switch p.s[p.i] {
+		case ',':
+			p.i++
+			p.space()
+		case '}':
+			p.i++
+			p.depth--
+			return m, nil
+		default:
+			return nil, errJSONSyntax
+		}
+	}
+}
+
+func (p *jsonParser) array() ([]any, error) {
+	if p.depth++; p.depth > maxJSONDepth {
+		return nil, errJSONDepth
+	}
+	p.i++ // '['
+	a := make([]any, 0, 4)
+	p.space()
+	if p.i < len(p.s) && p.s[p.i] == ']' {
+		p.i++
+		p.depth--
+		return a, nil
+	}
+	for {
+		v, err := p.value()
+		if err != nil {
+			return nil, err
+		}
+		a = append(a, v)
+		p.space()
+		if p.i >= len(p.s) {
+			return nil, errJSONSyntax
+		}
+		switch p.s[p.i] {
+		case ',':
+			p.i++
+			p.space()
+		case ']':
+			p.i++
+			p.depth--
+			return a, nil
+		default:
+			return nil, errJSONSyntax
+		}
+	}
+}
+
+// string parses a JSON string starting at the opening quote.
+func (p *jsonParser) string() (string, error) {
+	start := p.i + 1
+	for j := start; j < len(p.s); {
+		c := p.s[j]
+		switch {
+		case c == '"':
+			p.i = j + 1
+			return p.s[start:j], nil
+		case c == '\\':
+			return p.escapedString(start)
+		case c < 0x20:
+			return "", errJSONSyntax
+		case c < utf8.RuneSelf:
+			j++
+		default:
+			r, size := utf8.DecodeRuneInString(p.s[j:])
+			if r == utf8.RuneError && size == 1 {
+				return "", errJSONSyntax
+			}
+			j += size
+		}
+	}
+	return "", errJSONSyntax
+}
+
+// escapedString is the slow path for strings with escapes: it builds a
+// new string.
+func (p *jsonParser) escapedString(start int) (string, error) {
+	buf := make([]byte, 0, 32)
+	j := start
+	for j < len(p.s) {
+		c := p.s[j]
+		switch {
+		case c == '"':
+			p.i = j + 1
+			return string(buf), nil
+		case c < 0x20:
+			return "", errJSONSyntax
+		case c == '\\':
+			if j+1 >= len(p.s) {
+				return "", errJSONSyntax
+			}
+			esc := p.s[j+1]
+			j += 2
+			switch esc {
+			case '"', '\\', '/':
+				buf = append(buf, esc)
+			case 'b':
+				buf = append(buf, '\b')
+			case 'f':
+				buf = append(buf, '\f')
+			case 'n':
+				buf = append(buf, '\n')
+			case 'r':
+				buf = append(buf, '\r')
+			case 't':
+				buf = append(buf, '\t')
+			case 'u':
+				r, ok := hex4(p.s, j)
+				if !ok {
+					return "", errJSONSyntax
+				}
+				j += 4
+				if utf16.IsSurrogate(r) {
+					// Only a high surrogate followed by a low one is a rune.
+					if j+6 > len(p.s) || p.s[j] != '\\' || p.s[j+1] != 'u' {
+						return "", errJSONSyntax
+					}
+					r2, ok := hex4(p.s, j+2)
+					if !ok {
+						return "", errJSONSyntax
+					}
+					if r = utf16.DecodeRune(r, r2); r == utf8.RuneError {
+						return "", errJSONSyntax
+					}
+					j += 6
+				}
+				buf = utf8.AppendRune(buf, r)
+			default:
+				return "", errJSONSyntax
+			}
+		case c < utf8.RuneSelf:
+			buf = append(buf, c)
+			j++
+		default:
+			r, size := utf8.DecodeRuneInString(p.s[j:])
+			if r == utf8.RuneError && size == 1 {
+				return "", errJSONSyntax
+			}
+			buf = append(buf, p.s[j:j+size]...)
+			j += size
+		}
+	}
+	return "", errJSONSyntax
+}
+
+func hex4(s string, i int) (rune, bool) {
+	if i+4 > len(s) {
+		return 0, false
+	}
+	var r rune
+	for _, c := range []byte(s[i : i+4]) {
+		switch {
+		case c >= '0' && c <= '9':
+			c -= '0'
+		case c >= 'a' && c <= 'f':
+			c = c - 'a' + 10
+		case c >= 'A' && c <= 'F':
+			c = c - 'A' + 10
+		default:
+			return 0, false
+		}
+		r = r<<4 | rune(c)
+	}
+	return r, true
+}
+
+// number parses a JSON number (RFC 8259 grammar) as float64.
+func (p *jsonParser) number() (any, error) {
+	start := p.i
+	j := p.i
+	if j < len(p.s) && p.s[j] == '-' {
+		j++
+	}
+	switch {
+	case j < len(p.s) && p.s[j] == '0':
+		j++
+	case j < len(p.s) && p.s[j] >= '1' && p.s[j] <= '9':
+		for j < len(p.s) && p.s[j] >= '0' && p.s[j] <= '9' {
+			j++
+		}
+	default:
+		return nil, errJSONSyntax
+	}
+	if j < len(p.s) && p.s[j] == '.' {
+		j++
+		if j >= len(p.s) || p.s[j] < '0' || p.s[j] > '9' {
+			return nil, errJSONSyntax
+		}
+		for j < len(p.s) && p.s[j] >= '0' && p.s[j] <= '9' {
+			j++
+		}
+	}
+	if j < len(p.s) && (p.s[j] == 'e' || p.s[j] == 'E') {
+		j++
+		if j < len(p.s) && (p.s[j] == '+' || p.s[j] == '-') {
+			j++
+		}
+		if j >= len(p.s) || p.s[j] < '0' || p.s[j] > '9' {
+			return nil, errJSONSyntax
+		}
+		for j < len(p.s) && p.s[j] >= '0' && p.s[j] <= '9' {
+			j++
+		}
+	}
+	f, err := strconv.ParseFloat(p.s[start:j], 64)
+	if err != nil {
+		// Out of float64 range: encoding/json refuses it too.
+		return nil, errJSONSyntax
+	}
+	p.i = j
+	return f, nil
+}

@@ -1,0 +1,129 @@
+package runtime
+
+import (
+	"encoding/json"
+	"errors"
+	"reflect"
+	"strings"
+	"testing"
+	"unicode/utf8"
+)
+
+func TestParseObject(t *testing.T) {
+	tests := []struct {
+		name string
+		src  string
+		want map[string]any
+		err  error
+	}{
+		{name: "empty object", src: `{}`, want: map[string]any{}},
+		{name: "registered claims", src: `{"iss":"https://i","aud":["a","b"],"exp":1700000000,"nbf":1.5,"admin":true,"x":null}`,
+			want: map[string]any{"iss": "https://i", "aud": []any{"a", "b"}, "exp": 1700000000.0, "nbf": 1.5, "admin": true, "x": nil}},
+		{name: "blanks everywhere", src: " \t\n{ \"a\" : [ 1 , { } , [ ] ] }\r\n", want: map[string]any{"a": []any{1.0, map[string]any{}, []any{}}}},
+		{name: "nested object", src: `{"realm_access":{"roles":["x"]}}`, want: map[string]any{"realm_access": map[string]any{"roles": []any{"x"}}}},
+		{name: "escapes", src: `{"s":"a\"b\\c\/d\b\f\n\r\t\u00e9\ud83d\ude00"}`, want: map[string]any{"s": "a\"b\\c/d\b\f\n\r\té😀"}},
+		{name: "raw UTF-8", src: `{"ké":"vé"}`, want: map[string]any{"ké": "vé"}},
+		{name: "numbers", src: `{"a":-0,"b":1e3,"c":2.5E-3,"d":-12.75}`, want: map[string]any{"a": 0.0, "b": 1000.0, "c": 0.0025, "d": -12.75}},
+		{name: "duplicate member", src: `{"aud":"a","aud":"b"}`, err: errJSONDuplicate},
+		{name: "duplicate after escape", src: `{"aud":"a","a\u0075d":"b"}`, err: errJSONDuplicate},
+		{name: "array at top", src: `["a"]`, err: errJSONNotObject},
+		{name: "string at top", src: `"a"`, err: errJSONNotObject},
+		{name: "empty input", src: ``, err: errJSONNotObject},
+		{name: "trailing data", src: `{}{}`, err: errJSONSyntax},
+		{name: "trailing comma", src: `{"a":1,}`, err: errJSONSyntax},
+		{name: "single quotes", src: `{'a':1}`, err: errJSONSyntax},
+		{name: "leading zero", src: `{"a":01}`, err: errJSONSyntax},
+		{name: "bare dot", src: `{"a":1.}`, err: errJSONSyntax},
+		{name: "plus sign", src: `{"a":+1}`, err: errJSONSyntax},
+		{name: "out of range number", src: `{"a":1e400}`, err: errJSONSyntax},
+		{name: "NaN", src: `{"a":NaN}`, err: errJSONSyntax},
+		{name: "raw control character", src: "{\"a\":\"x\x00y\"}", err: errJSONSyntax},
+		{name: "invalid UTF-8", src: "{\"a\":\"\xff\"}", err: errJSONSyntax},
+		{name: "lone high surrogate", src: `{"a":"\ud800"}`, err: errJSONSyntax},
+		{name: "lone low surrogate", src: `{"a":"\udc00x"}`, err: errJSONSyntax},
+		{name: "bad escape", src: `{"a":"\x"}`, err: errJSONSyntax},
+		{name: "unterminated string", src: `{"a":"abc`, err: errJSONSyntax},
+		{name: "truncated literal", src: `{"a":tru}`, err: errJSONSyntax},
+		{name: "missing colon", src: `{"a" 1}`, err: errJSONSyntax},
+		{name: "too deep", src: `{"a":` + strings.Repeat("[", 40) + strings.Repeat("]", 40) + `}`, err: errJSONDepth},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, err := parseObject(tt.src)
+			if tt.err != nil {
+				if !errors.Is(err, tt.err) {
+					t.Fatalf("err = %v, want %v", err, tt.err)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatalf("unexpected error %v", err)
+			}
+			if !reflect.DeepEqual(got, tt.want) {
+				t.Fatalf("got %#v, want %#v", got, tt.want)
+			}
+		})
+	}
+}
+
+// FuzzParseObject checks parseObject against encoding/json: whatever it
+// accepts, encoding/json accepts with the same value; whatever it refuses
+// that encoding/json accepts must be one of its documented strictnesses.
+func FuzzParseObject(f *testing.F) {
+	for _, s := range []string{
+		`{}`, `{"a":1}`, `{"a":[1,"x",{"b":null}],"c":true}`, `{"s":"\u00e9\ud83d\ude00\n"}`,
+		`{"a":"a","a":"b"}`, `{"x":1e400}`, `{"x":-0.5e-3}`, "{\"a\":\"\xff\"}", `{"a":"\ud800"}`,
+	} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, src string) {
+		got, err := parseObject(src)
+		var want any
+		stdErr := json.Unmarshal([]byte(src), &want)
+		if err == nil {
+			if stdErr != nil {
+				t.Fatalf("accepted %q that encoding/json refuses: %v", src, stdErr)
+			}
+			if !reflect.DeepEqual(any(got), want) {
+				t.Fatalf("%q: got %#v, encoding/json %#v", src, got, want)
+			}
+			return
+		}
+		if stdErr != nil {
+			return
+		}
+		if _, isObj := want.(map[string]any); !isObj {
+			return // top-level value that is not an object
+		}
+		switch {
+		case errors.Is(err, errJSONDuplicate), errors.Is(err, errJSONDepth):
+		case !utf8.ValidString(src), strings.Contains(src, `\u`):
+			// invalid UTF-8 or lone surrogates, which encoding/json replaces
+		default:
+			t.Fatalf("refused %q (%v) that encoding/json accepts", src, err)
+		}
+	})
+}
+
+func BenchmarkParseObject(b *testing.B) {
+	src := `{"iss":"https://issuer.example.com/","sub":"user-1","aud":"https://api.example.test","iat":1700000000,"exp":1700000300,` +
+		`"jti":"0123456789abcdef0123456789abcdef","scope":"openid profile read:items write:items","roles":["editor"],` +
+		`"permissions":["items:delete","items:create"],"client_id":"bench-client"}`
+	b.Run("parseObject", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			if _, err := parseObject(src); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("encoding-json", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			var m map[string]any
+			if err := json.Unmarshal([]byte(src), &m); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+}
