@@ -67,6 +67,12 @@ func newError(kind error, desc string, cause error) *Error {
 // ours counts as an invalid token, so an unexpected failure never lets a
 // request through.
 func kindOf(err error) error {
+	if e, ok := err.(*Error); ok {
+		switch e.Kind {
+		case ErrNoToken, ErrInvalidRequest, ErrInsufficient, ErrKeysUnavailable, ErrInvalidToken:
+			return e.Kind
+		}
+	}
 	for _, k := range []error{ErrNoToken, ErrInvalidRequest, ErrInsufficient, ErrKeysUnavailable, ErrInvalidToken} {
 		if errors.Is(err, k) {
 			return k
