@@ -127,3 +127,22 @@ func BenchmarkReject(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkGuardVerify is Guard.Verify alone, without HTTP: the token
+// work of a guarded request, to separate it from the request plumbing.
+func BenchmarkGuardVerify(b *testing.B) {
+	iss := axiomstest.New(b)
+	g := newGuard(b, iss.Config())
+	for _, alg := range benchAlgorithms {
+		b.Run(alg, func(b *testing.B) {
+			tok := realisticToken(b, iss, alg)
+			ctx := b.Context()
+			b.ReportAllocs()
+			for b.Loop() {
+				if _, err := g.Verify(ctx, tok); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
