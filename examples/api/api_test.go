@@ -25,7 +25,7 @@ func TestDevSamples(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer g.Close()
-	srv := httptest.NewServer(routes(g, newStore()))
+	srv := httptest.NewServer(routes(g, NewServer()))
 	defer srv.Close()
 
 	do := func(t *testing.T, method, path, body, token string) int {

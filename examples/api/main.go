@@ -63,7 +63,7 @@ func run(addr string, dev bool) error {
 		return err
 	}
 	srv := &http.Server{
-		Handler:           routes(guard, newStore()),
+		Handler:           routes(guard, NewServer()),
 		ReadHeaderTimeout: 5 * time.Second,
 		ReadTimeout:       10 * time.Second,
 		WriteTimeout:      10 * time.Second,

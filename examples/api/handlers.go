@@ -1,5 +1,7 @@
 package main
 
+//go:generate go run github.com/axioms-go/axiomsgen/cmd/axiomsgen
+
 import (
 	"encoding/json"
 	"net/http"
@@ -10,21 +12,11 @@ import (
 	"github.com/axioms-go/axiomsgen/runtime"
 )
 
-// routes wires every route of the API, each behind its requirement.
-func routes(g *runtime.Guard, s *store) http.Handler {
+// routes serves every annotated route of the API, each behind the guard
+// the generated RegisterRoutes puts in front of it.
+func routes(g *runtime.Guard, s *Server) http.Handler {
 	mux := http.NewServeMux()
-	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) { // axioms:public
-		w.Write([]byte("ok\n"))
-	})
-	mux.Handle("GET /items", g.Handler(runtime.Requirement{Scopes: [][]string{{"read:items", "admin"}}}, http.HandlerFunc(s.list)))
-	mux.Handle("GET /items/{id}", g.Handler(runtime.Requirement{Scopes: [][]string{{"read:items", "admin"}}}, http.HandlerFunc(s.get)))
-	// Creating needs the write scope AND one of the editor or admin roles.
-	mux.Handle("POST /items", g.Handler(runtime.Requirement{
-		Scopes: [][]string{{"write:items"}},
-		Roles:  [][]string{{"editor", "admin"}},
-	}, http.HandlerFunc(s.create)))
-	mux.Handle("DELETE /items/{id}", g.Handler(runtime.Requirement{Permissions: [][]string{{"items:delete"}}}, http.HandlerFunc(s.delete)))
-	mux.Handle("GET /me", g.Handler(runtime.Requirement{Authenticated: true}, http.HandlerFunc(me)))
+	RegisterRoutes(mux, g, s)
 	return mux
 }
 
@@ -34,18 +26,31 @@ type item struct {
 	Owner string `json:"owner"`
 }
 
-// store is an in-memory item store.
-type store struct {
+// Server is the items API: an in-memory store.
+type Server struct {
 	mu    sync.Mutex
 	next  int
 	items map[int]item
 }
 
-func newStore() *store {
-	return &store{next: 3, items: map[int]item{1: {1, "hammer", "seed"}, 2: {2, "saw", "seed"}}}
+// NewServer returns a Server holding two items.
+func NewServer() *Server {
+	return &Server{next: 3, items: map[int]item{1: {1, "hammer", "seed"}, 2: {2, "saw", "seed"}}}
 }
 
-func (s *store) list(w http.ResponseWriter, r *http.Request) {
+// Health answers load balancers.
+//
+//axioms:route GET /healthz
+//axioms:public
+func Health(w http.ResponseWriter, r *http.Request) {
+	w.Write([]byte("ok\n"))
+}
+
+// ListItems lists every item.
+//
+//axioms:route GET /items
+//axioms:scopes read:items admin
+func (s *Server) ListItems(w http.ResponseWriter, r *http.Request) {
 	s.mu.Lock()
 	out := make([]item, 0, len(s.items))
 	for _, it := range s.items {
@@ -56,7 +61,11 @@ func (s *store) list(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, out)
 }
 
-func (s *store) get(w http.ResponseWriter, r *http.Request) {
+// GetItem returns one item.
+//
+//axioms:route GET /items/{id}
+//axioms:scopes read:items admin
+func (s *Server) GetItem(w http.ResponseWriter, r *http.Request) {
 	id, err := strconv.Atoi(r.PathValue("id"))
 	s.mu.Lock()
 	it, ok := s.items[id]
@@ -68,7 +77,13 @@ func (s *store) get(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, it)
 }
 
-func (s *store) create(w http.ResponseWriter, r *http.Request) {
+// CreateItem stores a new item owned by the caller: it needs the write
+// scope AND one of the editor or admin roles.
+//
+//axioms:route POST /items
+//axioms:scopes write:items
+//axioms:roles editor admin "Global Admin"
+func (s *Server) CreateItem(w http.ResponseWriter, r *http.Request, c *runtime.Claims) {
 	var in struct {
 		Name string `json:"name"`
 	}
@@ -76,7 +91,6 @@ func (s *store) create(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, `body must be {"name": "..."}`, http.StatusBadRequest)
 		return
 	}
-	c, _ := runtime.ClaimsFromContext(r.Context())
 	s.mu.Lock()
 	it := item{ID: s.next, Name: in.Name, Owner: c.Subject}
 	s.items[it.ID] = it
@@ -85,7 +99,11 @@ func (s *store) create(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusCreated, it)
 }
 
-func (s *store) delete(w http.ResponseWriter, r *http.Request) {
+// DeleteItem removes an item.
+//
+//axioms:route DELETE /items/{id}
+//axioms:permissions items:delete
+func (s *Server) DeleteItem(w http.ResponseWriter, r *http.Request) {
 	id, err := strconv.Atoi(r.PathValue("id"))
 	s.mu.Lock()
 	_, ok := s.items[id]
@@ -98,8 +116,11 @@ func (s *store) delete(w http.ResponseWriter, r *http.Request) {
 	w.WriteHeader(http.StatusNoContent)
 }
 
-func me(w http.ResponseWriter, r *http.Request) {
-	c, _ := runtime.ClaimsFromContext(r.Context())
+// Me shows what the caller's token grants; any valid token will do.
+//
+//axioms:route GET /me
+//axioms:authenticated
+func Me(w http.ResponseWriter, r *http.Request, c *runtime.Claims) {
 	writeJSON(w, http.StatusOK, map[string]any{
 		"sub": c.Subject, "scopes": c.Scopes, "roles": c.Roles, "permissions": c.Permissions,
 	})

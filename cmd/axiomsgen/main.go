@@ -1,0 +1,121 @@
+// Command axiomsgen generates guarded route registrations from //axioms:
+// directives on HTTP handlers.
+//
+// Usage:
+//
+//	axiomsgen [-output axioms_gen.go] [-register RegisterRoutes] [-tags a,b] [-v] [packages]
+//
+// With no packages it processes the current directory, which is what
+// //go:generate needs. Exit status: 0 success, 1 annotation errors
+// (printed as file:line:col: message, nothing written), 2 usage errors or
+// packages that do not load.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/axioms-go/axiomsgen/internal/gen"
+)
+
+func main() {
+	os.Exit(run(context.Background(), os.Args[1:], os.Stdout, os.Stderr))
+}
+
+// Exit statuses.
+const (
+	exitOK       = 0
+	exitFindings = 1
+	exitUsage    = 2
+)
+
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	if len(args) > 0 {
+		switch args[0] {
+		case "report", "check":
+			fmt.Fprintf(stderr, "axiomsgen %s: not implemented yet\n", args[0])
+			return exitUsage
+		case "generate":
+			args = args[1:]
+		}
+	}
+	return generate(ctx, args, stdout, stderr)
+}
+
+func generate(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("axiomsgen", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	output := fs.String("output", gen.DefaultOutput, "name of the generated file in each package")
+	register := fs.String("register", gen.DefaultRegister, "name of the generated registration function")
+	tags := fs.String("tags", "", "comma-separated build tags used to load the packages")
+	verbose := fs.Bool("v", false, "print each file written or removed")
+	fs.Usage = func() {
+		fmt.Fprintf(stderr, "usage: axiomsgen [flags] [packages]\n\nGenerates guarded route registrations from //axioms: directives.\n\nflags:\n")
+		fs.PrintDefaults()
+	}
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return exitOK
+		}
+		return exitUsage
+	}
+	opts := gen.Options{Output: *output, Register: *register}
+	if *tags != "" {
+		opts.Tags = strings.Split(*tags, ",")
+	}
+	plan, err := gen.Generate(ctx, opts, fs.Args()...)
+	if code, ok := report(err, stderr); !ok {
+		return code
+	}
+	changed, err := plan.Write()
+	if *verbose {
+		for _, p := range changed {
+			fmt.Fprintln(stdout, relative(p))
+		}
+	}
+	if err != nil {
+		fmt.Fprintf(stderr, "axiomsgen: writing: %v\n", err)
+		return exitUsage
+	}
+	return exitOK
+}
+
+// report prints a Generate error and returns its exit status; ok is true
+// when there was none.
+func report(err error, stderr io.Writer) (code int, ok bool) {
+	var findings gen.Findings
+	var loadErr *gen.LoadError
+	switch {
+	case err == nil:
+		return exitOK, true
+	case errors.As(err, &findings):
+		for _, f := range findings {
+			fmt.Fprintf(stderr, "%s:%d:%d: %s\n", relative(f.Pos.Filename), f.Pos.Line, f.Pos.Column, f.Msg)
+		}
+		return exitFindings, false
+	case errors.As(err, &loadErr):
+		fmt.Fprintf(stderr, "axiomsgen: %s\n", loadErr.Msg)
+		return exitUsage, false
+	default:
+		fmt.Fprintf(stderr, "axiomsgen: %v\n", err)
+		return exitUsage, false
+	}
+}
+
+// relative shortens path against the working directory when it is below it.
+func relative(path string) string {
+	wd, err := os.Getwd()
+	if err != nil {
+		return path
+	}
+	if rel, err := filepath.Rel(wd, path); err == nil && !strings.HasPrefix(rel, "..") {
+		return rel
+	}
+	return path
+}

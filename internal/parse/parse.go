@@ -1,0 +1,415 @@
+// Package parse reads the //axioms: directives of a type-checked package
+// into a model of annotated handlers, reporting every mistake with its
+// position.
+package parse
+
+import (
+	"cmp"
+	"fmt"
+	"go/ast"
+	"go/token"
+	"go/types"
+	"net/http"
+	"path/filepath"
+	"slices"
+	"strings"
+)
+
+// RuntimePath is the import path of the runtime package generated code uses.
+const RuntimePath = "github.com/axioms-go/axiomsgen/runtime"
+
+// Tool is the directive prefix: //axioms:name args.
+const Tool = "axioms"
+
+// Directive names.
+const (
+	DirRoute         = "route"
+	DirScopes        = "scopes"
+	DirRoles         = "roles"
+	DirPermissions   = "permissions"
+	DirAuthenticated = "authenticated"
+	DirPublic        = "public"
+)
+
+var knownDirectives = []string{DirRoute, DirScopes, DirRoles, DirPermissions, DirAuthenticated, DirPublic}
+
+// Error is a mistake in the annotations, at a position.
+type Error struct {
+	Pos token.Position
+	Msg string
+}
+
+func (e Error) Error() string { return fmt.Sprintf("%s: %s", e.Pos, e.Msg) }
+
+// Short renders a position inside a message: file base name, line and
+// column (the files of a package share one directory).
+func Short(pos token.Position) string {
+	return fmt.Sprintf("%s:%d:%d", filepath.Base(pos.Filename), pos.Line, pos.Column)
+}
+
+// Route is one //axioms:route directive.
+type Route struct {
+	Pattern string
+	Pos     token.Position
+}
+
+// Shape is a supported handler signature.
+type Shape int
+
+const (
+	// ShapeHTTP is func(http.ResponseWriter, *http.Request).
+	ShapeHTTP Shape = iota
+	// ShapeClaims is func(http.ResponseWriter, *http.Request, *runtime.Claims).
+	ShapeClaims
+)
+
+// Handler is an annotated func or method.
+type Handler struct {
+	Name    string // func or method name
+	Recv    string // receiver type name; "" for a package func
+	PtrRecv bool   // receiver is a pointer
+	Shape   Shape
+	Pos     token.Position // the func declaration
+
+	Routes        []Route
+	Scopes        [][]string
+	Roles         [][]string
+	Permissions   [][]string
+	Authenticated bool
+	Public        bool
+}
+
+// Display names the handler as Go does in stack traces: "Func" or
+// "(*Type).Method" / "Type.Method".
+func (h *Handler) Display() string {
+	switch {
+	case h.Recv == "":
+		return h.Name
+	case h.PtrRecv:
+		return "(*" + h.Recv + ")." + h.Name
+	default:
+		return h.Recv + "." + h.Name
+	}
+}
+
+// HasRequirement reports whether any requirement directive is present.
+func (h *Handler) HasRequirement() bool {
+	return h.Authenticated || len(h.Scopes)+len(h.Roles)+len(h.Permissions) > 0
+}
+
+// Generated reports whether the handler gets generated code: a route or a
+// requirement. A func marked only //axioms:public is a report marker.
+func (h *Handler) Generated() bool { return len(h.Routes) > 0 || h.HasRequirement() }
+
+// Package parses the directives of one type-checked package. skip names
+// files (base names) whose comments are ignored, such as the generated
+// file being replaced. Handlers come in file-name then source order;
+// errors are sorted by position.
+func Package(fset *token.FileSet, files []*ast.File, info *types.Info, skip func(filename string) bool) ([]*Handler, []Error) {
+	p := &parser{fset: fset, info: info}
+	files = slices.Clone(files)
+	slices.SortFunc(files, func(a, b *ast.File) int {
+		return cmp.Compare(fset.File(a.Pos()).Name(), fset.File(b.Pos()).Name())
+	})
+	for _, f := range files {
+		if skip != nil && skip(fset.File(f.Pos()).Name()) {
+			continue
+		}
+		p.file(f)
+	}
+	p.checkConflicts()
+	slices.SortStableFunc(p.errs, func(a, b Error) int {
+		return cmp.Or(cmp.Compare(a.Pos.Filename, b.Pos.Filename), cmp.Compare(a.Pos.Line, b.Pos.Line), cmp.Compare(a.Pos.Column, b.Pos.Column))
+	})
+	return p.handlers, p.errs
+}
+
+type parser struct {
+	fset     *token.FileSet
+	info     *types.Info
+	handlers []*Handler
+	errs     []Error
+}
+
+func (p *parser) errorf(pos token.Pos, format string, args ...any) {
+	p.errs = append(p.errs, Error{Pos: p.fset.Position(pos), Msg: fmt.Sprintf(format, args...)})
+}
+
+// file parses the directives of every func's doc comment and rejects
+// directives anywhere else (except the //axioms:public marker).
+func (p *parser) file(f *ast.File) {
+	docs := map[*ast.CommentGroup]*ast.FuncDecl{}
+	for _, decl := range f.Decls {
+		if fd, ok := decl.(*ast.FuncDecl); ok && fd.Doc != nil {
+			docs[fd.Doc] = fd
+		}
+	}
+	for _, group := range f.Comments {
+		if fd, ok := docs[group]; ok {
+			p.funcDecl(fd)
+			continue
+		}
+		for _, c := range group.List {
+			d, ok := ast.ParseDirective(c.Slash, c.Text)
+			if !ok || d.Tool != Tool || d.Name == DirPublic {
+				continue
+			}
+			p.errorf(c.Slash, "//%s:%s must be in the doc comment of a func or method declaration", Tool, d.Name)
+		}
+	}
+}
+
+func (p *parser) funcDecl(fd *ast.FuncDecl) {
+	h := &Handler{Name: fd.Name.Name, Pos: p.fset.Position(fd.Pos())}
+	var publicPos token.Pos
+	var reqPos token.Pos
+	found := false
+	errsBefore := len(p.errs)
+	for _, c := range fd.Doc.List {
+		d, ok := ast.ParseDirective(c.Slash, c.Text)
+		if !ok || d.Tool != Tool {
+			continue
+		}
+		found = true
+		switch d.Name {
+		case DirRoute:
+			if d.Args == "" {
+				p.errorf(d.Slash, "//axioms:route needs a pattern such as \"GET /items/{id}\"")
+				continue
+			}
+			if msg := validPattern(d.Args); msg != "" {
+				p.errorf(d.ArgsPos, "invalid route pattern %q: %s", d.Args, msg)
+				continue
+			}
+			h.Routes = append(h.Routes, Route{Pattern: d.Args, Pos: p.fset.Position(d.ArgsPos)})
+		case DirScopes, DirRoles, DirPermissions:
+			values, ok := p.values(&d)
+			if !ok {
+				continue
+			}
+			if reqPos == token.NoPos {
+				reqPos = d.Slash
+			}
+			switch d.Name {
+			case DirScopes:
+				h.Scopes = append(h.Scopes, values)
+			case DirRoles:
+				h.Roles = append(h.Roles, values)
+			default:
+				h.Permissions = append(h.Permissions, values)
+			}
+		case DirAuthenticated, DirPublic:
+			if d.Args != "" {
+				p.errorf(d.ArgsPos, "//axioms:%s takes no arguments", d.Name)
+				continue
+			}
+			if d.Name == DirPublic {
+				h.Public = true
+				publicPos = d.Slash
+			} else {
+				h.Authenticated = true
+				if reqPos == token.NoPos {
+					reqPos = d.Slash
+				}
+			}
+		default:
+			msg := fmt.Sprintf("unknown directive //axioms:%s", d.Name)
+			if s := suggest(d.Name); s != "" {
+				msg += fmt.Sprintf("; did you mean //axioms:%s?", s)
+			} else {
+				msg += "; known directives: " + strings.Join(knownDirectives, ", ")
+			}
+			p.errorf(d.Slash, "%s", msg)
+		}
+	}
+	if !found || len(p.errs) > errsBefore {
+		return // a directive was wrong: its error says enough
+	}
+	if h.Public && h.HasRequirement() {
+		p.errorf(publicPos, "//axioms:public cannot be combined with a requirement (the requirement starts at %s): remove one", Short(p.fset.Position(reqPos)))
+		return
+	}
+	if !h.Generated() {
+		return // a public marker for report and check
+	}
+	if len(h.Routes) > 0 && !h.Public && !h.HasRequirement() {
+		p.errorf(fd.Pos(), "%s has a route but no requirement: add //axioms:scopes, //axioms:roles, //axioms:permissions or //axioms:authenticated, or //axioms:public if it is deliberately open", h.Name)
+		return
+	}
+	if !p.signature(fd, h) {
+		return
+	}
+	p.handlers = append(p.handlers, h)
+}
+
+// values parses the arguments of a scopes/roles/permissions directive.
+func (p *parser) values(d *ast.Directive) ([]string, bool) {
+	args, err := d.ParseArgs()
+	if err != nil {
+		p.errorf(d.ArgsPos, "bad quoting in //axioms:%s: %v (quote values containing spaces as Go strings, e.g. \"Global Admin\")", d.Name, err)
+		return nil, false
+	}
+	if len(args) == 0 {
+		p.errorf(d.Slash, "//axioms:%s needs at least one value (several values on one line mean any of them)", d.Name)
+		return nil, false
+	}
+	values := make([]string, 0, len(args))
+	for _, a := range args {
+		if strings.TrimSpace(a.Arg) == "" {
+			p.errorf(a.Pos, "//axioms:%s has an empty value", d.Name)
+			return nil, false
+		}
+		values = append(values, a.Arg)
+	}
+	return values, true
+}
+
+// signature checks the handler shape with go/types and fills the receiver.
+func (p *parser) signature(fd *ast.FuncDecl, h *Handler) bool {
+	obj, ok := p.info.Defs[fd.Name].(*types.Func)
+	if !ok {
+		p.errorf(fd.Pos(), "%s: no type information (does the package compile?)", h.Name)
+		return false
+	}
+	sig := obj.Signature()
+	if sig.TypeParams().Len() > 0 {
+		p.errorf(fd.Pos(), "%s is generic: a handler cannot have type parameters", h.Name)
+		return false
+	}
+	if recv := sig.Recv(); recv != nil {
+		t := recv.Type()
+		if ptr, ok := t.(*types.Pointer); ok {
+			h.PtrRecv = true
+			t = ptr.Elem()
+		}
+		named, ok := t.(*types.Named)
+		if !ok || named.TypeParams().Len() > 0 {
+			p.errorf(fd.Pos(), "%s: methods of generic types are not supported as handlers", h.Name)
+			return false
+		}
+		h.Recv = named.Obj().Name()
+	}
+	shape, ok := shapeOf(sig)
+	if !ok {
+		p.errorf(fd.Pos(), "%s has an unsupported handler signature %s: use func(http.ResponseWriter, *http.Request) or func(http.ResponseWriter, *http.Request, *runtime.Claims)",
+			h.Name, types.TypeString(sig, func(p *types.Package) string { return p.Name() }))
+		return false
+	}
+	if shape == ShapeClaims && h.Public {
+		p.errorf(fd.Pos(), "%s is //axioms:public but takes *runtime.Claims, which a public route never has: drop the parameter or add a requirement", h.Name)
+		return false
+	}
+	h.Shape = shape
+	return true
+}
+
+func shapeOf(sig *types.Signature) (Shape, bool) {
+	params := sig.Params()
+	if sig.Results().Len() != 0 || sig.Variadic() || params.Len() < 2 || params.Len() > 3 {
+		return 0, false
+	}
+	if !isNamed(params.At(0).Type(), "net/http", "ResponseWriter") || !isPtrTo(params.At(1).Type(), "net/http", "Request") {
+		return 0, false
+	}
+	if params.Len() == 2 {
+		return ShapeHTTP, true
+	}
+	if isPtrTo(params.At(2).Type(), RuntimePath, "Claims") {
+		return ShapeClaims, true
+	}
+	return 0, false
+}
+
+func isNamed(t types.Type, pkg, name string) bool {
+	n, ok := types.Unalias(t).(*types.Named)
+	return ok && n.Obj().Pkg() != nil && n.Obj().Pkg().Path() == pkg && n.Obj().Name() == name
+}
+
+func isPtrTo(t types.Type, pkg, name string) bool {
+	ptr, ok := types.Unalias(t).(*types.Pointer)
+	return ok && isNamed(ptr.Elem(), pkg, name)
+}
+
+// validPattern checks a pattern with net/http's own parser: ServeMux
+// panics on an invalid pattern, so register it on a scratch mux.
+func validPattern(pattern string) (msg string) {
+	defer func() {
+		if r := recover(); r != nil {
+			msg = strings.TrimPrefix(fmt.Sprint(r), "http: ")
+			msg = strings.TrimPrefix(msg, "parsing \""+pattern+"\": ")
+		}
+	}()
+	http.NewServeMux().Handle(pattern, http.NotFoundHandler())
+	return ""
+}
+
+// conflicts reports whether a and b cannot both be registered on one
+// ServeMux.
+func conflicts(a, b string) (conflict bool) {
+	defer func() {
+		if recover() != nil {
+			conflict = true
+		}
+	}()
+	mux := http.NewServeMux()
+	mux.Handle(a, http.NotFoundHandler())
+	mux.Handle(b, http.NotFoundHandler())
+	return false
+}
+
+// checkConflicts finds routes of the package that ServeMux would refuse
+// together at startup.
+func (p *parser) checkConflicts() {
+	type entry struct {
+		h *Handler
+		r Route
+	}
+	var all []entry
+	for _, h := range p.handlers {
+		for _, r := range h.Routes {
+			all = append(all, entry{h, r})
+		}
+	}
+	for j := range all {
+		for i := range j {
+			if conflicts(all[i].r.Pattern, all[j].r.Pattern) {
+				p.errs = append(p.errs, Error{Pos: all[j].r.Pos, Msg: fmt.Sprintf(
+					"route %q of %s conflicts with route %q of %s at %s: net/http.ServeMux would panic registering both",
+					all[j].r.Pattern, all[j].h.Display(), all[i].r.Pattern, all[i].h.Display(), Short(all[i].r.Pos))})
+				break
+			}
+		}
+	}
+}
+
+// suggest returns the known directive closest to name, if it is close.
+func suggest(name string) string {
+	best, bestDist := "", 3
+	for _, k := range knownDirectives {
+		if d := distance(strings.ToLower(name), k); d < bestDist {
+			best, bestDist = k, d
+		}
+	}
+	return best
+}
+
+// distance is the Levenshtein distance between a and b.
+func distance(a, b string) int {
+	prev := make([]int, len(b)+1)
+	cur := make([]int, len(b)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		cur[0] = i
+		for j := 1; j <= len(b); j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev, cur = cur, prev
+	}
+	return prev[len(b)]
+}
