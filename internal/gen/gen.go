@@ -102,7 +102,10 @@ func Load(ctx context.Context, opts Options, patterns ...string) ([]*packages.Pa
 	if len(opts.Tags) > 0 {
 		cfg.BuildFlags = []string{"-tags=" + strings.Join(opts.Tags, ",")}
 	}
-	pkgs, err := packages.Load(cfg, patterns...)
+	pkgs, fast, err := loadFast(ctx, *cfg, patterns)
+	if err == nil && !fast {
+		pkgs, err = packages.Load(cfg, patterns...)
+	}
 	if err != nil {
 		return nil, &LoadError{Msg: fmt.Sprintf("loading %s: %v", strings.Join(patterns, " "), err)}
 	}

@@ -22,7 +22,7 @@ import (
 var update = flag.Bool("update", false, "rewrite the want sections of testdata/gen/*.txtar")
 
 // repoRoot is the module root, for the replace directive of test modules.
-func repoRoot(t *testing.T) string {
+func repoRoot(t testing.TB) string {
 	t.Helper()
 	_, file, _, _ := runtime.Caller(0)
 	return filepath.Clean(filepath.Join(filepath.Dir(file), "..", ".."))
@@ -47,7 +47,7 @@ func TestGolden(t *testing.T) {
 	}
 }
 
-func writeModule(t *testing.T, root string, ar *txtar.Archive) string {
+func writeModule(t testing.TB, root string, ar *txtar.Archive) string {
 	t.Helper()
 	dir := t.TempDir()
 	has := map[string]bool{}
