@@ -4,6 +4,8 @@
 // Usage:
 //
 //	axiomsgen [-output axioms_gen.go] [-register RegisterRoutes] [-tags a,b] [-v] [packages]
+//	axiomsgen report [-format text|json|markdown|sarif] [-o file] [-trust pkg.Func] [packages]
+//	axiomsgen check [-json] [-trust pkg.Func] [packages]
 //
 // With no packages it processes the current directory, which is what
 // //go:generate needs. Exit status: 0 success, 1 annotation errors
@@ -38,9 +40,10 @@ const (
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	if len(args) > 0 {
 		switch args[0] {
-		case "report", "check":
-			fmt.Fprintf(stderr, "axiomsgen %s: not implemented yet\n", args[0])
-			return exitUsage
+		case "report":
+			return runReport(ctx, args[1:], stdout, stderr)
+		case "check":
+			return runCheck(ctx, args[1:], stdout, stderr)
 		case "generate":
 			args = args[1:]
 		}
@@ -70,7 +73,7 @@ func generate(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		opts.Tags = strings.Split(*tags, ",")
 	}
 	plan, err := gen.Generate(ctx, opts, fs.Args()...)
-	if code, ok := report(err, stderr); !ok {
+	if code, ok := printError(err, stderr); !ok {
 		return code
 	}
 	changed, err := plan.Write()
@@ -86,9 +89,9 @@ func generate(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	return exitOK
 }
 
-// report prints a Generate error and returns its exit status; ok is true
+// printError prints a Generate error and returns its exit status; ok is true
 // when there was none.
-func report(err error, stderr io.Writer) (code int, ok bool) {
+func printError(err error, stderr io.Writer) (code int, ok bool) {
 	var findings gen.Findings
 	var loadErr *gen.LoadError
 	switch {

@@ -1,0 +1,188 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+
+	"github.com/axioms-go/axiomsgen/internal/discover"
+	"github.com/axioms-go/axiomsgen/internal/gen"
+	"github.com/axioms-go/axiomsgen/internal/report"
+	"go/token"
+	"golang.org/x/tools/go/packages"
+)
+
+// version is reported in SARIF logs.
+const version = "0.1.0"
+
+// listFlag is a repeatable string flag.
+type listFlag []string
+
+func (l *listFlag) String() string     { return strings.Join(*l, ",") }
+func (l *listFlag) Set(v string) error { *l = append(*l, v); return nil }
+
+// common holds the flags report and check share.
+type common struct {
+	trust  listFlag
+	tags   string
+	output string
+}
+
+func (c *common) register(fs *flag.FlagSet) {
+	fs.Var(&c.trust, "trust", "`pkgpath.Func` or pkgpath.Type.Method whose result used as middleware or handler wrapper counts as a guard (repeatable)")
+	fs.StringVar(&c.tags, "tags", "", "comma-separated build tags used to load the packages")
+	fs.StringVar(&c.output, "output", gen.DefaultOutput, "name of the generated file in each package")
+}
+
+func (c *common) genOptions() gen.Options {
+	opts := gen.Options{Output: c.output}
+	if c.tags != "" {
+		opts.Tags = strings.Split(c.tags, ",")
+	}
+	return opts
+}
+
+// analyse loads the packages and discovers their routes.
+func (c *common) analyse(ctx context.Context, patterns []string) ([]*packages.Package, report.Report, error) {
+	pkgs, err := gen.Load(ctx, c.genOptions(), patterns...)
+	if err != nil {
+		return nil, report.Report{}, err
+	}
+	routes := discover.Routes(pkgs, discover.Options{Trust: c.trust, Output: c.output})
+	return pkgs, report.New(routes, moduleRoot(pkgs)), nil
+}
+
+func moduleRoot(pkgs []*packages.Package) string {
+	for _, p := range pkgs {
+		if p.Module != nil && p.Module.Dir != "" {
+			return p.Module.Dir
+		}
+	}
+	wd, _ := os.Getwd()
+	return wd
+}
+
+func runReport(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("axiomsgen report", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	var c common
+	c.register(fs)
+	format := fs.String("format", "text", "output format: text, json, markdown or sarif")
+	out := fs.String("o", "", "write the report to this file instead of standard output")
+	fs.Usage = func() {
+		fmt.Fprintf(stderr, "usage: axiomsgen report [-format text|json|markdown|sarif] [-o file] [-trust pkg.Func] [packages]\n\nLists every route of the packages with its guard status.\n\nflags:\n")
+		fs.PrintDefaults()
+	}
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return exitOK
+		}
+		return exitUsage
+	}
+	write := map[string]func(report.Report, io.Writer) error{
+		"text":     report.Report.WriteText,
+		"json":     report.Report.WriteJSON,
+		"markdown": report.Report.WriteMarkdown,
+		"sarif":    func(r report.Report, w io.Writer) error { return r.WriteSARIF(w, version) },
+	}[*format]
+	if write == nil {
+		fmt.Fprintf(stderr, "axiomsgen report: unknown -format %q: use text, json, markdown or sarif\n", *format)
+		return exitUsage
+	}
+	_, rep, err := c.analyse(ctx, fs.Args())
+	if code, ok := printError(err, stderr); !ok {
+		return code
+	}
+	w := stdout
+	if *out != "" {
+		f, err := os.Create(*out)
+		if err != nil {
+			fmt.Fprintf(stderr, "axiomsgen report: %v\n", err)
+			return exitUsage
+		}
+		defer f.Close()
+		w = f
+	}
+	if err := write(rep, w); err != nil {
+		fmt.Fprintf(stderr, "axiomsgen report: %v\n", err)
+		return exitUsage
+	}
+	return exitOK
+}
+
+func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("axiomsgen check", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	var c common
+	c.register(fs)
+	asJSON := fs.Bool("json", false, "print findings as JSON")
+	fs.Usage = func() {
+		fmt.Fprintf(stderr, "usage: axiomsgen check [-json] [-trust pkg.Func] [packages]\n\nFails (exit 1) on an unguarded or unresolvable route, an invalid directive or a stale generated file.\n\nflags:\n")
+		fs.PrintDefaults()
+	}
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return exitOK
+		}
+		return exitUsage
+	}
+	pkgs, rep, err := c.analyse(ctx, fs.Args())
+	if code, ok := printError(err, stderr); !ok {
+		return code
+	}
+	root := moduleRoot(pkgs)
+	findings := rep.Findings()
+	parsed, directiveErrs := gen.Parse(pkgs, c.genOptions())
+	stale, renderErrs := gen.CheckStale(parsed, c.genOptions())
+	for _, e := range append(directiveErrs, renderErrs...) {
+		findings = append(findings, report.Finding{File: rel(root, e.Pos.Filename), Line: e.Pos.Line, Column: e.Pos.Column, Message: e.Msg})
+	}
+	for _, s := range stale {
+		findings = append(findings, report.Finding{File: rel(root, s.Path), Line: 1, Column: 1, Message: "generated file is stale: run go generate"})
+	}
+	if *asJSON {
+		type staleJSON struct {
+			File string `json:"file"`
+			Diff string `json:"diff"`
+		}
+		doc := struct {
+			Findings []report.Finding `json:"findings"`
+			Stale    []staleJSON      `json:"stale"`
+			Summary  report.Summary   `json:"summary"`
+		}{Findings: append([]report.Finding{}, findings...), Stale: []staleJSON{}, Summary: rep.Summary}
+		for _, s := range stale {
+			doc.Stale = append(doc.Stale, staleJSON{File: rel(root, s.Path), Diff: s.Diff})
+		}
+		enc := json.NewEncoder(stdout)
+		enc.SetIndent("", "  ")
+		enc.Encode(doc)
+	} else {
+		for _, f := range findings {
+			fmt.Fprintln(stdout, f)
+		}
+		for _, s := range stale {
+			fmt.Fprint(stdout, s.Diff)
+		}
+		if len(findings) == 0 {
+			fmt.Fprintln(stdout, "axiomsgen check: ok:", rep.SummaryLine())
+		}
+	}
+	if len(findings) > 0 {
+		return exitFindings
+	}
+	return exitOK
+}
+
+func rel(root, path string) string {
+	return report.New([]discover.Route{{Pos: posAt(path)}}, root).Routes[0].File
+}
+
+func posAt(path string) (p token.Position) {
+	p.Filename = path
+	return p
+}

@@ -1,0 +1,1073 @@
+// Package discover finds the route registrations of loaded Go packages
+// (net/http, chi, gorilla/mux, gin, echo and generated code), resolving
+// callees by type, and decides whether each route is guarded.
+package discover
+
+import (
+	"cmp"
+	"go/ast"
+	"go/constant"
+	"go/token"
+	"go/types"
+	"path/filepath"
+	"slices"
+	"strings"
+
+	"github.com/axioms-go/axiomsgen/internal/parse"
+	"golang.org/x/tools/go/packages"
+	"golang.org/x/tools/go/types/typeutil"
+)
+
+// Status is the guard status of a route.
+type Status string
+
+// The statuses.
+const (
+	Guarded   Status = "guarded"
+	Public    Status = "public"
+	Unguarded Status = "unguarded"
+	Unknown   Status = "unknown"
+)
+
+// Route is one discovered route.
+type Route struct {
+	Method      string         // "" when any method matches
+	Host        string         // host part of a net/http pattern
+	Path        string         // the path; dynamic parts as {?}
+	Dynamic     string         // what part of the path is not static, if any
+	Handler     string         // package-qualified handler name or expression
+	Router      string         // net/http, chi, gorilla/mux, gin, echo, axioms
+	Pos         token.Position // registration call, or handler func for annotated routes
+	Status      Status
+	Requirement string // for guarded routes
+	Reason      string // for unknown routes: why
+}
+
+// Pattern renders the route as written in a check finding: "METHOD /path".
+func (r Route) Pattern() string {
+	p := r.Host + r.Path
+	if r.Method != "" {
+		return r.Method + " " + p
+	}
+	return p
+}
+
+// Options tune discovery.
+type Options struct {
+	// Trust lists functions or methods whose result (or value) used as
+	// middleware or handler wrapper counts as a guard: "pkgpath.Func" or
+	// "pkgpath.Type.Method".
+	Trust []string
+	// Output is the generated file name (its code is not a registration
+	// site: the annotated routes come from the directives).
+	Output string
+}
+
+// Routes discovers every route of pkgs, sorted by position.
+func Routes(pkgs []*packages.Package, opts Options) []Route {
+	if opts.Output == "" {
+		opts.Output = "axioms_gen.go"
+	}
+	d := &discoverer{opts: opts, wrappers: map[string]string{}, fieldStates: map[types.Object]*router{}}
+	for _, p := range pkgs {
+		d.annotated(p)
+	}
+	for _, p := range pkgs {
+		d.pkg(p)
+	}
+	slices.SortFunc(d.routes, func(a, b Route) int {
+		return cmp.Or(cmp.Compare(a.Pos.Filename, b.Pos.Filename), cmp.Compare(a.Pos.Line, b.Pos.Line),
+			cmp.Compare(a.Pos.Column, b.Pos.Column), cmp.Compare(a.Pattern(), b.Pattern()))
+	})
+	return d.routes
+}
+
+type discoverer struct {
+	opts   Options
+	routes []Route
+	// wrappers maps "pkgpath.GuardedX" to its requirement text.
+	wrappers map[string]string
+	// fieldStates are routers held in struct fields, shared across funcs.
+	fieldStates map[types.Object]*router
+}
+
+// annotated adds the routes of the package's //axioms: directives, as the
+// generated RegisterRoutes registers them.
+func (d *discoverer) annotated(p *packages.Package) {
+	skip := func(name string) bool { return filepath.Base(name) == d.opts.Output }
+	handlers, _ := parse.Package(p.Fset, p.Syntax, p.TypesInfo, skip)
+	for _, h := range handlers {
+		req := requirementText(h)
+		if !h.Public {
+			d.wrappers[p.PkgPath+".Guarded"+upperFirst(h.Recv)+upperFirst(h.Name)] = req
+		}
+		for _, rt := range h.Routes {
+			r := Route{Router: "axioms", Handler: p.PkgPath + "." + h.Display(), Pos: h.Pos}
+			r.Method, r.Host, r.Path = splitPattern(rt.Pattern)
+			if h.Public {
+				r.Status = Public
+			} else {
+				r.Status, r.Requirement = Guarded, req
+			}
+			d.routes = append(d.routes, r)
+		}
+	}
+}
+
+func upperFirst(s string) string {
+	if s == "" {
+		return s
+	}
+	return strings.ToUpper(s[:1]) + s[1:]
+}
+
+func requirementText(h *parse.Handler) string {
+	var parts []string
+	for _, f := range []struct {
+		name  string
+		lists [][]string
+	}{{"scopes", h.Scopes}, {"roles", h.Roles}, {"permissions", h.Permissions}} {
+		for _, l := range f.lists {
+			parts = append(parts, f.name+"("+strings.Join(l, "|")+")")
+		}
+	}
+	if len(parts) == 0 {
+		return "authenticated"
+	}
+	return strings.Join(parts, " AND ")
+}
+
+// splitPattern splits a net/http pattern into method, host and path.
+func splitPattern(p string) (method, host, path string) {
+	if i := strings.IndexAny(p, " \t"); i >= 0 {
+		method, p = p[:i], strings.TrimLeft(p[i+1:], " \t")
+	}
+	if i := strings.IndexByte(p, '/'); i > 0 {
+		host, p = p[:i], p[i:]
+	}
+	return method, host, p
+}
+
+// pkg walks every function of a package in search of registrations.
+func (d *discoverer) pkg(p *packages.Package) {
+	w := &walker{d: d, p: p, states: map[types.Object]*router{}, funcs: map[*types.Func]*ast.FuncDecl{}}
+	for _, f := range p.Syntax {
+		if filepath.Base(p.Fset.File(f.Pos()).Name()) == d.opts.Output {
+			continue
+		}
+		w.files = append(w.files, f)
+		for _, decl := range f.Decls {
+			if fd, ok := decl.(*ast.FuncDecl); ok && fd.Body != nil {
+				if fn, ok := p.TypesInfo.Defs[fd.Name].(*types.Func); ok {
+					w.funcs[fn] = fd
+				}
+			}
+		}
+	}
+	w.prepass()
+	for _, f := range w.files {
+		for _, decl := range f.Decls {
+			fd, ok := decl.(*ast.FuncDecl)
+			if !ok || fd.Body == nil {
+				continue
+			}
+			if fn, ok := p.TypesInfo.Defs[fd.Name].(*types.Func); ok && w.calledWithRouter[fn] {
+				continue // walked from its call sites, with the router bound
+			}
+			w.walkBody(fd.Body, 0)
+		}
+		// Package-level var initialisers can register too (rare); walk them.
+		for _, decl := range f.Decls {
+			if gd, ok := decl.(*ast.GenDecl); ok && gd.Tok == token.VAR {
+				ast.Walk(&visitor{w: w}, gd)
+			}
+		}
+	}
+}
+
+// router is what is known of a router value at a point of the program.
+type router struct {
+	kind    string // net/http, chi, gorilla/mux, gin, echo
+	prefix  string
+	dynamic string // description of a dynamic prefix part
+	traced  bool   // created where we could see it
+	guard   string // requirement text of a guard applied to every route, "" if none
+}
+
+func (r *router) derive() *router {
+	c := *r
+	return &c
+}
+
+// walker walks the functions of one package.
+type walker struct {
+	d      *discoverer
+	p      *packages.Package
+	files  []*ast.File
+	funcs  map[*types.Func]*ast.FuncDecl
+	states map[types.Object]*router
+	// wholeGuard: routers passed whole through a guard (requirement text).
+	wholeGuard map[types.Object]string
+	// mounts: routers mounted under a prefix of another router.
+	mounts map[types.Object]*router
+	// calledWithRouter: funcs whose router parameters are bound at their
+	// call sites.
+	calledWithRouter map[*types.Func]bool
+	done             map[*ast.CallExpr]bool
+	mountCalls       map[*ast.CallExpr]bool // mounts of whole routers: not routes
+	depth            int
+}
+
+func (w *walker) info() *types.Info { return w.p.TypesInfo }
+
+// prepass finds routers guarded as a whole, mounted routers and helper
+// funcs that receive routers.
+func (w *walker) prepass() {
+	w.wholeGuard = map[types.Object]string{}
+	w.mounts = map[types.Object]*router{}
+	w.calledWithRouter = map[*types.Func]bool{}
+	w.done = map[*ast.CallExpr]bool{}
+	w.mountCalls = map[*ast.CallExpr]bool{}
+	for _, f := range w.files {
+		ast.Inspect(f, func(n ast.Node) bool {
+			call, ok := n.(*ast.CallExpr)
+			if !ok {
+				return true
+			}
+			// g.Handler(req, mux) and g.Middleware(req)(mux) guard every route of mux.
+			if req, inner, ok := w.guardCall(call); ok {
+				if obj := w.objOf(inner); obj != nil {
+					w.wholeGuard[obj] = req
+				}
+			}
+			w.mount(call)
+			// Helpers receiving a router: walked from their call sites.
+			if fn, ok := typeutil.Callee(w.info(), call).(*types.Func); ok {
+				if _, local := w.funcs[fn]; local {
+					for _, a := range call.Args {
+						if routerKind(w.info().TypeOf(a)) != "" {
+							w.calledWithRouter[fn] = true
+						}
+					}
+				}
+			}
+			return true
+		})
+	}
+}
+
+// mount records a router mounted whole under a prefix of another one:
+// chi Mount(prefix, sub), and net/http Handle(pattern,
+// http.StripPrefix(prefix, sub)), each possibly through a guard.
+func (w *walker) mount(call *ast.CallExpr) {
+	fn, _ := typeutil.Callee(w.info(), call).(*types.Func)
+	if fn == nil || len(call.Args) != 2 {
+		return
+	}
+	pkg, name := funcID(fn)
+	var prefixArg, target ast.Expr
+	switch {
+	case pkg == chiPath && name == "Mount":
+		prefixArg, target = call.Args[0], call.Args[1]
+	case pkg == "net/http" && name == "Handle":
+		target = call.Args[1]
+	default:
+		return
+	}
+	st := &router{}
+	// Unwrap guards and StripPrefix around the mounted router.
+	for range 4 {
+		inner, ok := ast.Unparen(target).(*ast.CallExpr)
+		if !ok {
+			break
+		}
+		if req, h, ok := w.guardCall(inner); ok {
+			st.guard = cmp.Or(st.guard, req)
+			target = h
+			continue
+		}
+		if ifn, _ := typeutil.Callee(w.info(), inner).(*types.Func); ifn != nil && len(inner.Args) == 2 {
+			if p, n := funcID(ifn); p == "net/http" && n == "StripPrefix" {
+				prefixArg, target = inner.Args[0], inner.Args[1]
+				continue
+			}
+		}
+		break
+	}
+	obj := w.objOf(target)
+	if obj == nil || routerKind(obj.Type()) == "" || prefixArg == nil {
+		return
+	}
+	w.addPrefix(st, prefixArg)
+	w.mounts[obj] = st
+	w.mountCalls[call] = true
+}
+
+// objOf returns the variable or field an expression names.
+func (w *walker) objOf(e ast.Expr) types.Object {
+	switch e := ast.Unparen(e).(type) {
+	case *ast.Ident:
+		return w.info().ObjectOf(e)
+	case *ast.SelectorExpr:
+		if sel, ok := w.info().Selections[e]; ok && sel.Kind() == types.FieldVal {
+			return sel.Obj()
+		}
+	case *ast.UnaryExpr:
+		if e.Op == token.AND {
+			return w.objOf(e.X)
+		}
+	}
+	return nil
+}
+
+// visitor walks statements in source order, tracking loop depth.
+type visitor struct {
+	w    *walker
+	loop int
+}
+
+func (v *visitor) Visit(n ast.Node) ast.Visitor {
+	switch n := n.(type) {
+	case *ast.ForStmt, *ast.RangeStmt:
+		return &visitor{w: v.w, loop: v.loop + 1}
+	case *ast.AssignStmt:
+		v.w.assign(n)
+	case *ast.ValueSpec:
+		for i, name := range n.Names {
+			if i < len(n.Values) {
+				v.w.bind(name, n.Values[i])
+			}
+		}
+	case *ast.CallExpr:
+		v.w.call(n, v.loop)
+	}
+	return v
+}
+
+func (w *walker) walkBody(body *ast.BlockStmt, loop int) {
+	ast.Walk(&visitor{w: w, loop: loop}, body)
+}
+
+func (w *walker) assign(a *ast.AssignStmt) {
+	if len(a.Lhs) != len(a.Rhs) {
+		return
+	}
+	for i, lhs := range a.Lhs {
+		w.bind(lhs, a.Rhs[i])
+	}
+}
+
+// bind records the router state of lhs when rhs evaluates to a router.
+func (w *walker) bind(lhs ast.Expr, rhs ast.Expr) {
+	obj := w.objOf(lhs)
+	if obj == nil || routerKind(obj.Type()) == "" {
+		return
+	}
+	if st := w.routerOf(rhs); st != nil {
+		w.setState(obj, st)
+	}
+}
+
+func (w *walker) setState(obj types.Object, st *router) {
+	if _, isField := obj.(*types.Var); isField && obj.(*types.Var).IsField() {
+		w.d.fieldStates[obj] = st
+		return
+	}
+	w.states[obj] = st
+}
+
+func (w *walker) stateOf(obj types.Object) *router {
+	if st, ok := w.states[obj]; ok {
+		return st
+	}
+	if st, ok := w.d.fieldStates[obj]; ok {
+		return st
+	}
+	return nil
+}
+
+// routerOf evaluates an expression of router type.
+func (w *walker) routerOf(e ast.Expr) *router {
+	e = ast.Unparen(e)
+	kind := routerKind(w.info().TypeOf(e))
+	if obj := w.objOf(e); obj != nil {
+		if st := w.stateOf(obj); st != nil {
+			st = w.applyOuter(obj, st)
+			return st
+		}
+		return w.applyOuter(obj, &router{kind: kind})
+	}
+	call, ok := e.(*ast.CallExpr)
+	if !ok {
+		return &router{kind: kind}
+	}
+	fn, _ := typeutil.Callee(w.info(), call).(*types.Func)
+	if fn == nil {
+		return &router{kind: kind}
+	}
+	pkg, name := funcID(fn)
+	switch {
+	case pkg == "net/http" && name == "NewServeMux",
+		pkg == chiPath && (name == "NewRouter" || name == "NewMux"),
+		pkg == gorillaPath && name == "NewRouter",
+		pkg == ginPath && (name == "New" || name == "Default"),
+		pkg == echoPath && name == "New":
+		return &router{kind: kind, traced: true}
+	}
+	recvExpr := w.receiverExpr(call)
+	if recvExpr == nil {
+		return &router{kind: kind}
+	}
+	switch {
+	case pkg == chiPath && name == "With":
+		st := w.routerOf(recvExpr).derive()
+		w.applyMiddleware(st, call.Args)
+		return st
+	case pkg == chiPath && (name == "Group" || name == "Route"):
+		return w.routerOf(recvExpr).derive()
+	case pkg == gorillaPath && name == "Subrouter":
+		// r.PathPrefix("/api").Subrouter()
+		if inner, ok := ast.Unparen(recvExpr).(*ast.CallExpr); ok {
+			if ifn, ok := typeutil.Callee(w.info(), inner).(*types.Func); ok {
+				if ip, in := funcID(ifn); ip == gorillaPath && (in == "PathPrefix" || in == "Path") && len(inner.Args) == 1 {
+					if base := w.receiverExpr(inner); base != nil {
+						st := w.routerOf(base).derive()
+						w.addPrefix(st, inner.Args[0])
+						return st
+					}
+				}
+			}
+		}
+		return &router{kind: kind}
+	case (pkg == ginPath || pkg == echoPath) && name == "Group" && len(call.Args) >= 1:
+		st := w.routerOf(recvExpr).derive()
+		w.addPrefix(st, call.Args[0])
+		w.applyMiddleware(st, call.Args[1:])
+		return st
+	}
+	return &router{kind: kind}
+}
+
+// applyOuter adds what happens to a router object as a whole: mounted
+// under a prefix, or wrapped by a guard before being served.
+func (w *walker) applyOuter(obj types.Object, st *router) *router {
+	m, mounted := w.mounts[obj]
+	req, guarded := w.wholeGuard[obj]
+	if !mounted && !guarded {
+		return st
+	}
+	st = st.derive()
+	if mounted {
+		st.prefix = m.prefix + st.prefix
+		st.dynamic = cmp.Or(m.dynamic, st.dynamic)
+		st.guard = cmp.Or(st.guard, m.guard)
+	}
+	if guarded && st.guard == "" {
+		st.guard = req
+	}
+	return st
+}
+
+func (w *walker) addPrefix(st *router, arg ast.Expr) {
+	tmpl, dyn := w.stringValue(arg)
+	st.prefix += tmpl
+	st.dynamic = cmp.Or(st.dynamic, dyn)
+}
+
+func (w *walker) applyMiddleware(st *router, mws []ast.Expr) {
+	for _, mw := range mws {
+		if req, ok := w.guardValue(mw); ok && st.guard == "" {
+			st.guard = req
+		}
+	}
+}
+
+// stringValue folds a constant string. For a concatenation with runtime
+// values it returns the template with each dynamic part as {expr}, and
+// the first dynamic expression.
+func (w *walker) stringValue(e ast.Expr) (template, dynamic string) {
+	if tv, ok := w.info().Types[e]; ok && tv.Value != nil && tv.Value.Kind() == constant.String {
+		return constant.StringVal(tv.Value), ""
+	}
+	if b, ok := ast.Unparen(e).(*ast.BinaryExpr); ok && b.Op == token.ADD {
+		x, dx := w.stringValue(b.X)
+		y, dy := w.stringValue(b.Y)
+		return x + y, cmp.Or(dx, dy)
+	}
+	expr := types.ExprString(e)
+	return "{" + expr + "}", expr
+}
+
+// call handles one call expression in a function body.
+func (w *walker) call(call *ast.CallExpr, loop int) {
+	if w.done[call] || w.mountCalls[call] {
+		return
+	}
+	fn, _ := typeutil.Callee(w.info(), call).(*types.Func)
+	if fn == nil {
+		return
+	}
+	pkg, name := funcID(fn)
+
+	// A local helper receiving routers: walk it with them bound.
+	if fd, ok := w.funcs[fn]; ok && w.calledWithRouter[fn] && w.depth < 4 {
+		saved := map[types.Object]*router{}
+		params := fn.Signature().Params()
+		for i, a := range call.Args {
+			if i >= params.Len() || routerKind(params.At(i).Type()) == "" {
+				continue
+			}
+			obj := params.At(i)
+			if prev, ok := w.states[obj]; ok {
+				saved[obj] = prev
+			}
+			w.states[obj] = w.routerOf(a)
+		}
+		w.depth++
+		w.walkBody(fd.Body, loop)
+		w.depth--
+		for i := range params.Len() {
+			delete(w.states, params.At(i))
+		}
+		for obj, st := range saved {
+			w.states[obj] = st
+		}
+		return
+	}
+
+	recv := w.receiverExpr(call)
+	switch pkg {
+	case "net/http":
+		switch name {
+		case "Handle", "HandleFunc":
+			if len(call.Args) != 2 {
+				return
+			}
+			var st *router
+			if recv == nil { // http.Handle: the DefaultServeMux
+				st = &router{kind: "net/http", traced: true}
+			} else {
+				st = w.routerOf(recv)
+			}
+			w.register(call, st, "", call.Args[0], call.Args[1:], nil, loop, true)
+		}
+	case chiPath:
+		if recv == nil {
+			return
+		}
+		switch name {
+		case "Use":
+			if obj := w.objOf(recv); obj != nil {
+				st := w.routerOf(recv).derive()
+				w.applyMiddleware(st, call.Args)
+				w.setState(obj, st)
+			}
+		case "Handle", "HandleFunc":
+			if len(call.Args) == 2 {
+				w.register(call, w.routerOf(recv), "", call.Args[0], call.Args[1:], nil, loop, true)
+			}
+		case "Method", "MethodFunc":
+			if len(call.Args) == 3 {
+				m, _ := w.stringValue(call.Args[0])
+				w.register(call, w.routerOf(recv), strings.ToUpper(m), call.Args[1], call.Args[2:], nil, loop, false)
+			}
+		case "Get", "Post", "Put", "Patch", "Delete", "Head", "Options", "Connect", "Trace":
+			if len(call.Args) == 2 {
+				w.register(call, w.routerOf(recv), strings.ToUpper(name), call.Args[0], call.Args[1:], nil, loop, false)
+			}
+		case "Route", "Group":
+			st := w.routerOf(recv).derive()
+			fnArg := call.Args[len(call.Args)-1]
+			if name == "Route" && len(call.Args) == 2 {
+				w.addPrefix(st, call.Args[0])
+			}
+			w.bindCallback(fnArg, st, loop)
+		case "Mount":
+			if len(call.Args) == 2 {
+				// A mounted handler that is not a router: a route for the prefix.
+				w.register(call, w.routerOf(recv), "", call.Args[0], call.Args[1:], nil, loop, false)
+			}
+		}
+	case gorillaPath:
+		switch name {
+		case "Use":
+			if obj := w.objOf(recv); obj != nil {
+				st := w.routerOf(recv).derive()
+				w.applyMiddleware(st, call.Args)
+				w.setState(obj, st)
+			}
+		case "Methods":
+			// r.HandleFunc(...).Methods("GET", ...)
+			inner, ok := ast.Unparen(recv).(*ast.CallExpr)
+			if !ok {
+				return
+			}
+			var methods []string
+			for _, a := range call.Args {
+				m, _ := w.stringValue(a)
+				methods = append(methods, strings.ToUpper(m))
+			}
+			w.gorillaRoute(inner, methods, loop)
+		case "Handle", "HandleFunc", "Handler":
+			w.gorillaRoute(call, nil, loop)
+		}
+	case ginPath:
+		if recv == nil {
+			return
+		}
+		switch name {
+		case "Use":
+			if obj := w.objOf(recv); obj != nil {
+				st := w.routerOf(recv).derive()
+				w.applyMiddleware(st, call.Args)
+				w.setState(obj, st)
+			}
+		case "GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS":
+			if len(call.Args) >= 2 {
+				w.register(call, w.routerOf(recv), name, call.Args[0], call.Args[1:], nil, loop, false)
+			}
+		case "Any":
+			if len(call.Args) >= 2 {
+				w.register(call, w.routerOf(recv), "", call.Args[0], call.Args[1:], nil, loop, false)
+			}
+		case "Handle":
+			if len(call.Args) >= 3 {
+				m, _ := w.stringValue(call.Args[0])
+				w.register(call, w.routerOf(recv), strings.ToUpper(m), call.Args[1], call.Args[2:], nil, loop, false)
+			}
+		}
+	case echoPath:
+		if recv == nil {
+			return
+		}
+		switch name {
+		case "Use":
+			if obj := w.objOf(recv); obj != nil {
+				st := w.routerOf(recv).derive()
+				w.applyMiddleware(st, call.Args)
+				w.setState(obj, st)
+			}
+		case "GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS", "CONNECT", "TRACE":
+			if len(call.Args) >= 2 {
+				w.register(call, w.routerOf(recv), name, call.Args[0], call.Args[1:2], call.Args[2:], loop, false)
+			}
+		case "Any":
+			if len(call.Args) >= 2 {
+				w.register(call, w.routerOf(recv), "", call.Args[0], call.Args[1:2], call.Args[2:], loop, false)
+			}
+		case "Add":
+			if len(call.Args) >= 3 {
+				m, _ := w.stringValue(call.Args[0])
+				w.register(call, w.routerOf(recv), strings.ToUpper(m), call.Args[1], call.Args[2:3], call.Args[3:], loop, false)
+			}
+		}
+	}
+}
+
+// gorillaRoute handles r.Handle(path, h), r.HandleFunc(path, f) and
+// r.Path(p)/PathPrefix(p).Handler(h), with the methods of a Methods call.
+func (w *walker) gorillaRoute(call *ast.CallExpr, methods []string, loop int) {
+	fn, _ := typeutil.Callee(w.info(), call).(*types.Func)
+	if fn == nil {
+		return
+	}
+	pkg, name := funcID(fn)
+	recv := w.receiverExpr(call)
+	if pkg != gorillaPath || recv == nil {
+		return
+	}
+	w.done[call] = true
+	method := strings.Join(methods, ",")
+	switch name {
+	case "Handle", "HandleFunc":
+		if routerKind(w.info().TypeOf(recv)) == "" || len(call.Args) != 2 {
+			return
+		}
+		w.register(call, w.routerOf(recv), method, call.Args[0], call.Args[1:], nil, loop, false)
+	case "Handler", "HandlerFunc":
+		inner, ok := ast.Unparen(recv).(*ast.CallExpr)
+		if !ok || len(call.Args) != 1 {
+			return
+		}
+		ifn, _ := typeutil.Callee(w.info(), inner).(*types.Func)
+		if ifn == nil {
+			return
+		}
+		if ip, in := funcID(ifn); ip == gorillaPath && (in == "Path" || in == "PathPrefix") && len(inner.Args) == 1 {
+			if base := w.receiverExpr(inner); base != nil && routerKind(w.info().TypeOf(base)) != "" {
+				w.register(call, w.routerOf(base), method, inner.Args[0], call.Args, nil, loop, false)
+			}
+		}
+	}
+}
+
+// bindCallback binds the router parameter of a chi Route/Group callback.
+func (w *walker) bindCallback(fnArg ast.Expr, st *router, loop int) {
+	switch f := ast.Unparen(fnArg).(type) {
+	case *ast.FuncLit:
+		if params := f.Type.Params.List; len(params) == 1 && len(params[0].Names) == 1 {
+			if obj := w.info().ObjectOf(params[0].Names[0]); obj != nil {
+				w.states[obj] = st
+			}
+		}
+	default:
+		// A named func: walk it with its parameter bound.
+		if fn, ok := w.info().Uses[identOf(fnArg)].(*types.Func); ok {
+			if fd, ok := w.funcs[fn]; ok && w.depth < 4 && fn.Signature().Params().Len() == 1 {
+				w.states[fn.Signature().Params().At(0)] = st
+				w.calledWithRouter[fn] = true
+				w.depth++
+				w.walkBody(fd.Body, loop)
+				w.depth--
+			}
+		}
+	}
+}
+
+func identOf(e ast.Expr) *ast.Ident {
+	switch e := ast.Unparen(e).(type) {
+	case *ast.Ident:
+		return e
+	case *ast.SelectorExpr:
+		return e.Sel
+	}
+	return nil
+}
+
+// register records one route. handlers are the handler-chain arguments
+// (the last one is the handler for gin; the only one elsewhere); mws are
+// route middlewares after the handler (echo). withMethod says the
+// pattern may carry a method ("GET /x", net/http and chi Handle).
+func (w *walker) register(call *ast.CallExpr, st *router, method string, pattern ast.Expr, handlers, mws []ast.Expr, loop int, withMethod bool) {
+	r := Route{Router: st.kind, Method: method, Pos: w.p.Fset.Position(call.Pos())}
+	if r.Router == "" {
+		r.Router = "net/http"
+	}
+	path := ""
+	if pattern != nil {
+		path, r.Dynamic = w.stringValue(pattern)
+	}
+	if withMethod && r.Dynamic == "" {
+		m, h, p := splitPattern(path)
+		if m != "" {
+			r.Method = m
+		}
+		r.Host, path = h, p
+	}
+	r.Path = st.prefix + path
+	if st.dynamic != "" {
+		r.Dynamic = cmp.Or(r.Dynamic, st.dynamic)
+	}
+	if len(handlers) > 0 {
+		r.Handler = w.handlerName(handlers[len(handlers)-1])
+	}
+
+	// Guard status.
+	guard := st.guard
+	for _, h := range append(slices.Clone(handlers), mws...) {
+		if req, ok := w.guardValue(h); ok && guard == "" {
+			guard = req
+		}
+	}
+	switch {
+	case guard != "":
+		r.Status, r.Requirement = Guarded, guard
+	case w.publicMarker(call, handlers):
+		r.Status = Public
+	case loop > 0:
+		r.Status, r.Reason = Unknown, "registered inside a loop"
+	case r.Dynamic != "":
+		r.Status, r.Reason = Unknown, "the path depends on "+r.Dynamic
+	case !st.traced:
+		r.Status, r.Reason = Unknown, "the router comes from a value the tool cannot follow"
+	case len(handlers) > 0 && w.untraceable(handlers[len(handlers)-1]):
+		r.Status, r.Reason = Unknown, "the handler comes from a value the tool cannot follow"
+	default:
+		r.Status = Unguarded
+	}
+	w.d.routes = append(w.d.routes, r)
+}
+
+// untraceable reports a handler that is a parameter or other variable
+// whose value the tool does not see.
+func (w *walker) untraceable(h ast.Expr) bool {
+	obj := w.objOf(h)
+	v, ok := obj.(*types.Var)
+	return ok && !v.IsField() && v.Parent() != nil && v.Parent() != w.p.Types.Scope() && isParam(v, w)
+}
+
+func isParam(v *types.Var, w *walker) bool {
+	for _, fd := range w.funcs {
+		fn := w.info().Defs[fd.Name].(*types.Func)
+		params := fn.Signature().Params()
+		for i := range params.Len() {
+			if params.At(i) == v {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// publicMarker: the handler func carries //axioms:public, or the
+// registration line ends with a //axioms:public comment.
+func (w *walker) publicMarker(call *ast.CallExpr, handlers []ast.Expr) bool {
+	if len(handlers) > 0 {
+		if fn := w.funcOf(handlers[len(handlers)-1]); fn != nil {
+			if fd := w.declOf(fn); fd != nil && fd.Doc != nil && hasDirective(fd.Doc, parse.DirPublic) {
+				return true
+			}
+		}
+	}
+	line := w.p.Fset.Position(call.End()).Line
+	for _, f := range w.files {
+		if w.p.Fset.File(f.Pos()) != w.p.Fset.File(call.Pos()) {
+			continue
+		}
+		for _, g := range f.Comments {
+			for _, c := range g.List {
+				if w.p.Fset.Position(c.Slash).Line != line {
+					continue
+				}
+				if d, ok := ast.ParseDirective(c.Slash, c.Text); ok && d.Tool == parse.Tool && d.Name == parse.DirPublic {
+					return true
+				}
+			}
+		}
+	}
+	return false
+}
+
+func hasDirective(doc *ast.CommentGroup, name string) bool {
+	for _, c := range doc.List {
+		if d, ok := ast.ParseDirective(c.Slash, c.Text); ok && d.Tool == parse.Tool && d.Name == name {
+			return true
+		}
+	}
+	return false
+}
+
+// funcOf resolves a handler expression naming a func or method value,
+// through http.HandlerFunc(f) conversions.
+func (w *walker) funcOf(e ast.Expr) *types.Func {
+	e = ast.Unparen(e)
+	if call, ok := e.(*ast.CallExpr); ok && len(call.Args) == 1 {
+		if tv, ok := w.info().Types[call.Fun]; ok && tv.IsType() {
+			return w.funcOf(call.Args[0])
+		}
+		return nil
+	}
+	if id := identOf(e); id != nil {
+		fn, _ := w.info().Uses[id].(*types.Func)
+		return fn
+	}
+	return nil
+}
+
+func (w *walker) declOf(fn *types.Func) *ast.FuncDecl {
+	if fd, ok := w.funcs[fn]; ok {
+		return fd
+	}
+	return nil
+}
+
+// handlerName names a handler expression, package-qualified when it is a
+// func or method.
+func (w *walker) handlerName(e ast.Expr) string {
+	if fn := w.funcOf(e); fn != nil {
+		return fn.FullName()
+	}
+	return types.ExprString(e)
+}
+
+// guardCall recognises g.Handler(req, h) and g.Middleware(req)(h): it
+// returns the requirement text and h.
+func (w *walker) guardCall(call *ast.CallExpr) (req string, inner ast.Expr, ok bool) {
+	if fn, _ := typeutil.Callee(w.info(), call).(*types.Func); fn != nil {
+		if pkg, name := funcID(fn); pkg == parse.RuntimePath && name == "Handler" && len(call.Args) == 2 && isGuardMethod(fn) {
+			return w.requirementOf(call.Args[0]), call.Args[1], true
+		}
+	}
+	if mw, ok := ast.Unparen(call.Fun).(*ast.CallExpr); ok && len(call.Args) == 1 {
+		if req, ok := w.middlewareCall(mw); ok {
+			return req, call.Args[0], true
+		}
+	}
+	return "", nil, false
+}
+
+// middlewareCall recognises g.Middleware(req) and trusted middleware.
+func (w *walker) middlewareCall(call *ast.CallExpr) (string, bool) {
+	fn, _ := typeutil.Callee(w.info(), call).(*types.Func)
+	if fn == nil {
+		return "", false
+	}
+	if pkg, name := funcID(fn); pkg == parse.RuntimePath && name == "Middleware" && isGuardMethod(fn) && len(call.Args) == 1 {
+		return w.requirementOf(call.Args[0]), true
+	}
+	return w.trusted(fn)
+}
+
+// guardValue recognises a guard used as a handler or middleware value: a
+// guard call, g.Middleware(req), a generated Guarded wrapper, or a
+// trusted func (called or as a value).
+func (w *walker) guardValue(e ast.Expr) (string, bool) {
+	e = ast.Unparen(e)
+	if call, ok := e.(*ast.CallExpr); ok {
+		if req, _, ok := w.guardCall(call); ok {
+			return req, true
+		}
+		if req, ok := w.middlewareCall(call); ok {
+			return req, true
+		}
+		if fn, _ := typeutil.Callee(w.info(), call).(*types.Func); fn != nil && fn.Pkg() != nil {
+			if req, ok := w.d.wrappers[fn.Pkg().Path()+"."+fn.Name()]; ok && w.inGenerated(fn) {
+				return req, true
+			}
+		}
+		// http.HandlerFunc(x) and similar conversions.
+		if tv, ok := w.info().Types[call.Fun]; ok && tv.IsType() && len(call.Args) == 1 {
+			return w.guardValue(call.Args[0])
+		}
+		return "", false
+	}
+	if id := identOf(e); id != nil {
+		if fn, ok := w.info().Uses[id].(*types.Func); ok {
+			return w.trusted(fn)
+		}
+	}
+	return "", false
+}
+
+func (w *walker) inGenerated(fn *types.Func) bool {
+	return filepath.Base(w.p.Fset.Position(fn.Pos()).Filename) == w.d.opts.Output ||
+		strings.HasPrefix(fn.Name(), "Guarded") // generated in another package: position from export data
+}
+
+func (w *walker) trusted(fn *types.Func) (string, bool) {
+	if fn.Pkg() == nil {
+		return "", false
+	}
+	id := fn.Pkg().Path() + "." + fn.Name()
+	if recv := fn.Signature().Recv(); recv != nil {
+		t := recv.Type()
+		if p, ok := t.(*types.Pointer); ok {
+			t = p.Elem()
+		}
+		if n, ok := t.(*types.Named); ok {
+			id = fn.Pkg().Path() + "." + n.Obj().Name() + "." + fn.Name()
+		}
+	}
+	if slices.Contains(w.d.opts.Trust, id) {
+		return "trusted " + id, true
+	}
+	return "", false
+}
+
+func isGuardMethod(fn *types.Func) bool {
+	recv := fn.Signature().Recv()
+	if recv == nil {
+		return false
+	}
+	p, ok := recv.Type().(*types.Pointer)
+	if !ok {
+		return false
+	}
+	n, ok := p.Elem().(*types.Named)
+	return ok && n.Obj().Name() == "Guard"
+}
+
+// requirementOf renders a runtime.Requirement composite literal as
+// directive text, or says it is not static.
+func (w *walker) requirementOf(e ast.Expr) string {
+	lit, ok := ast.Unparen(e).(*ast.CompositeLit)
+	if !ok {
+		return "requirement " + types.ExprString(e) + " (not a literal)"
+	}
+	var parts []string
+	for _, elt := range lit.Elts {
+		kv, ok := elt.(*ast.KeyValueExpr)
+		if !ok {
+			continue
+		}
+		key := types.ExprString(kv.Key)
+		lists, ok := kv.Value.(*ast.CompositeLit)
+		if !ok {
+			continue
+		}
+		for _, l := range lists.Elts {
+			inner, ok := l.(*ast.CompositeLit)
+			if !ok {
+				continue
+			}
+			var vals []string
+			for _, v := range inner.Elts {
+				s, _ := w.stringValue(v)
+				vals = append(vals, s)
+			}
+			parts = append(parts, strings.ToLower(key)+"("+strings.Join(vals, "|")+")")
+		}
+	}
+	if len(parts) == 0 {
+		return "authenticated"
+	}
+	return strings.Join(parts, " AND ")
+}
+
+// Router packages.
+const (
+	chiPath     = "github.com/go-chi/chi/v5"
+	gorillaPath = "github.com/gorilla/mux"
+	ginPath     = "github.com/gin-gonic/gin"
+	echoPath    = "github.com/labstack/echo/v4"
+)
+
+// routerKind names the router library of a type, "" if it is not a router.
+func routerKind(t types.Type) string {
+	if t == nil {
+		return ""
+	}
+	if p, ok := types.Unalias(t).(*types.Pointer); ok {
+		t = p.Elem()
+	}
+	n, ok := types.Unalias(t).(*types.Named)
+	if !ok || n.Obj().Pkg() == nil {
+		return ""
+	}
+	switch path, name := n.Obj().Pkg().Path(), n.Obj().Name(); {
+	case path == "net/http" && name == "ServeMux":
+		return "net/http"
+	case path == chiPath && (name == "Mux" || name == "Router"):
+		return "chi"
+	case path == gorillaPath && name == "Router":
+		return "gorilla/mux"
+	case path == ginPath && (name == "Engine" || name == "RouterGroup" || name == "IRouter" || name == "IRoutes"):
+		return "gin"
+	case path == echoPath && (name == "Echo" || name == "Group"):
+		return "echo"
+	case path == parse.RuntimePath && name == "Mux":
+		return "net/http"
+	}
+	return ""
+}
+
+// funcID returns the package path and name of a func or method.
+func funcID(fn *types.Func) (pkg, name string) {
+	if fn.Pkg() == nil {
+		return "", fn.Name()
+	}
+	return fn.Pkg().Path(), fn.Name()
+}
+
+// receiverExpr returns x of a method call x.M(...), nil for a func call
+// (including pkg.Func).
+func (w *walker) receiverExpr(call *ast.CallExpr) ast.Expr {
+	sel, ok := ast.Unparen(call.Fun).(*ast.SelectorExpr)
+	if !ok {
+		return nil
+	}
+	if s, ok := w.info().Selections[sel]; !ok || s.Kind() == types.FieldVal {
+		return nil
+	}
+	return sel.X
+}

@@ -1,0 +1,87 @@
+package discover_test
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"regexp"
+	"runtime"
+	"strings"
+	"testing"
+
+	"github.com/axioms-go/axiomsgen/internal/discover"
+	"github.com/axioms-go/axiomsgen/internal/gen"
+)
+
+// wantRE matches the expectation comments of testdata/discover:
+// // want "STATUS METHOD PATH [REQUIREMENT]".
+var wantRE = regexp.MustCompile(`// want "([^"]*)"`)
+
+func testdataDir(t *testing.T) string {
+	t.Helper()
+	_, file, _, _ := runtime.Caller(0)
+	return filepath.Join(filepath.Dir(file), "..", "..", "testdata", "discover")
+}
+
+func render(r discover.Route) string {
+	method := r.Method
+	if method == "" {
+		method = "*"
+	}
+	s := fmt.Sprintf("%s %s %s", r.Status, method, r.Host+r.Path)
+	if r.Status == discover.Guarded {
+		s += " " + r.Requirement
+	}
+	return s
+}
+
+// TestRouters checks every route found in the router testdata module
+// against the want comment on its line, and that every want is found.
+func TestRouters(t *testing.T) {
+	dir := testdataDir(t)
+	pkgs, err := gen.Load(context.Background(), gen.Options{Dir: dir}, "./...")
+	if err != nil {
+		t.Fatal(err)
+	}
+	routes := discover.Routes(pkgs, discover.Options{Trust: []string{
+		"example.com/routes/ginrouter.Auth",
+		"example.com/routes/echorouter.Auth",
+	}})
+
+	type key struct {
+		file string
+		line int
+	}
+	wants := map[key]string{}
+	filepath.WalkDir(dir, func(path string, d os.DirEntry, err error) error {
+		if err != nil || d.IsDir() || !strings.HasSuffix(path, ".go") {
+			return err
+		}
+		b, _ := os.ReadFile(path)
+		for i, line := range strings.Split(string(b), "\n") {
+			if m := wantRE.FindStringSubmatch(line); m != nil {
+				wants[key{filepath.Base(filepath.Dir(path)) + "/" + filepath.Base(path), i + 1}] = m[1]
+			}
+		}
+		return nil
+	})
+	seen := map[key]bool{}
+	for _, r := range routes {
+		k := key{filepath.Base(filepath.Dir(r.Pos.Filename)) + "/" + filepath.Base(r.Pos.Filename), r.Pos.Line}
+		want, ok := wants[k]
+		if !ok {
+			t.Errorf("%s:%d: unexpected route %q", k.file, k.line, render(r))
+			continue
+		}
+		seen[k] = true
+		if got := render(r); got != want {
+			t.Errorf("%s:%d: got %q, want %q", k.file, k.line, got, want)
+		}
+	}
+	for k, want := range wants {
+		if !seen[k] {
+			t.Errorf("%s:%d: route %q not found", k.file, k.line, want)
+		}
+	}
+}
