@@ -1,0 +1,197 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+const guardedPkg = `package a
+
+import (
+	"net/http"
+
+	"github.com/axioms-go/axiomsgen/runtime"
+)
+
+//axioms:route GET /x
+//axioms:scopes read
+func X(w http.ResponseWriter, r *http.Request) {}
+
+//axioms:route GET /health
+//axioms:public
+func Health(w http.ResponseWriter, r *http.Request) {}
+
+func Serve(g *runtime.Guard) http.Handler {
+	mux := http.NewServeMux()
+	RegisterRoutes(mux, g)
+	return mux
+}
+`
+
+// generated runs the generator in dir and fails the test on error.
+func generated(t *testing.T, dir string) {
+	t.Helper()
+	t.Chdir(dir)
+	var out, errb bytes.Buffer
+	if code := run(context.Background(), []string{"./..."}, &out, &errb); code != 0 {
+		t.Fatalf("generate: exit %d: %s", code, errb.String())
+	}
+}
+
+func TestCheck(t *testing.T) {
+	t.Run("clean", func(t *testing.T) {
+		dir := module(t, map[string]string{"a/a.go": guardedPkg})
+		generated(t, dir)
+		var out, errb bytes.Buffer
+		if code := run(context.Background(), []string{"check", "./..."}, &out, &errb); code != 0 {
+			t.Fatalf("exit %d\n%s%s", code, out.String(), errb.String())
+		}
+		if want := "axiomsgen check: ok: 2 routes: 1 guarded, 1 public, 0 unguarded, 0 unknown; coverage 100.0%"; strings.TrimSpace(out.String()) != want {
+			t.Errorf("got %q", out.String())
+		}
+	})
+	t.Run("an unguarded HandleFunc fails", func(t *testing.T) {
+		src := strings.Replace(guardedPkg, "RegisterRoutes(mux, g)", "RegisterRoutes(mux, g)\n\tmux.HandleFunc(\"GET /debug/vars\", X)", 1)
+		dir := module(t, map[string]string{"a/a.go": src})
+		generated(t, dir)
+		var out, errb bytes.Buffer
+		if code := run(context.Background(), []string{"check", "./..."}, &out, &errb); code != 1 {
+			t.Fatalf("exit %d, want 1\n%s%s", code, out.String(), errb.String())
+		}
+		want := "a/a.go:20:2: GET /debug/vars: unguarded route (handler example.com/app/a.X)"
+		if !strings.HasPrefix(out.String(), want) {
+			t.Errorf("got %q, want prefix %q", out.String(), want)
+		}
+	})
+	t.Run("stale generated file", func(t *testing.T) {
+		dir := module(t, map[string]string{"a/a.go": guardedPkg})
+		generated(t, dir)
+		// Change a requirement without regenerating.
+		src := strings.Replace(guardedPkg, "//axioms:scopes read", "//axioms:scopes read write", 1)
+		if err := os.WriteFile(filepath.Join(dir, "a", "a.go"), []byte(src), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		var out, errb bytes.Buffer
+		if code := run(context.Background(), []string{"check", "./..."}, &out, &errb); code != 1 {
+			t.Fatalf("exit %d, want 1\n%s%s", code, out.String(), errb.String())
+		}
+		for _, want := range []string{
+			"a/axioms_gen.go:1:1: generated file is stale: run go generate",
+			`-	{Pattern: "GET /x", Handler: "X", Requirement: runtime.Requirement{Scopes: [][]string{{"read"}}}`,
+			`+	{Pattern: "GET /x", Handler: "X", Requirement: runtime.Requirement{Scopes: [][]string{{"read", "write"}}}`,
+		} {
+			if !strings.Contains(out.String(), want) {
+				t.Errorf("output lacks %q:\n%s", want, out.String())
+			}
+		}
+	})
+	t.Run("invalid directive", func(t *testing.T) {
+		dir := module(t, map[string]string{"a/a.go": guardedPkg})
+		generated(t, dir)
+		src := strings.Replace(guardedPkg, "//axioms:scopes read", "//axioms:scope read", 1)
+		os.WriteFile(filepath.Join(dir, "a", "a.go"), []byte(src), 0o644)
+		var out, errb bytes.Buffer
+		if code := run(context.Background(), []string{"check", "-json", "./..."}, &out, &errb); code != 1 {
+			t.Fatalf("exit %d, want 1\n%s%s", code, out.String(), errb.String())
+		}
+		var doc struct {
+			Findings []struct {
+				File    string `json:"file"`
+				Line    int    `json:"line"`
+				Message string `json:"message"`
+			} `json:"findings"`
+		}
+		if err := json.Unmarshal(out.Bytes(), &doc); err != nil {
+			t.Fatalf("not JSON: %v\n%s", err, out.String())
+		}
+		found := false
+		for _, f := range doc.Findings {
+			if f.File == "a/a.go" && f.Line == 10 && strings.Contains(f.Message, "did you mean //axioms:scopes?") {
+				found = true
+			}
+		}
+		if !found {
+			t.Errorf("directive finding missing: %s", out.String())
+		}
+	})
+	t.Run("recorded -register is honoured", func(t *testing.T) {
+		src := strings.Replace(guardedPkg, "RegisterRoutes(mux, g)", "RegisterAPI(mux, g)", 1)
+		dir := module(t, map[string]string{"a/a.go": src})
+		t.Chdir(dir)
+		var out, errb bytes.Buffer
+		if code := run(context.Background(), []string{"-register", "RegisterAPI", "./..."}, &out, &errb); code != 0 {
+			t.Fatalf("generate: %d %s", code, errb.String())
+		}
+		out.Reset()
+		if code := run(context.Background(), []string{"check", "./..."}, &out, &errb); code != 0 {
+			t.Fatalf("check with recorded options: exit %d\n%s", code, out.String())
+		}
+	})
+}
+
+func TestReportFormats(t *testing.T) {
+	dir := module(t, map[string]string{"a/a.go": strings.Replace(guardedPkg, "RegisterRoutes(mux, g)", "RegisterRoutes(mux, g)\n\tmux.HandleFunc(\"GET /open\", X)", 1)})
+	generated(t, dir)
+	for _, tt := range []struct {
+		format string
+		check  func(t *testing.T, out string)
+	}{
+		{"text", func(t *testing.T, out string) {
+			if !strings.Contains(out, "unguarded  GET     /open") || !strings.Contains(out, "3 routes: 1 guarded, 1 public, 1 unguarded, 0 unknown; coverage 50.0%") {
+				t.Errorf("text:\n%s", out)
+			}
+		}},
+		{"json", func(t *testing.T, out string) {
+			var doc struct {
+				Routes []struct {
+					Method, Path, Handler, File, Status, Requirement string
+					Line                                             int
+				} `json:"routes"`
+				Summary struct {
+					Total, Guarded, Public, Unguarded, Unknown int
+					Coverage                                   float64
+				} `json:"summary"`
+			}
+			if err := json.Unmarshal([]byte(out), &doc); err != nil {
+				t.Fatal(err)
+			}
+			if doc.Summary.Total != 3 || doc.Summary.Coverage != 0.5 || len(doc.Routes) != 3 || doc.Routes[0].File != "a/a.go" || doc.Routes[0].Path != "/x" || doc.Routes[0].Requirement != "scopes(read)" {
+				t.Errorf("json: %+v", doc)
+			}
+		}},
+		{"markdown", func(t *testing.T, out string) {
+			if !strings.Contains(out, "## Route guard coverage: 50.0%") || !strings.Contains(out, "| ❌ unguarded | `GET /open` |") {
+				t.Errorf("markdown:\n%s", out)
+			}
+		}},
+		{"sarif", func(t *testing.T, out string) {
+			var doc struct {
+				Version string `json:"version"`
+				Runs    []struct {
+					Results []struct {
+						RuleID string `json:"ruleId"`
+					} `json:"results"`
+				} `json:"runs"`
+			}
+			if err := json.Unmarshal([]byte(out), &doc); err != nil {
+				t.Fatal(err)
+			}
+			if doc.Version != "2.1.0" || len(doc.Runs) != 1 || len(doc.Runs[0].Results) != 1 || doc.Runs[0].Results[0].RuleID != "axioms/unguarded" {
+				t.Errorf("sarif: %s", out)
+			}
+		}},
+	} {
+		t.Run(tt.format, func(t *testing.T) {
+			var out, errb bytes.Buffer
+			if code := run(context.Background(), []string{"report", "-format", tt.format, "./..."}, &out, &errb); code != 0 {
+				t.Fatalf("exit %d: %s", code, errb.String())
+			}
+			tt.check(t, out.String())
+		})
+	}
+}
