@@ -920,9 +920,14 @@ func (w *walker) guardValue(e ast.Expr) (string, bool) {
 		if req, ok := w.middlewareCall(call); ok {
 			return req, true
 		}
-		if fn, _ := typeutil.Callee(w.info(), call).(*types.Func); fn != nil && fn.Pkg() != nil {
-			if req, ok := w.d.wrappers[fn.Pkg().Path()+"."+fn.Name()]; ok && w.inGenerated(fn) {
+		if fn, _ := typeutil.Callee(w.info(), call).(*types.Func); fn != nil && fn.Pkg() != nil && w.inGenerated(fn) {
+			if req, ok := w.d.wrappers[fn.Pkg().Path()+"."+fn.Name()]; ok {
 				return req, true
+			}
+			if strings.HasPrefix(fn.Name(), "Guarded") {
+				// A generated wrapper of a package not loaded here (the
+				// analyzer sees one package at a time).
+				return "see the //axioms: directives of " + fn.FullName(), true
 			}
 		}
 		// http.HandlerFunc(x) and similar conversions.
@@ -939,9 +944,10 @@ func (w *walker) guardValue(e ast.Expr) (string, bool) {
 	return "", false
 }
 
+// inGenerated reports whether fn is declared in a generated file (export
+// data keeps file names, so this holds for imported packages too).
 func (w *walker) inGenerated(fn *types.Func) bool {
-	return filepath.Base(w.p.Fset.Position(fn.Pos()).Filename) == w.d.opts.Output ||
-		strings.HasPrefix(fn.Name(), "Guarded") // generated in another package: position from export data
+	return filepath.Base(w.p.Fset.Position(fn.Pos()).Filename) == w.d.opts.Output
 }
 
 func (w *walker) trusted(fn *types.Func) (string, bool) {

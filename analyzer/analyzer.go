@@ -1,0 +1,101 @@
+// Package analyzer exposes axiomsgen's route check as a go/analysis
+// Analyzer, for go vet -vettool, editors (gopls) and golangci-lint
+// module plugins: it reports every route registration that is neither
+// guarded nor marked public, and every invalid //axioms: directive.
+package analyzer
+
+import (
+	"flag"
+	"go/ast"
+	"go/token"
+	"path/filepath"
+	"strings"
+
+	"github.com/axioms-go/axiomsgen/internal/discover"
+	"github.com/axioms-go/axiomsgen/internal/gen"
+	"github.com/axioms-go/axiomsgen/internal/parse"
+	"golang.org/x/tools/go/analysis"
+	"golang.org/x/tools/go/packages"
+)
+
+// Analyzer reports unguarded and unresolvable routes and invalid
+// directives. Its -trust flag (comma-separated pkgpath.Func or
+// pkgpath.Type.Method) declares the team's own middleware a guard.
+var Analyzer = &analysis.Analyzer{
+	Name:  "axiomsguard",
+	Doc:   "report HTTP routes that are neither guarded by an access-token check nor marked //axioms:public, and invalid //axioms: directives",
+	URL:   "https://github.com/axioms-go/axiomsgen",
+	Flags: flags(),
+	Run:   run,
+}
+
+var trust string
+
+func flags() flag.FlagSet {
+	fs := flag.NewFlagSet("axiomsguard", flag.ExitOnError)
+	fs.StringVar(&trust, "trust", "", "comma-separated pkgpath.Func or pkgpath.Type.Method whose result counts as a guard")
+	return *fs
+}
+
+func run(pass *analysis.Pass) (any, error) {
+	var goFiles []string
+	for _, f := range pass.Files {
+		goFiles = append(goFiles, pass.Fset.File(f.Pos()).Name())
+	}
+	pkg := &packages.Package{
+		PkgPath:   pass.Pkg.Path(),
+		Name:      pass.Pkg.Name(),
+		Fset:      pass.Fset,
+		Syntax:    pass.Files,
+		Types:     pass.Pkg,
+		TypesInfo: pass.TypesInfo,
+		GoFiles:   goFiles,
+	}
+	var trusted []string
+	for _, t := range strings.Split(trust, ",") {
+		if t = strings.TrimSpace(t); t != "" {
+			trusted = append(trusted, t)
+		}
+	}
+
+	skip := func(name string) bool { return filepath.Base(name) == gen.DefaultOutput }
+	_, errs := parse.Package(pass.Fset, pass.Files, pass.TypesInfo, skip)
+	for _, e := range errs {
+		if f := fileAt(pass, e.Pos.Filename); f != nil {
+			pass.Reportf(pass.Fset.File(f.Pos()).LineStart(e.Pos.Line)+tokenOffset(e.Pos.Column), "%s", e.Msg)
+		}
+	}
+
+	report := map[discover.Status]string{
+		discover.Unguarded: "%s: unguarded route (handler %s): guard it with //axioms: directives or runtime.Guard, or mark it //axioms:public",
+		discover.Unknown:   "%s: route the tool cannot resolve (%s): guard it visibly at the registration or mark it //axioms:public",
+	}
+	for _, r := range discover.Routes([]*packages.Package{pkg}, discover.Options{Trust: trusted}) {
+		format, ok := report[r.Status]
+		if !ok {
+			continue
+		}
+		f := fileAt(pass, r.Pos.Filename)
+		if f == nil {
+			continue
+		}
+		detail := r.Handler
+		if r.Status == discover.Unknown {
+			detail = r.Reason
+		}
+		pass.Reportf(pass.Fset.File(f.Pos()).LineStart(r.Pos.Line)+tokenOffset(r.Pos.Column), format, r.Pattern(), detail)
+	}
+	return nil, nil
+}
+
+func fileAt(pass *analysis.Pass, name string) *ast.File {
+	for _, f := range pass.Files {
+		if pass.Fset.File(f.Pos()).Name() == name {
+			return f
+		}
+	}
+	return nil
+}
+
+// tokenOffset turns a 1-based column into an offset from the line start.
+func tokenOffset(col int) token.Pos { return token.Pos(max(col-1, 0)) }
