@@ -147,7 +147,9 @@ type Finding struct {
 	Message string `json:"message"`
 }
 
-func (f Finding) String() string { return fmt.Sprintf("%s:%d:%d: %s", f.File, f.Line, f.Column, f.Message) }
+func (f Finding) String() string {
+	return fmt.Sprintf("%s:%d:%d: %s", f.File, f.Line, f.Column, f.Message)
+}
 
 // Findings are the unguarded and unknown routes.
 func (rep Report) Findings() []Finding {
