@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	goruntime "runtime"
 	"strings"
 	"testing"
 )
@@ -193,5 +194,37 @@ func TestReportFormats(t *testing.T) {
 			}
 			tt.check(t, out.String())
 		})
+	}
+}
+
+// TestExamplesAllGuarded: the report of the example API is complete (every
+// route it serves) and all guarded, and check passes on it.
+func TestExamplesAllGuarded(t *testing.T) {
+	_, self, _, _ := goruntime.Caller(0)
+	t.Chdir(filepath.Join(filepath.Dir(self), "..", ".."))
+	var out, errb bytes.Buffer
+	if code := run(context.Background(), []string{"report", "-format", "json", "./examples/..."}, &out, &errb); code != 0 {
+		t.Fatalf("report: exit %d: %s", code, errb.String())
+	}
+	var doc struct {
+		Routes []struct{ Method, Path, Status string } `json:"routes"`
+	}
+	if err := json.Unmarshal(out.Bytes(), &doc); err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, r := range doc.Routes {
+		got = append(got, r.Status+" "+r.Method+" "+r.Path)
+	}
+	want := []string{
+		"public GET /healthz", "guarded GET /items", "guarded GET /items/{id}", "guarded POST /items",
+		"guarded DELETE /items/{id}", "guarded GET /me",
+	}
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("routes:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+	out.Reset()
+	if code := run(context.Background(), []string{"check", "./examples/..."}, &out, &errb); code != 0 {
+		t.Fatalf("check: exit %d\n%s", code, out.String())
 	}
 }

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/axioms-go/axiomsgen/internal/discover"
 	"github.com/axioms-go/axiomsgen/internal/gen"
 	"golang.org/x/tools/txtar"
 )
@@ -101,6 +102,37 @@ func BenchmarkGoVetSynthetic(b *testing.B) {
 		cmd.Dir = dir
 		if out, err := cmd.CombinedOutput(); err != nil {
 			b.Fatalf("go vet: %v\n%s", err, out)
+		}
+	}
+}
+
+// BenchmarkCheckSynthetic runs what axiomsgen check does (load, discover
+// routes, parse directives, regenerate in memory and compare) on the
+// synthetic module after an edit in every package.
+func BenchmarkCheckSynthetic(b *testing.B) {
+	dir := writeSynthetic(b)
+	plan, err := gen.Generate(context.Background(), gen.Options{Dir: dir}, "./...")
+	if err != nil {
+		b.Fatal(err)
+	}
+	if _, err := plan.Write(); err != nil {
+		b.Fatal(err)
+	}
+	i := 0
+	for b.Loop() {
+		b.StopTimer()
+		i++
+		touch(b, dir, i)
+		b.StartTimer()
+		pkgs, err := gen.Load(context.Background(), gen.Options{Dir: dir}, "./...")
+		if err != nil {
+			b.Fatal(err)
+		}
+		routes := discover.Routes(pkgs, discover.Options{})
+		parsed, findings := gen.Parse(pkgs, gen.Options{})
+		stale, more := gen.CheckStale(parsed, gen.Options{})
+		if len(routes) != synthPackages*synthHandlers || len(findings)+len(more)+len(stale) != 0 {
+			b.Fatalf("%d routes, %d findings, %d stale", len(routes), len(findings)+len(more), len(stale))
 		}
 	}
 }
