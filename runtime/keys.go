@@ -187,6 +187,7 @@ type keySource struct {
 	kick   chan struct{}
 
 	mu       sync.Mutex
+	closed   bool
 	inflight *refreshCall
 	jwksURL  string // last JWKS URL learned from discovery
 }
@@ -330,6 +331,12 @@ func (s *keySource) begin() *refreshCall {
 
 func (s *keySource) beginLocked() *refreshCall {
 	call := &refreshCall{done: make(chan struct{})}
+	if s.closed {
+		// After Close no goroutine may start: fail the refresh at once.
+		call.err = errors.New("the guard is closed")
+		close(call.done)
+		return call
+	}
 	s.inflight = call
 	s.wg.Add(1)
 	go func() {
@@ -450,6 +457,9 @@ func (s *keySource) get(ctx context.Context, url string) ([]byte, error) {
 
 // close stops the loop and any fetch in flight, and waits for them.
 func (s *keySource) close() {
+	s.mu.Lock()
+	s.closed = true
+	s.mu.Unlock()
 	s.cancel()
 	s.wg.Wait()
 	s.client.CloseIdleConnections()

@@ -355,3 +355,20 @@ func TestCloseStopsAFetchInFlight(t *testing.T) {
 func b64(b []byte) string { return base64.RawURLEncoding.EncodeToString(b) }
 
 func jsonSegment(seg string) ([]byte, error) { return base64.RawURLEncoding.DecodeString(seg) }
+
+func TestRequestsAfterCloseFailClosed(t *testing.T) {
+	iss := axiomstest.New(t)
+	g := newGuard(t, iss.Config())
+	g.Close()
+	// A known kid still verifies from the last set; an unknown kid cannot
+	// start a refresh any more and is refused at once.
+	if res := serve(t, g, runtime.Requirement{}, bearer(iss.Token(t))); res.status != 200 {
+		t.Errorf("known kid after Close: %d", res.status)
+	}
+	forger, _ := rsa.GenerateKey(rand.Reader, 2048)
+	start := time.Now()
+	wantReject(t, serve(t, g, runtime.Requirement{}, bearer(iss.Token(t, axiomstest.WithKID("late"), axiomstest.WithSigningKey(forger)))), 401, "invalid_token")
+	if d := time.Since(start); d > 500*time.Millisecond {
+		t.Errorf("unknown kid after Close waited %v", d)
+	}
+}
