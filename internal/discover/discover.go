@@ -68,12 +68,31 @@ func Routes(pkgs []*packages.Package, opts Options) []Route {
 	if opts.Output == "" {
 		opts.Output = "axioms_gen.go"
 	}
-	d := &discoverer{opts: opts, wrappers: map[string]string{}, fieldStates: map[types.Object]*router{}}
+	d := &discoverer{
+		opts: opts, wrappers: map[string]string{}, fieldStates: map[types.Object]*router{},
+		funcs: map[*types.Func]funcRef{}, returns: map[*types.Func][]types.Object{},
+		states: map[types.Object]*router{}, wholeGuard: map[types.Object]string{}, mounts: map[types.Object]*router{},
+		calledWithRouter: map[*types.Func]bool{}, done: map[*ast.CallExpr]bool{}, mountCalls: map[*ast.CallExpr]bool{},
+		values: map[types.Object]ast.Expr{},
+	}
 	for _, p := range pkgs {
 		d.annotated(p)
 	}
+	// Routers flow across packages (a helper in one package registers on
+	// a group made in another), so every stage runs over all packages
+	// before the next.
+	var walkers []*walker
 	for _, p := range pkgs {
-		d.pkg(p)
+		walkers = append(walkers, d.collect(p))
+	}
+	for _, w := range walkers {
+		w.collectReturns()
+	}
+	for _, w := range walkers {
+		w.prepass()
+	}
+	for _, w := range walkers {
+		w.walkAll()
 	}
 	slices.SortFunc(d.routes, func(a, b Route) int {
 		return cmp.Or(cmp.Compare(a.Pos.Filename, b.Pos.Filename), cmp.Compare(a.Pos.Line, b.Pos.Line),
@@ -89,6 +108,29 @@ type discoverer struct {
 	wrappers map[string]string
 	// fieldStates are routers held in struct fields, shared across funcs.
 	fieldStates map[types.Object]*router
+	// funcs are the declarations of every loaded function.
+	funcs map[*types.Func]funcRef
+	// returns: router variables a function returns.
+	returns map[*types.Func][]types.Object
+	// states: router variables and bound parameters.
+	states map[types.Object]*router
+	// wholeGuard: routers passed whole through a guard (requirement text).
+	wholeGuard map[types.Object]string
+	// mounts: routers mounted under a prefix of another router.
+	mounts map[types.Object]*router
+	// calledWithRouter: funcs whose router parameters are bound at their
+	// call sites, and walked only from there.
+	calledWithRouter map[*types.Func]bool
+	done             map[*ast.CallExpr]bool
+	mountCalls       map[*ast.CallExpr]bool    // mounts of whole routers: not routes
+	values           map[types.Object]ast.Expr // single assignments of locals
+	depth            int
+}
+
+// funcRef locates a function declaration and the walker of its package.
+type funcRef struct {
+	w    *walker
+	decl *ast.FuncDecl
 }
 
 // annotated adds the routes of the package's //axioms: directives, as the
@@ -148,9 +190,9 @@ func splitPattern(p string) (method, host, path string) {
 	return method, host, p
 }
 
-// pkg walks every function of a package in search of registrations.
-func (d *discoverer) pkg(p *packages.Package) {
-	w := &walker{d: d, p: p, states: map[types.Object]*router{}, funcs: map[*types.Func]*ast.FuncDecl{}}
+// collect makes the walker of a package and records its functions.
+func (d *discoverer) collect(p *packages.Package) *walker {
+	w := &walker{d: d, p: p}
 	for _, f := range p.Syntax {
 		if filepath.Base(p.Fset.File(f.Pos()).Name()) == d.opts.Output {
 			continue
@@ -159,19 +201,48 @@ func (d *discoverer) pkg(p *packages.Package) {
 		for _, decl := range f.Decls {
 			if fd, ok := decl.(*ast.FuncDecl); ok && fd.Body != nil {
 				if fn, ok := p.TypesInfo.Defs[fd.Name].(*types.Func); ok {
-					w.funcs[fn] = fd
+					d.funcs[fn] = funcRef{w, fd}
 				}
 			}
 		}
 	}
-	w.prepass()
+	return w
+}
+
+// collectReturns records the router variables each function returns, so
+// that mounting the result of a call mounts the routes registered on them.
+func (w *walker) collectReturns() {
+	for fn, ref := range w.d.funcs {
+		if ref.w != w {
+			continue
+		}
+		ast.Inspect(ref.decl.Body, func(n ast.Node) bool {
+			if _, ok := n.(*ast.FuncLit); ok {
+				return false
+			}
+			ret, ok := n.(*ast.ReturnStmt)
+			if !ok {
+				return true
+			}
+			for _, r := range ret.Results {
+				if obj := w.objOf(r); obj != nil && routerKind(obj.Type()) != "" {
+					w.d.returns[fn] = append(w.d.returns[fn], obj)
+				}
+			}
+			return true
+		})
+	}
+}
+
+// walkAll walks every function not walked from its call sites.
+func (w *walker) walkAll() {
 	for _, f := range w.files {
 		for _, decl := range f.Decls {
 			fd, ok := decl.(*ast.FuncDecl)
 			if !ok || fd.Body == nil {
 				continue
 			}
-			if fn, ok := p.TypesInfo.Defs[fd.Name].(*types.Func); ok && w.calledWithRouter[fn] {
+			if fn, ok := w.info().Defs[fd.Name].(*types.Func); ok && w.d.calledWithRouter[fn] {
 				continue // walked from its call sites, with the router bound
 			}
 			w.walkBody(fd.Body, 0)
@@ -189,9 +260,10 @@ func (d *discoverer) pkg(p *packages.Package) {
 type router struct {
 	kind    string // net/http, chi, gorilla/mux, gin, echo
 	prefix  string
-	dynamic string // description of a dynamic prefix part
-	traced  bool   // created where we could see it
-	guard   string // requirement text of a guard applied to every route, "" if none
+	dynamic string       // description of a dynamic prefix part
+	traced  bool         // created where we could see it
+	guard   string       // requirement text of a guard applied to every route, "" if none
+	parent  types.Object // for a mount: the router it is mounted on
 }
 
 func (r *router) derive() *router {
@@ -199,23 +271,12 @@ func (r *router) derive() *router {
 	return &c
 }
 
-// walker walks the functions of one package.
+// walker walks the functions of one package; what it learns lives in
+// the discoverer, shared by every package.
 type walker struct {
-	d      *discoverer
-	p      *packages.Package
-	files  []*ast.File
-	funcs  map[*types.Func]*ast.FuncDecl
-	states map[types.Object]*router
-	// wholeGuard: routers passed whole through a guard (requirement text).
-	wholeGuard map[types.Object]string
-	// mounts: routers mounted under a prefix of another router.
-	mounts map[types.Object]*router
-	// calledWithRouter: funcs whose router parameters are bound at their
-	// call sites.
-	calledWithRouter map[*types.Func]bool
-	done             map[*ast.CallExpr]bool
-	mountCalls       map[*ast.CallExpr]bool // mounts of whole routers: not routes
-	depth            int
+	d     *discoverer
+	p     *packages.Package
+	files []*ast.File
 }
 
 func (w *walker) info() *types.Info { return w.p.TypesInfo }
@@ -223,11 +284,6 @@ func (w *walker) info() *types.Info { return w.p.TypesInfo }
 // prepass finds routers guarded as a whole, mounted routers and helper
 // funcs that receive routers.
 func (w *walker) prepass() {
-	w.wholeGuard = map[types.Object]string{}
-	w.mounts = map[types.Object]*router{}
-	w.calledWithRouter = map[*types.Func]bool{}
-	w.done = map[*ast.CallExpr]bool{}
-	w.mountCalls = map[*ast.CallExpr]bool{}
 	for _, f := range w.files {
 		ast.Inspect(f, func(n ast.Node) bool {
 			call, ok := n.(*ast.CallExpr)
@@ -236,17 +292,17 @@ func (w *walker) prepass() {
 			}
 			// g.Handler(req, mux) and g.Middleware(req)(mux) guard every route of mux.
 			if req, inner, ok := w.guardCall(call); ok {
-				if obj := w.objOf(inner); obj != nil {
-					w.wholeGuard[obj] = req
+				for _, obj := range w.routerObjs(inner) {
+					w.d.wholeGuard[obj] = req
 				}
 			}
 			w.mount(call)
 			// Helpers receiving a router: walked from their call sites.
 			if fn, ok := typeutil.Callee(w.info(), call).(*types.Func); ok {
-				if _, local := w.funcs[fn]; local {
+				if _, known := w.d.funcs[fn]; known {
 					for _, a := range call.Args {
 						if routerKind(w.info().TypeOf(a)) != "" {
-							w.calledWithRouter[fn] = true
+							w.d.calledWithRouter[fn] = true
 						}
 					}
 				}
@@ -274,7 +330,7 @@ func (w *walker) mount(call *ast.CallExpr) {
 	default:
 		return
 	}
-	st := &router{}
+	st := &router{parent: w.objOf(w.receiverExpr(call))}
 	// Unwrap guards and StripPrefix around the mounted router.
 	for range 4 {
 		inner, ok := ast.Unparen(target).(*ast.CallExpr)
@@ -294,13 +350,32 @@ func (w *walker) mount(call *ast.CallExpr) {
 		}
 		break
 	}
-	obj := w.objOf(target)
-	if obj == nil || routerKind(obj.Type()) == "" || prefixArg == nil {
+	objs := w.routerObjs(target)
+	if len(objs) == 0 || prefixArg == nil {
 		return
 	}
 	w.addPrefix(st, prefixArg)
-	w.mounts[obj] = st
-	w.mountCalls[call] = true
+	for _, obj := range objs {
+		w.d.mounts[obj] = st
+	}
+	w.d.mountCalls[call] = true
+}
+
+// routerObjs returns the router variables an expression denotes: a
+// router variable, or the routers a called function returns.
+func (w *walker) routerObjs(e ast.Expr) []types.Object {
+	if obj := w.objOf(e); obj != nil {
+		if routerKind(obj.Type()) != "" {
+			return []types.Object{obj}
+		}
+		return nil
+	}
+	if call, ok := ast.Unparen(e).(*ast.CallExpr); ok {
+		if fn, _ := typeutil.Callee(w.info(), call).(*types.Func); fn != nil {
+			return w.d.returns[fn]
+		}
+	}
+	return nil
 }
 
 // objOf returns the variable or field an expression names.
@@ -360,7 +435,20 @@ func (w *walker) assign(a *ast.AssignStmt) {
 // bind records the router state of lhs when rhs evaluates to a router.
 func (w *walker) bind(lhs ast.Expr, rhs ast.Expr) {
 	obj := w.objOf(lhs)
-	if obj == nil || routerKind(obj.Type()) == "" {
+	if obj == nil {
+		return
+	}
+	if routerKind(obj.Type()) == "" {
+		// Remember what a local holds, so a middleware or handler kept in
+		// a variable can be recognised; a second assignment makes it
+		// unknown.
+		if v, ok := obj.(*types.Var); ok && !v.IsField() {
+			if _, seen := w.d.values[obj]; seen {
+				w.d.values[obj] = nil
+			} else {
+				w.d.values[obj] = rhs
+			}
+		}
 		return
 	}
 	if st := w.routerOf(rhs); st != nil {
@@ -373,11 +461,11 @@ func (w *walker) setState(obj types.Object, st *router) {
 		w.d.fieldStates[obj] = st
 		return
 	}
-	w.states[obj] = st
+	w.d.states[obj] = st
 }
 
 func (w *walker) stateOf(obj types.Object) *router {
-	if st, ok := w.states[obj]; ok {
+	if st, ok := w.d.states[obj]; ok {
 		return st
 	}
 	if st, ok := w.d.fieldStates[obj]; ok {
@@ -414,6 +502,13 @@ func (w *walker) routerOf(e ast.Expr) *router {
 		pkg == echoPath && name == "New":
 		return &router{kind: kind, traced: true}
 	}
+	if objs := w.d.returns[fn]; len(objs) > 0 {
+		// A function of ours that builds and returns a router.
+		if st := w.stateOf(objs[0]); st != nil {
+			return w.applyOuter(objs[0], st)
+		}
+		return &router{kind: kind, traced: true}
+	}
 	recvExpr := w.receiverExpr(call)
 	if recvExpr == nil {
 		return &router{kind: kind}
@@ -448,19 +543,45 @@ func (w *walker) routerOf(e ast.Expr) *router {
 	return &router{kind: kind}
 }
 
+// use applies middleware to a router variable for the registrations
+// that follow. The stored state excludes what applyOuter adds, which is
+// added again on every read.
+func (w *walker) use(recv ast.Expr, mws []ast.Expr) {
+	obj := w.objOf(recv)
+	if obj == nil {
+		return
+	}
+	st := w.stateOf(obj)
+	if st == nil {
+		st = &router{kind: routerKind(obj.Type())}
+	}
+	st = st.derive()
+	w.applyMiddleware(st, mws)
+	w.setState(obj, st)
+}
+
 // applyOuter adds what happens to a router object as a whole: mounted
 // under a prefix, or wrapped by a guard before being served.
 func (w *walker) applyOuter(obj types.Object, st *router) *router {
-	m, mounted := w.mounts[obj]
-	req, guarded := w.wholeGuard[obj]
+	m, mounted := w.d.mounts[obj]
+	req, guarded := w.d.wholeGuard[obj]
 	if !mounted && !guarded {
 		return st
 	}
 	st = st.derive()
 	if mounted {
-		st.prefix = m.prefix + st.prefix
+		prefix, guard := m.prefix, m.guard
+		if m.parent != nil && w.d.depth < 8 {
+			// The router it is mounted on may itself be mounted or guarded.
+			w.d.depth++
+			parent := w.applyOuter(m.parent, cmp.Or(w.stateOf(m.parent), &router{}))
+			w.d.depth--
+			prefix = parent.prefix + prefix
+			guard = cmp.Or(guard, parent.guard)
+		}
+		st.prefix = prefix + st.prefix
 		st.dynamic = cmp.Or(m.dynamic, st.dynamic)
-		st.guard = cmp.Or(st.guard, m.guard)
+		st.guard = cmp.Or(st.guard, guard)
 	}
 	if guarded && st.guard == "" {
 		st.guard = req
@@ -500,7 +621,7 @@ func (w *walker) stringValue(e ast.Expr) (template, dynamic string) {
 
 // call handles one call expression in a function body.
 func (w *walker) call(call *ast.CallExpr, loop int) {
-	if w.done[call] || w.mountCalls[call] {
+	if w.d.done[call] || w.d.mountCalls[call] {
 		return
 	}
 	fn, _ := typeutil.Callee(w.info(), call).(*types.Func)
@@ -509,8 +630,9 @@ func (w *walker) call(call *ast.CallExpr, loop int) {
 	}
 	pkg, name := funcID(fn)
 
-	// A local helper receiving routers: walk it with them bound.
-	if fd, ok := w.funcs[fn]; ok && w.calledWithRouter[fn] && w.depth < 4 {
+	// A helper receiving routers, in any loaded package: walk it with
+	// them bound.
+	if ref, ok := w.d.funcs[fn]; ok && w.d.calledWithRouter[fn] && w.d.depth < 4 {
 		saved := map[types.Object]*router{}
 		params := fn.Signature().Params()
 		for i, a := range call.Args {
@@ -518,19 +640,19 @@ func (w *walker) call(call *ast.CallExpr, loop int) {
 				continue
 			}
 			obj := params.At(i)
-			if prev, ok := w.states[obj]; ok {
+			if prev, ok := w.d.states[obj]; ok {
 				saved[obj] = prev
 			}
-			w.states[obj] = w.routerOf(a)
+			w.d.states[obj] = w.routerOf(a)
 		}
-		w.depth++
-		w.walkBody(fd.Body, loop)
-		w.depth--
+		w.d.depth++
+		ref.w.walkBody(ref.decl.Body, loop)
+		w.d.depth--
 		for i := range params.Len() {
-			delete(w.states, params.At(i))
+			delete(w.d.states, params.At(i))
 		}
 		for obj, st := range saved {
-			w.states[obj] = st
+			w.d.states[obj] = st
 		}
 		return
 	}
@@ -557,11 +679,7 @@ func (w *walker) call(call *ast.CallExpr, loop int) {
 		}
 		switch name {
 		case "Use":
-			if obj := w.objOf(recv); obj != nil {
-				st := w.routerOf(recv).derive()
-				w.applyMiddleware(st, call.Args)
-				w.setState(obj, st)
-			}
+			w.use(recv, call.Args)
 		case "Handle", "HandleFunc":
 			if len(call.Args) == 2 {
 				w.register(call, w.routerOf(recv), "", call.Args[0], call.Args[1:], nil, loop, true)
@@ -591,11 +709,7 @@ func (w *walker) call(call *ast.CallExpr, loop int) {
 	case gorillaPath:
 		switch name {
 		case "Use":
-			if obj := w.objOf(recv); obj != nil {
-				st := w.routerOf(recv).derive()
-				w.applyMiddleware(st, call.Args)
-				w.setState(obj, st)
-			}
+			w.use(recv, call.Args)
 		case "Methods":
 			// r.HandleFunc(...).Methods("GET", ...)
 			inner, ok := ast.Unparen(recv).(*ast.CallExpr)
@@ -617,11 +731,7 @@ func (w *walker) call(call *ast.CallExpr, loop int) {
 		}
 		switch name {
 		case "Use":
-			if obj := w.objOf(recv); obj != nil {
-				st := w.routerOf(recv).derive()
-				w.applyMiddleware(st, call.Args)
-				w.setState(obj, st)
-			}
+			w.use(recv, call.Args)
 		case "GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS":
 			if len(call.Args) >= 2 {
 				w.register(call, w.routerOf(recv), name, call.Args[0], call.Args[1:], nil, loop, false)
@@ -642,11 +752,7 @@ func (w *walker) call(call *ast.CallExpr, loop int) {
 		}
 		switch name {
 		case "Use":
-			if obj := w.objOf(recv); obj != nil {
-				st := w.routerOf(recv).derive()
-				w.applyMiddleware(st, call.Args)
-				w.setState(obj, st)
-			}
+			w.use(recv, call.Args)
 		case "GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS", "CONNECT", "TRACE":
 			if len(call.Args) >= 2 {
 				w.register(call, w.routerOf(recv), name, call.Args[0], call.Args[1:2], call.Args[2:], loop, false)
@@ -676,7 +782,7 @@ func (w *walker) gorillaRoute(call *ast.CallExpr, methods []string, loop int) {
 	if pkg != gorillaPath || recv == nil {
 		return
 	}
-	w.done[call] = true
+	w.d.done[call] = true
 	method := strings.Join(methods, ",")
 	switch name {
 	case "Handle", "HandleFunc":
@@ -707,18 +813,18 @@ func (w *walker) bindCallback(fnArg ast.Expr, st *router, loop int) {
 	case *ast.FuncLit:
 		if params := f.Type.Params.List; len(params) == 1 && len(params[0].Names) == 1 {
 			if obj := w.info().ObjectOf(params[0].Names[0]); obj != nil {
-				w.states[obj] = st
+				w.d.states[obj] = st
 			}
 		}
 	default:
 		// A named func: walk it with its parameter bound.
 		if fn, ok := w.info().Uses[identOf(fnArg)].(*types.Func); ok {
-			if fd, ok := w.funcs[fn]; ok && w.depth < 4 && fn.Signature().Params().Len() == 1 {
-				w.states[fn.Signature().Params().At(0)] = st
-				w.calledWithRouter[fn] = true
-				w.depth++
-				w.walkBody(fd.Body, loop)
-				w.depth--
+			if ref, ok := w.d.funcs[fn]; ok && w.d.depth < 4 && fn.Signature().Params().Len() == 1 {
+				w.d.states[fn.Signature().Params().At(0)] = st
+				w.d.calledWithRouter[fn] = true
+				w.d.depth++
+				ref.w.walkBody(ref.decl.Body, loop)
+				w.d.depth--
 			}
 		}
 	}
@@ -797,8 +903,7 @@ func (w *walker) untraceable(h ast.Expr) bool {
 }
 
 func isParam(v *types.Var, w *walker) bool {
-	for _, fd := range w.funcs {
-		fn := w.info().Defs[fd.Name].(*types.Func)
+	for fn := range w.d.funcs {
 		params := fn.Signature().Params()
 		for i := range params.Len() {
 			if params.At(i) == v {
@@ -865,8 +970,8 @@ func (w *walker) funcOf(e ast.Expr) *types.Func {
 }
 
 func (w *walker) declOf(fn *types.Func) *ast.FuncDecl {
-	if fd, ok := w.funcs[fn]; ok {
-		return fd
+	if ref, ok := w.d.funcs[fn]; ok {
+		return ref.decl
 	}
 	return nil
 }
@@ -937,8 +1042,15 @@ func (w *walker) guardValue(e ast.Expr) (string, bool) {
 		return "", false
 	}
 	if id := identOf(e); id != nil {
-		if fn, ok := w.info().Uses[id].(*types.Func); ok {
-			return w.trusted(fn)
+		switch obj := w.info().Uses[id].(type) {
+		case *types.Func:
+			return w.trusted(obj)
+		case *types.Var:
+			if v := w.d.values[obj]; v != nil && w.d.depth < 8 {
+				w.d.depth++
+				defer func() { w.d.depth-- }()
+				return w.guardValue(v)
+			}
 		}
 	}
 	return "", false

@@ -47,6 +47,7 @@ func TestRouters(t *testing.T) {
 	routes := discover.Routes(pkgs, discover.Options{Trust: []string{
 		"example.com/routes/ginrouter.Auth",
 		"example.com/routes/echorouter.Auth",
+		"example.com/routes/crosspkg/handlers.Auth",
 	}})
 
 	type key struct {
