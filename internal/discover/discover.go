@@ -351,10 +351,14 @@ func (w *walker) mount(call *ast.CallExpr) {
 		break
 	}
 	objs := w.routerObjs(target)
-	if len(objs) == 0 || prefixArg == nil {
+	if len(objs) == 0 {
 		return
 	}
-	w.addPrefix(st, prefixArg)
+	if prefixArg != nil {
+		// Without StripPrefix, a router handed to net/http sees the full
+		// path: no prefix to add.
+		w.addPrefix(st, prefixArg)
+	}
 	for _, obj := range objs {
 		w.d.mounts[obj] = st
 	}
@@ -710,20 +714,8 @@ func (w *walker) call(call *ast.CallExpr, loop int) {
 		switch name {
 		case "Use":
 			w.use(recv, call.Args)
-		case "Methods":
-			// r.HandleFunc(...).Methods("GET", ...)
-			inner, ok := ast.Unparen(recv).(*ast.CallExpr)
-			if !ok {
-				return
-			}
-			var methods []string
-			for _, a := range call.Args {
-				m, _ := w.stringValue(a)
-				methods = append(methods, strings.ToUpper(m))
-			}
-			w.gorillaRoute(inner, methods, loop)
-		case "Handle", "HandleFunc", "Handler":
-			w.gorillaRoute(call, nil, loop)
+		default:
+			w.gorillaChain(call, loop)
 		}
 	case ginPath:
 		if recv == nil {
@@ -770,41 +762,71 @@ func (w *walker) call(call *ast.CallExpr, loop int) {
 	}
 }
 
-// gorillaRoute handles r.Handle(path, h), r.HandleFunc(path, f) and
-// r.Path(p)/PathPrefix(p).Handler(h), with the methods of a Methods call.
-func (w *walker) gorillaRoute(call *ast.CallExpr, methods []string, loop int) {
-	fn, _ := typeutil.Callee(w.info(), call).(*types.Func)
-	if fn == nil {
-		return
-	}
-	pkg, name := funcID(fn)
-	recv := w.receiverExpr(call)
-	if pkg != gorillaPath || recv == nil {
-		return
-	}
-	w.d.done[call] = true
-	method := strings.Join(methods, ",")
-	switch name {
-	case "Handle", "HandleFunc":
-		if routerKind(w.info().TypeOf(recv)) == "" || len(call.Args) != 2 {
-			return
+// gorillaChain handles a chain of gorilla/mux calls ending in a route:
+// r.HandleFunc(p, h).Methods(m), r.Path(p).Methods(m).HandlerFunc(h),
+// r.Methods(m).PathPrefix(p).Handler(h), in any order. The walker meets
+// the outermost call first; the inner ones are marked done.
+func (w *walker) gorillaChain(call *ast.CallExpr, loop int) {
+	var chain []*ast.CallExpr
+	var base ast.Expr
+	for cur := call; ; {
+		fn, _ := typeutil.Callee(w.info(), cur).(*types.Func)
+		if fn == nil || fn.Pkg() == nil || fn.Pkg().Path() != gorillaPath {
+			break
 		}
-		w.register(call, w.routerOf(recv), method, call.Args[0], call.Args[1:], nil, loop, false)
-	case "Handler", "HandlerFunc":
+		chain = append(chain, cur)
+		recv := w.receiverExpr(cur)
+		if recv == nil {
+			break
+		}
+		if routerKind(w.info().TypeOf(recv)) == "gorilla/mux" {
+			base = recv
+			break
+		}
 		inner, ok := ast.Unparen(recv).(*ast.CallExpr)
-		if !ok || len(call.Args) != 1 {
-			return
+		if !ok {
+			break
 		}
-		ifn, _ := typeutil.Callee(w.info(), inner).(*types.Func)
-		if ifn == nil {
-			return
-		}
-		if ip, in := funcID(ifn); ip == gorillaPath && (in == "Path" || in == "PathPrefix") && len(inner.Args) == 1 {
-			if base := w.receiverExpr(inner); base != nil && routerKind(w.info().TypeOf(base)) != "" {
-				w.register(call, w.routerOf(base), method, inner.Args[0], call.Args, nil, loop, false)
+		cur = inner
+	}
+	var path ast.Expr
+	var handlers []ast.Expr
+	var methods []string
+	for _, c := range chain {
+		w.d.done[c] = true
+		fn := typeutil.Callee(w.info(), c).(*types.Func)
+		switch fn.Name() {
+		case "Subrouter":
+			return // a router, not a route: routerOf follows it
+		case "Path", "PathPrefix":
+			if len(c.Args) == 1 {
+				path = c.Args[0]
+			}
+		case "Methods":
+			var ms []string
+			for _, a := range c.Args {
+				m, _ := w.stringValue(a)
+				ms = append(ms, strings.ToUpper(m))
+			}
+			methods = append(ms, methods...) // inner calls come first in the source
+		case "Handle", "HandleFunc":
+			if len(c.Args) == 2 {
+				path, handlers = c.Args[0], c.Args[1:]
+			}
+		case "Handler", "HandlerFunc":
+			if len(c.Args) == 1 {
+				handlers = c.Args
 			}
 		}
 	}
+	if len(handlers) == 0 || path == nil {
+		return
+	}
+	st := &router{kind: "gorilla/mux"}
+	if base != nil {
+		st = w.routerOf(base)
+	}
+	w.register(call, st, strings.Join(methods, ","), path, handlers, nil, loop, false)
 }
 
 // bindCallback binds the router parameter of a chi Route/Group callback.

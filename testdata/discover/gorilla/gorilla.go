@@ -24,3 +24,12 @@ func Routes(g *runtime.Guard) http.Handler {
 }
 
 func ok(w http.ResponseWriter, r *http.Request) {}
+
+// Chains registers with the methods and path before the handler.
+func Chains(g *runtime.Guard) *mux.Router {
+	r := mux.NewRouter()
+	auth := r.PathPrefix("/auth").Subrouter()
+	auth.Path("/login").Methods("POST").HandlerFunc(ok)                                               // want "unguarded POST /auth/login"
+	r.Methods("GET").Path("/chained").Handler(g.Handler(runtime.Requirement{}, http.HandlerFunc(ok))) // want "guarded GET /chained authenticated"
+	return r
+}

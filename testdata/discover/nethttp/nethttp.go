@@ -62,3 +62,10 @@ func health(w http.ResponseWriter, r *http.Request) {}
 
 func metrics(w http.ResponseWriter, r *http.Request) {}
 func list(w http.ResponseWriter, r *http.Request)    {}
+
+// Serve hands a whole router to the default mux: a mount, not a route.
+func Serve() {
+	r := http.NewServeMux()
+	r.HandleFunc("GET /mounted", list) // want "unguarded GET /mounted"
+	http.Handle("/", r)
+}
