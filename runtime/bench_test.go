@@ -27,28 +27,36 @@ func realisticToken(b *testing.B, iss *axiomstest.Issuer, alg string) string {
 
 // BenchmarkGuard measures a full guarded request: header parsing, token
 // validation, requirement check, claims in the context and the handler,
-// recorded with httptest. Compare with BenchmarkVerify, the bare signature
-// check on the same token and key.
+// recorded with httptest, with the verified-token cache off (every
+// request verifies the signature) and on (a repeated token). Compare with
+// BenchmarkVerify, the bare signature check on the same token and key.
 func BenchmarkGuard(b *testing.B) {
 	iss := axiomstest.New(b)
-	g := newGuard(b, iss.Config())
 	req := runtime.Requirement{Scopes: [][]string{{"read:items"}}, Roles: [][]string{{"editor", "admin"}}}
-	h := g.Handler(req, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		w.WriteHeader(http.StatusNoContent)
-	}))
-	for _, alg := range benchAlgorithms {
-		b.Run(alg, func(b *testing.B) {
-			r := httptest.NewRequest(http.MethodGet, "/items", nil)
-			r.Header.Set("Authorization", "Bearer "+realisticToken(b, iss, alg))
-			b.ReportAllocs()
-			for b.Loop() {
-				w := httptest.NewRecorder()
-				h.ServeHTTP(w, r)
-				if w.Code != http.StatusNoContent {
-					b.Fatalf("status %d", w.Code)
+	for _, cache := range []struct {
+		name string
+		size int
+	}{{"cache=off", -1}, {"cache=on", 0}} {
+		cfg := iss.Config()
+		cfg.TokenCacheSize = cache.size
+		g := newGuard(b, cfg)
+		h := g.Handler(req, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			w.WriteHeader(http.StatusNoContent)
+		}))
+		for _, alg := range benchAlgorithms {
+			b.Run(alg+"/"+cache.name, func(b *testing.B) {
+				r := httptest.NewRequest(http.MethodGet, "/items", nil)
+				r.Header.Set("Authorization", "Bearer "+realisticToken(b, iss, alg))
+				b.ReportAllocs()
+				for b.Loop() {
+					w := httptest.NewRecorder()
+					h.ServeHTTP(w, r)
+					if w.Code != http.StatusNoContent {
+						b.Fatalf("status %d", w.Code)
+					}
 				}
-			}
-		})
+			})
+		}
 	}
 }
 
@@ -81,26 +89,35 @@ func BenchmarkVerify(b *testing.B) {
 	}
 }
 
-// BenchmarkGuardParallel runs the guarded request on every core.
+// BenchmarkGuardParallel runs the guarded request on every core, with
+// the cache off and on (a shared repeated token: the cache's read path
+// must not serialise the cores).
 func BenchmarkGuardParallel(b *testing.B) {
 	iss := axiomstest.New(b)
-	g := newGuard(b, iss.Config())
-	h := g.Handler(runtime.Requirement{Scopes: [][]string{{"read:items"}}}, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		w.WriteHeader(http.StatusNoContent)
-	}))
-	for _, alg := range benchAlgorithms {
-		b.Run(alg, func(b *testing.B) {
-			tok := "Bearer " + realisticToken(b, iss, alg)
-			b.ReportAllocs()
-			b.RunParallel(func(pb *testing.PB) {
-				r := httptest.NewRequest(http.MethodGet, "/items", nil)
-				r.Header.Set("Authorization", tok)
-				for pb.Next() {
-					w := httptest.NewRecorder()
-					h.ServeHTTP(w, r)
-				}
+	for _, cache := range []struct {
+		name string
+		size int
+	}{{"cache=off", -1}, {"cache=on", 0}} {
+		cfg := iss.Config()
+		cfg.TokenCacheSize = cache.size
+		g := newGuard(b, cfg)
+		h := g.Handler(runtime.Requirement{Scopes: [][]string{{"read:items"}}}, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			w.WriteHeader(http.StatusNoContent)
+		}))
+		for _, alg := range benchAlgorithms {
+			b.Run(alg+"/"+cache.name, func(b *testing.B) {
+				tok := "Bearer " + realisticToken(b, iss, alg)
+				b.ReportAllocs()
+				b.RunParallel(func(pb *testing.PB) {
+					r := httptest.NewRequest(http.MethodGet, "/items", nil)
+					r.Header.Set("Authorization", tok)
+					for pb.Next() {
+						w := httptest.NewRecorder()
+						h.ServeHTTP(w, r)
+					}
+				})
 			})
-		})
+		}
 	}
 }
 
@@ -132,7 +149,9 @@ func BenchmarkReject(b *testing.B) {
 // work of a guarded request, to separate it from the request plumbing.
 func BenchmarkGuardVerify(b *testing.B) {
 	iss := axiomstest.New(b)
-	g := newGuard(b, iss.Config())
+	cfg := iss.Config()
+	cfg.TokenCacheSize = -1
+	g := newGuard(b, cfg)
 	for _, alg := range benchAlgorithms {
 		b.Run(alg, func(b *testing.B) {
 			tok := realisticToken(b, iss, alg)

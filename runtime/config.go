@@ -22,6 +22,8 @@ const (
 	DefaultFetchTimeout       = 10 * time.Second
 	DefaultMaxTokenSize       = 16 << 10
 	DefaultRealm              = "api"
+	DefaultTokenCacheSize     = 10_000
+	DefaultTokenCacheMaxBytes = 64 << 20
 
 	// maxJWKSBody caps every discovery and JWKS response body.
 	maxJWKSBody = 1 << 20
@@ -118,6 +120,16 @@ type Config struct {
 	// the RFC 6750 semantics while changing the body or adding logging.
 	ErrorWriter func(w http.ResponseWriter, r *http.Request, err error)
 
+	// TokenCacheSize bounds the verified-token cache, in entries (default
+	// DefaultTokenCacheSize). A negative value turns the cache off. Only
+	// tokens that passed every check are cached; a hit re-checks exp and
+	// nbf and that the signing key is still published.
+	TokenCacheSize int
+
+	// TokenCacheMaxBytes bounds the cache's estimated memory (default
+	// DefaultTokenCacheMaxBytes).
+	TokenCacheMaxBytes int
+
 	// Now returns the current time; nil means time.Now. For tests.
 	Now func() time.Time
 }
@@ -139,6 +151,7 @@ const (
 	EnvMinRefreshInterval = "AXIOMS_JWKS_MIN_REFRESH_INTERVAL"
 	EnvFetchTimeout       = "AXIOMS_FETCH_TIMEOUT"
 	EnvMaxTokenSize       = "AXIOMS_MAX_TOKEN_SIZE"
+	EnvTokenCacheSize     = "AXIOMS_TOKEN_CACHE_SIZE"
 )
 
 // ConfigFromEnv builds a Config from the AXIOMS_* environment variables
@@ -221,6 +234,17 @@ func configFromLookup(lookup func(string) (string, bool)) (Config, error) {
 			errs = append(errs, fmt.Errorf("%s=%q must be a positive number of bytes", EnvMaxTokenSize, v))
 		}
 		cfg.MaxTokenSize = n
+	}
+	if v := get(EnvTokenCacheSize); v != "" {
+		n, err := strconv.Atoi(v)
+		switch {
+		case err != nil || n < 0:
+			errs = append(errs, fmt.Errorf("%s=%q must be a number of entries (0 turns the cache off)", EnvTokenCacheSize, v))
+		case n == 0:
+			cfg.TokenCacheSize = -1 // off
+		default:
+			cfg.TokenCacheSize = n
+		}
 	}
 	if len(errs) > 0 {
 		return Config{}, errors.Join(errs...)
@@ -369,6 +393,12 @@ func (cfg Config) withDefaults() Config {
 	}
 	if cfg.Logger == nil {
 		cfg.Logger = slog.Default()
+	}
+	if cfg.TokenCacheSize == 0 {
+		cfg.TokenCacheSize = DefaultTokenCacheSize
+	}
+	if cfg.TokenCacheMaxBytes <= 0 {
+		cfg.TokenCacheMaxBytes = DefaultTokenCacheMaxBytes
 	}
 	if cfg.Now == nil {
 		cfg.Now = time.Now

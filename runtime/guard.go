@@ -2,12 +2,14 @@ package runtime
 
 import (
 	"context"
+	"crypto/sha256"
 	"encoding/base64"
 	"errors"
 	"fmt"
 	"net/http"
 	"strings"
 	"sync"
+	"unsafe"
 
 	"github.com/golang-jwt/jwt/v5"
 )
@@ -30,6 +32,7 @@ type Guard struct {
 	methods   map[string]jwt.SigningMethod // the allow-list
 	validator *jwt.Validator
 	keys      *keySource
+	cache     *tokenCache // nil when off
 	closeOnce sync.Once
 }
 
@@ -57,7 +60,8 @@ func New(ctx context.Context, cfg Config) (*Guard, error) {
 			jwt.WithLeeway(cfg.Leeway),
 			jwt.WithTimeFunc(cfg.Now),
 		),
-		keys: newKeySource(ctx, cfg),
+		keys:  newKeySource(ctx, cfg),
+		cache: newTokenCache(cfg.TokenCacheSize, cfg.TokenCacheMaxBytes, cfg.Leeway, cfg.Now),
 	}
 	for _, alg := range cfg.Algorithms {
 		g.methods[alg] = jwt.GetSigningMethod(alg)
@@ -163,6 +167,11 @@ func (g *Guard) Verify(ctx context.Context, token string) (*Claims, error) {
 		g.keys.nudge()
 		return nil, &Error{Kind: ErrKeysUnavailable}
 	}
+	if g.cache != nil {
+		if e, ok := g.cache.get(cacheKeyOf(token), set); ok {
+			return copyClaims(e.claims), nil
+		}
+	}
 	seg, ok := splitJWS(token)
 	if !ok {
 		return nil, errMalformed(nil)
@@ -185,7 +194,7 @@ func (g *Guard) Verify(ctx context.Context, token string) (*Claims, error) {
 	if !ok {
 		return nil, newError(ErrInvalidToken, "the token's signing algorithm is not allowed", nil)
 	}
-	key, err := g.keyFor(ctx, header, alg, set)
+	vk, err := g.keyFor(ctx, header, alg, set)
 	if err != nil {
 		return nil, err
 	}
@@ -193,7 +202,7 @@ func (g *Guard) Verify(ctx context.Context, token string) (*Claims, error) {
 	if err != nil {
 		return nil, errMalformed(err)
 	}
-	if err := method.Verify(token[:seg.payload[1]], sig, key); err != nil {
+	if err := method.Verify(token[:seg.payload[1]], sig, vk.key); err != nil {
 		return nil, newError(ErrInvalidToken, "the token's signature is invalid", err)
 	}
 	payload, _, err := decodeSegment(buf, seg.bytes(raw, seg.payload))
@@ -207,7 +216,23 @@ func (g *Guard) Verify(ctx context.Context, token string) (*Claims, error) {
 	if err := g.validator.Validate(jwt.MapClaims(claims)); err != nil {
 		return nil, tokenError(err)
 	}
-	return g.claims(claims), nil
+	c := g.claims(claims)
+	if g.cache != nil {
+		kid, hasKID := header["kid"].(string)
+		g.cache.put(cacheKeyOf(token), &cacheEntry{
+			claims: c, key: vk, kid: kid, hasKID: hasKID,
+			exp: c.ExpiresAt, nbf: c.NotBefore, size: 2*len(payload) + 512,
+		})
+		return copyClaims(c), nil
+	}
+	return c, nil
+}
+
+// cacheKeyOf hashes a token. The token's bytes are read in place: the
+// hash only reads them.
+func cacheKeyOf(token string) *cacheKey {
+	k := cacheKey(sha256.Sum256(unsafe.Slice(unsafe.StringData(token), len(token))))
+	return &k
 }
 
 // b64 is the JWS segment encoding: base64url without padding, canonical.
@@ -273,7 +298,7 @@ func errMalformed(cause error) error {
 }
 
 // keyFor applies the header rules and finds the verification key.
-func (g *Guard) keyFor(ctx context.Context, header map[string]any, alg string, set *keySet) (any, error) {
+func (g *Guard) keyFor(ctx context.Context, header map[string]any, alg string, set *keySet) (*verifyKey, error) {
 	if err := g.checkHeader(header); err != nil {
 		return nil, err
 	}

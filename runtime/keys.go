@@ -2,6 +2,7 @@ package runtime
 
 import (
 	"context"
+	"crypto"
 	"crypto/ecdsa"
 	"crypto/ed25519"
 	"crypto/elliptic"
@@ -76,7 +77,7 @@ type keySet struct {
 
 // find returns the key for a token's kid and alg. ok is false when no key
 // has that kid; a key with the kid but of the wrong type gives an error.
-func (s *keySet) find(kid string, hasKID bool, alg string) (key any, found bool, err error) {
+func (s *keySet) find(kid string, hasKID bool, alg string) (key *verifyKey, found bool, err error) {
 	if !hasKID {
 		var match *verifyKey
 		for _, k := range s.all {
@@ -91,7 +92,7 @@ func (s *keySet) find(kid string, hasKID bool, alg string) (key any, found bool,
 		if match == nil {
 			return nil, true, fmt.Errorf("the issuer publishes no %s key", alg)
 		}
-		return match.key, true, nil
+		return match, true, nil
 	}
 	cands, ok := s.byKID[kid]
 	if !ok {
@@ -99,10 +100,40 @@ func (s *keySet) find(kid string, hasKID bool, alg string) (key any, found bool,
 	}
 	for _, k := range cands {
 		if k.fits(alg) {
-			return k.key, true, nil
+			return k, true, nil
 		}
 	}
 	return nil, true, fmt.Errorf("the token's algorithm %s does not match its signing key", alg)
+}
+
+// keep reuses the keys of old that are unchanged in s (same kid, alg and
+// public key), so that tokens cached under them stay valid across a
+// refresh while removed or replaced keys invalidate theirs.
+func (s *keySet) keep(old *keySet) {
+	if old == nil {
+		return
+	}
+	for i, k := range s.all {
+		for _, o := range old.all {
+			if o.kid == k.kid && o.alg == k.alg && sameKey(o.key, k.key) {
+				s.all[i] = o
+				break
+			}
+		}
+	}
+	for kid := range s.byKID {
+		s.byKID[kid] = s.byKID[kid][:0]
+	}
+	for _, k := range s.all {
+		if k.kid != "" {
+			s.byKID[k.kid] = append(s.byKID[k.kid], k)
+		}
+	}
+}
+
+func sameKey(a, b any) bool {
+	eq, ok := a.(interface{ Equal(crypto.PublicKey) bool })
+	return ok && eq.Equal(b)
 }
 
 // parseKeySet reads a JWK Set, keeping every key the runtime can use and
@@ -364,6 +395,7 @@ func (s *keySource) refresh(ctx context.Context) error {
 				s.log.Warn("axioms: JWKS key skipped", "url", url, "reason", reason)
 			}
 			if err == nil {
+				set.keep(s.current())
 				first := s.keys.Swap(set) == nil
 				s.log.Debug("axioms: JWKS loaded", "url", url, "keys", len(set.all), "first", first)
 				return nil
