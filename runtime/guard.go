@@ -33,6 +33,7 @@ type Guard struct {
 	validator *jwt.Validator
 	keys      *keySource
 	cache     *tokenCache // nil when off
+	scratch   sync.Pool   // *[]byte decode buffers
 	closeOnce sync.Once
 }
 
@@ -176,11 +177,19 @@ func (g *Guard) Verify(ctx context.Context, token string) (*Claims, error) {
 	if !ok {
 		return nil, errMalformed(nil)
 	}
-	// One buffer holds the token's bytes and the three decoded segments.
-	// Decoding never needs more than the encoded size.
-	raw := make([]byte, len(token), 2*len(token))
-	copy(raw, token)
-	buf := raw[len(token):]
+	// One pooled buffer holds the token's bytes and the three decoded
+	// segments (decoding never needs more than the encoded size). Nothing
+	// decoded outlives this call: the JSON parser copies what it keeps.
+	bp, _ := g.scratch.Get().(*[]byte)
+	if bp == nil {
+		bp = new([]byte)
+	}
+	defer g.scratch.Put(bp)
+	if cap(*bp) < 2*len(token) {
+		*bp = make([]byte, 0, 2*len(token))
+	}
+	raw := append((*bp)[:0], token...)
+	buf := raw[len(token):cap(raw)][:0]
 	headerJSON, buf, err := decodeSegment(buf, seg.bytes(raw, seg.header))
 	if err != nil {
 		return nil, errMalformed(err)

@@ -14,23 +14,25 @@ import (
 	"golang.org/x/tools/txtar"
 )
 
-// Synthetic module size for the scale benchmarks: 1,000 annotated handlers
-// across 50 packages.
-const (
-	synthPackages = 50
-	synthHandlers = 20 // per package
-)
+// Synthetic module for the scale benchmarks: handlers annotated with
+// directives (20 per package), plus as many routes registered by hand on
+// a ServeMux behind Guard.Handler, so discovery has real router code to
+// walk. The headline size is 1,000 handlers across 50 packages.
+const synthHandlers = 20 // per package
 
-// writeSynthetic writes the synthetic module and returns its directory.
-func writeSynthetic(tb testing.TB) string {
+var synthSizes = []int{100, 1000, 5000} // annotated handlers
+
+// writeSynthetic writes a module with n annotated handlers and n
+// hand-registered routes, and returns its directory.
+func writeSynthetic(tb testing.TB, n int) string {
 	tb.Helper()
 	ar := &txtar.Archive{}
-	for p := range synthPackages {
+	for p := range n / synthHandlers {
 		var b strings.Builder
-		fmt.Fprintf(&b, "package p%02d\n\nimport (\n\t\"net/http\"\n\n\t\"github.com/axioms-go/axiomsgen/runtime\"\n)\n\n", p)
+		fmt.Fprintf(&b, "package p%03d\n\nimport (\n\t\"net/http\"\n\n\t\"github.com/axioms-go/axiomsgen/runtime\"\n)\n\n", p)
 		fmt.Fprintf(&b, "type Server struct{ name string }\n\n")
 		for h := range synthHandlers {
-			fmt.Fprintf(&b, "// H%02d handles resource %d.\n//\n//axioms:route GET /p%02d/r%02d/{id}\n", h, h, p, h)
+			fmt.Fprintf(&b, "// H%02d handles resource %d.\n//\n//axioms:route GET /p%03d/r%02d/{id}\n", h, h, p, h)
 			switch h % 3 {
 			case 0:
 				fmt.Fprintf(&b, "//axioms:scopes read:r%02d admin\n", h)
@@ -43,96 +45,119 @@ func writeSynthetic(tb testing.TB) string {
 				fmt.Fprintf(&b, "func H%02d(w http.ResponseWriter, r *http.Request) {}\n\n", h)
 			}
 		}
-		ar.Files = append(ar.Files, txtar.File{Name: fmt.Sprintf("p%02d/handlers.go", p), Data: []byte(b.String())})
+		// The same number of routes registered by hand.
+		fmt.Fprintf(&b, "func Mount(mux *http.ServeMux, g *runtime.Guard) {\n")
+		for h := range synthHandlers {
+			if h%4 == 3 {
+				fmt.Fprintf(&b, "\tmux.HandleFunc(\"GET /p%03d/open%02d\", plain) //axioms:public\n", p, h)
+				continue
+			}
+			fmt.Fprintf(&b, "\tmux.Handle(\"POST /p%03d/hand%02d\", g.Handler(runtime.Requirement{Scopes: [][]string{{\"s%02d\"}}}, http.HandlerFunc(plain)))\n", p, h, h)
+		}
+		fmt.Fprintf(&b, "}\n\nfunc plain(w http.ResponseWriter, r *http.Request) {}\n")
+		ar.Files = append(ar.Files, txtar.File{Name: fmt.Sprintf("p%03d/handlers.go", p), Data: []byte(b.String())})
 	}
 	return writeModule(tb, repoRoot(tb), ar)
 }
 
 // touch edits a comment in every package so no cached result applies.
-func touch(tb testing.TB, dir string, i int) {
+func touch(tb testing.TB, dir string, n, i int) {
 	tb.Helper()
-	for p := range synthPackages {
-		path := filepath.Join(dir, fmt.Sprintf("p%02d", p), "touch.go")
-		if err := os.WriteFile(path, []byte(fmt.Sprintf("package p%02d\n\n// run %d\n", p, i)), 0o644); err != nil {
+	for p := range n / synthHandlers {
+		path := filepath.Join(dir, fmt.Sprintf("p%03d", p), "touch.go")
+		if err := os.WriteFile(path, []byte(fmt.Sprintf("package p%03d\n\n// run %d\n", p, i)), 0o644); err != nil {
 			tb.Fatal(err)
 		}
 	}
 }
 
-// BenchmarkGenerateSynthetic generates the 1,000-handler module after an
-// edit in every package. Compare with BenchmarkGoVetSynthetic.
+// forSizes runs f as a sub-benchmark per synthetic module size.
+func forSizes(b *testing.B, f func(b *testing.B, n int, dir string)) {
+	for _, n := range synthSizes {
+		b.Run(fmt.Sprintf("handlers=%d", n), func(b *testing.B) { f(b, n, writeSynthetic(b, n)) })
+	}
+}
+
+// BenchmarkGenerateSynthetic generates the synthetic module after an edit
+// in every package. Compare with BenchmarkGoVetSynthetic.
 func BenchmarkGenerateSynthetic(b *testing.B) {
-	dir := writeSynthetic(b)
-	i := 0
-	for b.Loop() {
-		b.StopTimer()
-		i++
-		touch(b, dir, i)
-		b.StartTimer()
-		plan, err := gen.Generate(context.Background(), gen.Options{Dir: dir}, "./...")
-		if err != nil {
-			b.Fatal(err)
+	forSizes(b, func(b *testing.B, n int, dir string) {
+		i := 0
+		for b.Loop() {
+			b.StopTimer()
+			i++
+			touch(b, dir, n, i)
+			b.StartTimer()
+			plan, err := gen.Generate(context.Background(), gen.Options{Dir: dir}, "./...")
+			if err != nil {
+				b.Fatal(err)
+			}
+			if len(plan.Files) != n/synthHandlers {
+				b.Fatalf("%d files planned", len(plan.Files))
+			}
 		}
-		if len(plan.Files) != synthPackages {
-			b.Fatalf("%d files planned", len(plan.Files))
-		}
+	})
+}
+
+// generated writes the generated files of the synthetic module once.
+func generated(b *testing.B, dir string) {
+	b.Helper()
+	plan, err := gen.Generate(context.Background(), gen.Options{Dir: dir}, "./...")
+	if err != nil {
+		b.Fatal(err)
+	}
+	if _, err := plan.Write(); err != nil {
+		b.Fatal(err)
 	}
 }
 
 // BenchmarkGoVetSynthetic runs go vet ./... on the same module after the
 // same edit.
 func BenchmarkGoVetSynthetic(b *testing.B) {
-	dir := writeSynthetic(b)
-	// go vet needs the generated files: the code calls nothing generated,
-	// but keep the tree the same as after generation.
-	plan, err := gen.Generate(context.Background(), gen.Options{Dir: dir}, "./...")
-	if err != nil {
-		b.Fatal(err)
-	}
-	if _, err := plan.Write(); err != nil {
-		b.Fatal(err)
-	}
-	i := 0
-	for b.Loop() {
-		b.StopTimer()
-		i++
-		touch(b, dir, i)
-		b.StartTimer()
-		cmd := exec.Command("go", "vet", "./...")
-		cmd.Dir = dir
-		if out, err := cmd.CombinedOutput(); err != nil {
-			b.Fatalf("go vet: %v\n%s", err, out)
+	forSizes(b, func(b *testing.B, n int, dir string) {
+		generated(b, dir)
+		i := 0
+		for b.Loop() {
+			b.StopTimer()
+			i++
+			touch(b, dir, n, i)
+			b.StartTimer()
+			cmd := exec.Command("go", "vet", "./...")
+			cmd.Dir = dir
+			if out, err := cmd.CombinedOutput(); err != nil {
+				b.Fatalf("go vet: %v\n%s", err, out)
+			}
 		}
-	}
+	})
 }
 
 // BenchmarkCheckSynthetic runs what axiomsgen check does (load, discover
-// routes, parse directives, regenerate in memory and compare) on the
-// synthetic module after an edit in every package.
+// every route, parse directives, regenerate in memory and compare) after
+// the same edit.
 func BenchmarkCheckSynthetic(b *testing.B) {
-	dir := writeSynthetic(b)
-	plan, err := gen.Generate(context.Background(), gen.Options{Dir: dir}, "./...")
-	if err != nil {
-		b.Fatal(err)
-	}
-	if _, err := plan.Write(); err != nil {
-		b.Fatal(err)
-	}
-	i := 0
-	for b.Loop() {
-		b.StopTimer()
-		i++
-		touch(b, dir, i)
-		b.StartTimer()
-		pkgs, err := gen.Load(context.Background(), gen.Options{Dir: dir}, "./...")
-		if err != nil {
-			b.Fatal(err)
+	forSizes(b, func(b *testing.B, n int, dir string) {
+		generated(b, dir)
+		i := 0
+		for b.Loop() {
+			b.StopTimer()
+			i++
+			touch(b, dir, n, i)
+			b.StartTimer()
+			pkgs, err := gen.Load(context.Background(), gen.Options{Dir: dir}, "./...")
+			if err != nil {
+				b.Fatal(err)
+			}
+			routes := discover.Routes(pkgs, discover.Options{})
+			parsed, findings := gen.Parse(pkgs, gen.Options{})
+			stale, more := gen.CheckStale(parsed, gen.Options{})
+			if len(routes) != 2*n || len(findings)+len(more)+len(stale) != 0 {
+				b.Fatalf("%d routes, %d findings, %d stale", len(routes), len(findings)+len(more), len(stale))
+			}
+			for _, r := range routes {
+				if r.Status != discover.Guarded && r.Status != discover.Public {
+					b.Fatalf("route %s is %s", r.Pattern(), r.Status)
+				}
+			}
 		}
-		routes := discover.Routes(pkgs, discover.Options{})
-		parsed, findings := gen.Parse(pkgs, gen.Options{})
-		stale, more := gen.CheckStale(parsed, gen.Options{})
-		if len(routes) != synthPackages*synthHandlers || len(findings)+len(more)+len(stale) != 0 {
-			b.Fatalf("%d routes, %d findings, %d stale", len(routes), len(findings)+len(more), len(stale))
-		}
-	}
+	})
 }
