@@ -1,7 +1,7 @@
 package runtime
 
 import (
-	"crypto/sha256"
+	"hash/maphash"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -9,17 +9,19 @@ import (
 
 // Clients reuse one access token for minutes, and verifying its signature
 // is nearly the whole cost of a guarded request. The cache remembers
-// tokens that passed every check, keyed by their SHA-256 (collision
-// resistant, so the token itself is not stored), and answers a repeat
-// without decoding or verifying anything. A hit still re-checks exp and
+// tokens that passed every check and answers a repeat without decoding or
+// verifying anything. Entries are found by a maphash of the token (seeded
+// at random per cache, so nobody can aim collisions at it) and confirmed
+// by comparing the whole token, so a collision is only ever a miss. A hit still re-checks exp and
 // nbf, and that the signing key is still in the current key set, so a
 // key retired by the issuer stops its tokens at the next refresh.
 
 const cacheShards = 64
 
-type cacheKey [sha256.Size]byte
+type cacheKey = uint64
 
 type cacheEntry struct {
+	token  string
 	claims *Claims
 	key    *verifyKey // the key that verified the token
 	kid    string
@@ -27,25 +29,34 @@ type cacheEntry struct {
 	exp    time.Time // zero when the token has no exp (never cached)
 	nbf    time.Time
 	size   int
+	hits   atomic.Uint64
 }
 
-// tokenCache is sharded so concurrent requests rarely share a lock; a
-// hit takes only its shard's read lock.
+// tokenCache is sharded; a hit is a lock-free sync.Map load, so cores
+// reading the same hot token do not contend. Writes (rare: once per
+// token) take their shard's mutex for the eviction bookkeeping. Hit and
+// miss counts are kept per shard and padded apart so they do not share
+// a cache line across shards.
 type tokenCache struct {
 	shards     [cacheShards]cacheShard
 	maxEntries int // per shard
 	maxBytes   int // per shard
 	leeway     time.Duration
 	now        func() time.Time
-	hits, miss atomic.Uint64
+	seed       maphash.Seed
 }
 
 type cacheShard struct {
-	mu      sync.RWMutex
-	entries map[cacheKey]*cacheEntry
+	entries sync.Map // cacheKey -> *cacheEntry
+	mu      sync.Mutex
 	order   []cacheKey // insertion order, for FIFO eviction
 	head    int
+	count   int
 	bytes   int
+	// hits of entries no longer in the map
+	evictedHits uint64
+	miss        atomic.Uint64
+	_           [40]byte
 }
 
 func newTokenCache(entries, bytes int, leeway time.Duration, now func() time.Time) *tokenCache {
@@ -57,65 +68,73 @@ func newTokenCache(entries, bytes int, leeway time.Duration, now func() time.Tim
 		maxBytes:   max(bytes/cacheShards, 1),
 		leeway:     leeway,
 		now:        now,
-	}
-	for i := range c.shards {
-		c.shards[i].entries = make(map[cacheKey]*cacheEntry)
+		seed:       maphash.MakeSeed(),
 	}
 	return c
 }
 
-func (c *tokenCache) shard(k *cacheKey) *cacheShard { return &c.shards[k[0]%cacheShards] }
+func (c *tokenCache) key(token string) cacheKey { return maphash.String(c.seed, token) }
+
+func (c *tokenCache) shard(k cacheKey) *cacheShard { return &c.shards[k%cacheShards] }
 
 // get returns the cached claims of a token still valid now and still
 // signed by a key of set.
-func (c *tokenCache) get(k *cacheKey, set *keySet) (*cacheEntry, bool) {
+func (c *tokenCache) get(token string, set *keySet) (*cacheEntry, bool) {
+	k := c.key(token)
 	s := c.shard(k)
-	s.mu.RLock()
-	e, ok := s.entries[*k]
-	s.mu.RUnlock()
-	if !ok {
-		c.miss.Add(1)
+	v, ok := s.entries.Load(k)
+	if !ok || v.(*cacheEntry).token != token {
+		s.miss.Add(1)
 		return nil, false
 	}
+	e := v.(*cacheEntry)
 	now := c.now()
 	if !now.Before(e.exp.Add(c.leeway)) || (!e.nbf.IsZero() && now.Before(e.nbf.Add(-c.leeway))) ||
 		!set.holds(e.key, e.kid, e.hasKID) {
 		c.remove(k)
-		c.miss.Add(1)
+		s.miss.Add(1)
 		return nil, false
 	}
-	c.hits.Add(1)
+	// Hits are counted where they cost nothing shared: as the entry's own
+	// counter, summed by CacheStats.
+	e.hits.Add(1)
 	return e, true
 }
 
-func (c *tokenCache) put(k *cacheKey, e *cacheEntry) {
+func (c *tokenCache) put(e *cacheEntry) {
 	if e.exp.IsZero() || e.size > c.maxBytes {
 		return
 	}
+	k := c.key(e.token)
 	s := c.shard(k)
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if old, ok := s.entries[*k]; ok {
-		s.bytes -= old.size
+	if old, ok := s.entries.Swap(k, e); ok {
+		s.bytes -= old.(*cacheEntry).size
+		s.evictedHits += old.(*cacheEntry).hits.Load()
 	} else {
-		s.order = append(s.order, *k)
+		s.order = append(s.order, k)
+		s.count++
 	}
-	s.entries[*k] = e
 	s.bytes += e.size
 	// Evict the oldest entries past either bound.
-	for (len(s.entries) > c.maxEntries || s.bytes > c.maxBytes) && s.head < len(s.order) {
+	for (s.count > c.maxEntries || s.bytes > c.maxBytes) && s.head < len(s.order) {
 		oldest := s.order[s.head]
 		s.head++
-		if victim, ok := s.entries[oldest]; ok && oldest != *k {
-			s.bytes -= victim.size
-			delete(s.entries, oldest)
+		if oldest == k {
+			continue
+		}
+		if victim, ok := s.entries.LoadAndDelete(oldest); ok {
+			s.bytes -= victim.(*cacheEntry).size
+			s.evictedHits += victim.(*cacheEntry).hits.Load()
+			s.count--
 		}
 	}
 	// Compact the order ring once its dead prefix dominates.
 	if s.head > 1024 && s.head > len(s.order)/2 {
 		live := s.order[:0]
 		for _, key := range s.order[s.head:] {
-			if _, ok := s.entries[key]; ok {
+			if _, ok := s.entries.Load(key); ok {
 				live = append(live, key)
 			}
 		}
@@ -123,12 +142,13 @@ func (c *tokenCache) put(k *cacheKey, e *cacheEntry) {
 	}
 }
 
-func (c *tokenCache) remove(k *cacheKey) {
+func (c *tokenCache) remove(k cacheKey) {
 	s := c.shard(k)
 	s.mu.Lock()
-	if e, ok := s.entries[*k]; ok {
-		s.bytes -= e.size
-		delete(s.entries, *k)
+	if e, ok := s.entries.LoadAndDelete(k); ok {
+		s.bytes -= e.(*cacheEntry).size
+		s.evictedHits += e.(*cacheEntry).hits.Load()
+		s.count--
 	}
 	s.mu.Unlock()
 }
@@ -145,19 +165,20 @@ func (g *Guard) CacheStats() CacheStats {
 	if g.cache == nil {
 		return CacheStats{}
 	}
-	return CacheStats{Hits: g.cache.hits.Load(), Misses: g.cache.miss.Load(), Entries: g.cache.len()}
-}
-
-// len counts the entries.
-func (c *tokenCache) len() int {
-	n := 0
-	for i := range c.shards {
-		s := &c.shards[i]
-		s.mu.RLock()
-		n += len(s.entries)
-		s.mu.RUnlock()
+	var st CacheStats
+	for i := range g.cache.shards {
+		s := &g.cache.shards[i]
+		st.Misses += s.miss.Load()
+		s.mu.Lock()
+		st.Entries += s.count
+		st.Hits += s.evictedHits
+		s.mu.Unlock()
+		s.entries.Range(func(_, v any) bool {
+			st.Hits += v.(*cacheEntry).hits.Load()
+			return true
+		})
 	}
-	return n
+	return st
 }
 
 // holds reports whether the key that verified a cached token is still
@@ -184,9 +205,14 @@ func (s *keySet) holds(k *verifyKey, kid string, hasKID bool) bool {
 // The raw claim map is shared and must be treated as read-only.
 func copyClaims(c *Claims) *Claims {
 	d := *c
-	d.Audience = append([]string(nil), c.Audience...)
-	d.Scopes = append([]string(nil), c.Scopes...)
-	d.Roles = append([]string(nil), c.Roles...)
-	d.Permissions = append([]string(nil), c.Permissions...)
+	// One array backs the four lists; each is capped so an append
+	// reallocates instead of writing into its neighbour.
+	all := make([]string, 0, len(c.Audience)+len(c.Scopes)+len(c.Roles)+len(c.Permissions))
+	carve := func(src []string) []string {
+		start := len(all)
+		all = append(all, src...)
+		return all[start:len(all):len(all)]
+	}
+	d.Audience, d.Scopes, d.Roles, d.Permissions = carve(c.Audience), carve(c.Scopes), carve(c.Roles), carve(c.Permissions)
 	return &d
 }
