@@ -26,6 +26,7 @@ type cacheEntry struct {
 	key    *verifyKey // the key that verified the token
 	kid    string
 	hasKID bool
+	alg    string
 	exp    time.Time // zero when the token has no exp (never cached)
 	nbf    time.Time
 	size   int
@@ -90,7 +91,7 @@ func (c *tokenCache) get(token string, set *keySet) (*cacheEntry, bool) {
 	e := v.(*cacheEntry)
 	now := c.now()
 	if !now.Before(e.exp.Add(c.leeway)) || (!e.nbf.IsZero() && now.Before(e.nbf.Add(-c.leeway))) ||
-		!set.holds(e.key, e.kid, e.hasKID) {
+		!set.holds(e.key, e.kid, e.hasKID, e.alg) {
 		c.remove(k)
 		s.miss.Add(1)
 		return nil, false
@@ -122,6 +123,8 @@ func (c *tokenCache) put(e *cacheEntry) {
 		oldest := s.order[s.head]
 		s.head++
 		if oldest == k {
+			// The entry just stored was the oldest: give it a new slot.
+			s.order = append(s.order, k)
 			continue
 		}
 		if victim, ok := s.entries.LoadAndDelete(oldest); ok {
@@ -182,8 +185,9 @@ func (g *Guard) CacheStats() CacheStats {
 }
 
 // holds reports whether the key that verified a cached token is still
-// published under the same kid.
-func (s *keySet) holds(k *verifyKey, kid string, hasKID bool) bool {
+// the one a fresh verification would pick: published under the same kid,
+// or, for a token without kid, still the only key fitting its algorithm.
+func (s *keySet) holds(k *verifyKey, kid string, hasKID bool, alg string) bool {
 	if hasKID {
 		for _, c := range s.byKID[kid] {
 			if c == k {
@@ -192,12 +196,8 @@ func (s *keySet) holds(k *verifyKey, kid string, hasKID bool) bool {
 		}
 		return false
 	}
-	for _, c := range s.all {
-		if c == k {
-			return true
-		}
-	}
-	return false
+	found, ok, err := s.find("", false, alg)
+	return ok && err == nil && found == k
 }
 
 // copyClaims gives each request its own Claims, so a handler that

@@ -36,7 +36,9 @@ type Guard struct {
 }
 
 // New validates cfg and returns a Guard. It fetches the issuer's keys
-// before returning, waiting at most until ctx ends or the fetch times out;
+// before returning, waiting at most until ctx ends or the fetch gives up
+// (the discovery document and the key set are each bounded by
+// Config.FetchTimeout);
 // if that fetch fails, New still returns a working Guard, logs the cause,
 // answers requests that carry a token with 503 and keeps retrying with
 // backoff. The Guard refreshes its keys until Close; cancelling ctx does
@@ -227,7 +229,7 @@ func (g *Guard) Verify(ctx context.Context, token string) (*Claims, error) {
 	if g.cache != nil {
 		kid, hasKID := header["kid"].(string)
 		g.cache.put(&cacheEntry{
-			token: token, claims: c, key: vk, kid: kid, hasKID: hasKID,
+			token: token, claims: c, key: vk, kid: kid, hasKID: hasKID, alg: alg,
 			exp: c.ExpiresAt, nbf: c.NotBefore, size: len(token) + 2*len(payload) + 512,
 		})
 		return copyClaims(c), nil

@@ -208,6 +208,7 @@ func parseKey(raw json.RawMessage) (*verifyKey, error) {
 type keySource struct {
 	cfg     Config
 	client  *http.Client
+	ownHTTP bool // client built here: Close may drop its idle connections
 	log     *slog.Logger
 	keys    atomic.Pointer[keySet]
 	limiter *rate.Limiter
@@ -224,8 +225,9 @@ type keySource struct {
 }
 
 type refreshCall struct {
-	done chan struct{}
-	err  error
+	done   chan struct{}
+	err    error
+	forKID bool // started, or joined, under the unknown-kid rate limit
 }
 
 func newKeySource(ctx context.Context, cfg Config) *keySource {
@@ -238,6 +240,7 @@ func newKeySource(ctx context.Context, cfg Config) *keySource {
 	}
 	if s.client == nil {
 		s.client = newHTTPClient(cfg.FetchTimeout)
+		s.ownHTTP = true
 	}
 	// The Guard outlives the ctx given to New, which only bounds the wait
 	// for the first fetch; Close ends it.
@@ -261,7 +264,7 @@ func newHTTPClient(timeout time.Duration) *http.Client {
 		Timeout:   timeout,
 		Transport: transport,
 		CheckRedirect: func(req *http.Request, via []*http.Request) error {
-			if len(via) >= 3 {
+			if len(via) > 3 {
 				return errors.New("stopped after 3 redirects")
 			}
 			if err := checkURL(req.URL.String()); err != nil {
@@ -329,12 +332,18 @@ func (s *keySource) nudge() {
 func (s *keySource) refreshForKID(ctx context.Context) (*keySet, error) {
 	s.mu.Lock()
 	call := s.inflight
-	if call == nil {
+	// Only a refresh the limiter admitted may be waited on: a periodic or
+	// retry refresh in flight (perhaps hanging on a slow issuer) is not a
+	// licence to hold requests.
+	if call == nil || !call.forKID {
 		if !s.limiter.Allow() {
 			s.mu.Unlock()
 			return s.current(), errRefreshLimited
 		}
-		call = s.beginLocked()
+		if call == nil {
+			call = s.beginLocked()
+		}
+		call.forKID = true
 	}
 	s.mu.Unlock()
 	err := s.wait(ctx, call)
@@ -494,5 +503,7 @@ func (s *keySource) close() {
 	s.mu.Unlock()
 	s.cancel()
 	s.wg.Wait()
-	s.client.CloseIdleConnections()
+	if s.ownHTTP {
+		s.client.CloseIdleConnections()
+	}
 }

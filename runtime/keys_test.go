@@ -372,3 +372,76 @@ func TestRequestsAfterCloseFailClosed(t *testing.T) {
 		t.Errorf("unknown kid after Close waited %v", d)
 	}
 }
+
+// TestUnknownKIDNeverWaitsOnAnUnadmittedRefresh: past the rate limit, an
+// unknown kid is refused at once even while a periodic refresh hangs.
+func TestUnknownKIDNeverWaitsOnAnUnadmittedRefresh(t *testing.T) {
+	iss := axiomstest.New(t)
+	srv := newJWKSServer(t, iss, healthy)
+	cfg := configFor(iss, srv)
+	cfg.MinRefreshInterval = time.Hour
+	cfg.RefreshInterval = 50 * time.Millisecond
+	cfg.FetchTimeout = 5 * time.Second
+	g := newGuard(t, cfg)
+	forger, _ := rsa.GenerateKey(rand.Reader, 2048)
+	// The one admitted unknown-kid refresh.
+	wantReject(t, serve(t, g, runtime.Requirement{}, bearer(iss.Token(t, axiomstest.WithKID("first"), axiomstest.WithSigningKey(forger)))), 401, "invalid_token")
+	srv.set(hang)
+	n := srv.fetches.Load()
+	eventually(t, 2*time.Second, func() bool { return srv.fetches.Load() > n }) // a periodic refresh now hangs
+	start := time.Now()
+	wantReject(t, serve(t, g, runtime.Requirement{}, bearer(iss.Token(t, axiomstest.WithKID("second"), axiomstest.WithSigningKey(forger)))), 401, "invalid_token")
+	if d := time.Since(start); d > 500*time.Millisecond {
+		t.Errorf("unknown kid waited %v on a refresh it was not admitted to", d)
+	}
+}
+
+func TestThreeRedirectsAreFollowed(t *testing.T) {
+	iss := axiomstest.New(t)
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		switch r.URL.Path {
+		case "/r1":
+			http.Redirect(w, r, "/r2", http.StatusFound)
+		case "/r2":
+			http.Redirect(w, r, "/r3", http.StatusFound)
+		case "/r3":
+			http.Redirect(w, r, "/jwks", http.StatusFound)
+		case "/r4":
+			http.Redirect(w, r, "/r1", http.StatusFound)
+		default:
+			w.Write(iss.JWKS())
+		}
+	}))
+	defer srv.Close()
+	for _, tt := range []struct {
+		start  string
+		status int
+	}{{"/r1", 200}, {"/r4", 503}} {
+		cfg := iss.Config()
+		cfg.JWKSURL = srv.URL + tt.start
+		g := newGuard(t, cfg)
+		if res := serve(t, g, runtime.Requirement{}, bearer(iss.Token(t))); res.status != tt.status {
+			t.Errorf("%s: status %d, want %d", tt.start, res.status, tt.status)
+		}
+	}
+}
+
+// TestCachedNoKIDTokenFollowsTheKeySet: a token without kid is cached
+// only while its key is the one fresh verification would pick.
+func TestCachedNoKIDTokenFollowsTheKeySet(t *testing.T) {
+	iss := axiomstest.New(t, axiomstest.WithAlgorithms("ES256"))
+	srv := newJWKSServer(t, iss, healthy)
+	cfg := configFor(iss, srv)
+	cfg.RefreshInterval = 50 * time.Millisecond
+	g := newGuard(t, cfg)
+	tok := iss.Token(t, axiomstest.WithAlg("ES256"), axiomstest.WithoutHeader("kid"))
+	if res := serve(t, g, runtime.Requirement{}, bearer(tok)); res.status != 200 {
+		t.Fatalf("status %d", res.status)
+	}
+	if _, err := iss.Rotate("ES256"); err != nil { // now two ES256 keys: a kid is needed
+		t.Fatal(err)
+	}
+	n := srv.fetches.Load()
+	eventually(t, 5*time.Second, func() bool { return srv.fetches.Load() >= n+2 })
+	wantReject(t, serve(t, g, runtime.Requirement{}, bearer(tok)), 401, "invalid_token")
+}
