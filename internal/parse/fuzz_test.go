@@ -2,7 +2,7 @@ package parse
 
 import (
 	"go/ast"
-	"go/parser"
+	goparser "go/parser"
 	"go/token"
 	"go/types"
 	"strings"
@@ -22,7 +22,7 @@ func fakeImporter() types.Importer {
 			return p, nil
 		}
 		fset := token.NewFileSet()
-		f, err := parser.ParseFile(fset, path+".go", src[path], 0)
+		f, err := goparser.ParseFile(fset, path+".go", src[path], 0)
 		if err != nil {
 			return nil, err
 		}
@@ -63,7 +63,7 @@ func FuzzDirectives(f *testing.F) {
 		src := "package a\n\nimport (\n\t\"net/http\"\n\n\t\"github.com/axioms-go/axiomsgen/runtime\"\n)\n\nvar _ *runtime.Claims\n\n" +
 			strings.Join(lines, "\n") + "\nfunc H(w http.ResponseWriter, r *http.Request) {}\n"
 		fset := token.NewFileSet()
-		file, err := parser.ParseFile(fset, "a.go", src, parser.ParseComments)
+		file, err := goparser.ParseFile(fset, "a.go", src, goparser.ParseComments)
 		if err != nil {
 			return
 		}
