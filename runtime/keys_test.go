@@ -2,13 +2,17 @@ package runtime_test
 
 import (
 	"context"
+	"crypto/ecdsa"
+	"crypto/elliptic"
 	"crypto/rand"
 	"crypto/rsa"
 	"encoding/base64"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	goruntime "runtime"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -136,26 +140,37 @@ func TestUnknownKIDFloodIsRateLimited(t *testing.T) {
 	cfg := configFor(iss, srv)
 	cfg.MinRefreshInterval = time.Hour
 	g := newGuard(t, cfg)
-	forger, err := rsa.GenerateKey(rand.Reader, 2048)
+	// ES256 signs fast enough to mint 10,000 forgeries in a test.
+	forger, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
 	if err != nil {
 		t.Fatal(err)
 	}
-	tokens := make([]string, 200)
+	tokens := make([]string, 10_000)
 	for i := range tokens {
-		tokens[i] = iss.Token(t, axiomstest.WithKID(fmt.Sprintf("flood-%d", i)), axiomstest.WithSigningKey(forger))
+		tokens[i] = iss.Token(t, axiomstest.WithAlg("ES256"), axiomstest.WithKID(fmt.Sprintf("flood-%d", i)), axiomstest.WithSigningKey(forger))
 	}
 	before := srv.fetches.Load()
 	var rejected atomic.Int32
-	concurrently(len(tokens), func(i int) {
-		if res := serve(t, g, runtime.Requirement{}, bearer(tokens[i])); res.status == 401 && res.code == "invalid_token" {
-			rejected.Add(1)
+	var next atomic.Int32
+	concurrently(64, func(int) {
+		for {
+			i := int(next.Add(1)) - 1
+			if i >= len(tokens) {
+				return
+			}
+			r := httptest.NewRequest(http.MethodGet, "/", nil)
+			r.Header.Set("Authorization", bearer(tokens[i]))
+			if _, err := g.Authorize(r, runtime.Requirement{}); errors.Is(err, runtime.ErrInvalidToken) {
+				rejected.Add(1)
+			}
 		}
 	})
 	if rejected.Load() != int32(len(tokens)) {
 		t.Errorf("%d of %d flood tokens rejected", rejected.Load(), len(tokens))
 	}
+	// The limiter admits one refresh per MinRefreshInterval (an hour here).
 	if got := srv.fetches.Load() - before; got > 1 {
-		t.Errorf("flood caused %d JWKS fetches, want at most 1", got)
+		t.Errorf("a flood of %d unknown kids caused %d JWKS fetches, want at most 1", len(tokens), got)
 	}
 
 	// Past the limit a genuinely new kid is rejected at once, not after a
@@ -444,4 +459,69 @@ func TestCachedNoKIDTokenFollowsTheKeySet(t *testing.T) {
 	n := srv.fetches.Load()
 	eventually(t, 5*time.Second, func() bool { return srv.fetches.Load() >= n+2 })
 	wantReject(t, serve(t, g, runtime.Requirement{}, bearer(tok)), 401, "invalid_token")
+}
+
+// TestJWKSFaults covers the hostile key servers not covered above.
+func TestJWKSFaults(t *testing.T) {
+	t.Run("50 MB body is capped and memory stays bounded", func(t *testing.T) {
+		iss := axiomstest.New(t)
+		var written atomic.Int64
+		srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			chunk := []byte(`{"keys":[` + strings.Repeat(" ", 64<<10))
+			for written.Load() < 50<<20 {
+				n, err := w.Write(chunk)
+				written.Add(int64(n))
+				if err != nil {
+					return
+				}
+				chunk = []byte(strings.Repeat(" ", 64<<10))
+			}
+		}))
+		defer srv.Close()
+		cfg := iss.Config()
+		cfg.JWKSURL = srv.URL
+		var before, after goruntime.MemStats
+		goruntime.GC()
+		goruntime.ReadMemStats(&before)
+		g := newGuard(t, cfg)
+		goruntime.GC()
+		goruntime.ReadMemStats(&after)
+		wantReject(t, serve(t, g, runtime.Requirement{}, bearer(iss.Token(t))), 503, "temporarily_unavailable")
+		if growth := int64(after.HeapAlloc) - int64(before.HeapAlloc); growth > 8<<20 {
+			t.Errorf("heap grew by %d bytes reading a 50 MB body", growth)
+		}
+		if w := written.Load(); w >= 50<<20 {
+			t.Errorf("the guard read the whole body (%d bytes)", w)
+		}
+	})
+	t.Run("a hanging server holds an unknown kid no longer than the fetch timeout", func(t *testing.T) {
+		iss := axiomstest.New(t)
+		srv := newJWKSServer(t, iss, healthy)
+		cfg := configFor(iss, srv)
+		cfg.FetchTimeout = 300 * time.Millisecond
+		g := newGuard(t, cfg)
+		srv.set(hang)
+		forger, _ := rsa.GenerateKey(rand.Reader, 2048)
+		start := time.Now()
+		wantReject(t, serve(t, g, runtime.Requirement{}, bearer(iss.Token(t, axiomstest.WithKID("new"), axiomstest.WithSigningKey(forger)))), 401, "invalid_token")
+		if d := time.Since(start); d > time.Second {
+			t.Errorf("held %v with a 300ms fetch timeout", d)
+		}
+	})
+	t.Run("a removed kid is rejected after the next refresh", func(t *testing.T) {
+		iss := axiomstest.New(t, axiomstest.WithAlgorithms("ES256", "EdDSA"))
+		srv := newJWKSServer(t, iss, healthy)
+		cfg := configFor(iss, srv)
+		cfg.RefreshInterval = 50 * time.Millisecond
+		cfg.TokenCacheSize = -1
+		g := newGuard(t, cfg)
+		kid, _, _ := iss.SigningKey("ES256")
+		if res := serve(t, g, runtime.Requirement{}, bearer(iss.Token(t, axiomstest.WithAlg("ES256")))); res.status != 200 {
+			t.Fatalf("status %d", res.status)
+		}
+		iss.Retire(kid)
+		n := srv.fetches.Load()
+		eventually(t, 5*time.Second, func() bool { return srv.fetches.Load() >= n+2 })
+		wantReject(t, serve(t, g, runtime.Requirement{}, bearer(iss.Token(t, axiomstest.WithAlg("ES256"), axiomstest.WithKID(kid)))), 401, "invalid_token")
+	})
 }
