@@ -104,6 +104,9 @@ func runArchive(t *testing.T, root, path string) {
 		if v, ok := strings.CutPrefix(line, "register: "); ok {
 			opts.Register = strings.TrimSpace(v)
 		}
+		if v, ok := strings.CutPrefix(line, "tags: "); ok {
+			opts.Tags = strings.Split(strings.TrimSpace(v), ",")
+		}
 	}
 	plan, err := gen.Generate(context.Background(), opts, "./...")
 
@@ -202,15 +205,19 @@ func runArchive(t *testing.T, root, path string) {
 		}
 	}
 	if err == nil && len(plan.Files) > 0 {
-		typeCheck(t, dir)
+		typeCheck(t, dir, opts.Tags)
 	}
 }
 
 // typeCheck loads the module after generation: every generated file must
 // compile with the code around it.
-func typeCheck(t *testing.T, dir string) {
+func typeCheck(t *testing.T, dir string, tags []string) {
 	t.Helper()
-	pkgs, err := packages.Load(&packages.Config{Dir: dir, Mode: packages.NeedName | packages.NeedTypes | packages.NeedSyntax | packages.NeedTypesInfo}, "./...")
+	cfg := &packages.Config{Dir: dir, Mode: packages.NeedName | packages.NeedTypes | packages.NeedSyntax | packages.NeedTypesInfo}
+	if len(tags) > 0 {
+		cfg.BuildFlags = []string{"-tags=" + strings.Join(tags, ",")}
+	}
+	pkgs, err := packages.Load(cfg, "./...")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -30,10 +30,24 @@ func loadFast(ctx context.Context, cfg packages.Config, patterns []string) (pkgs
 	}
 	byPath := map[string]*packages.Package{}
 	for _, r := range roots {
-		if len(r.OtherFiles) > 0 && slices.ContainsFunc(r.OtherFiles, func(f string) bool { return strings.HasSuffix(f, ".c") }) {
+		if slices.ContainsFunc(r.OtherFiles, func(f string) bool { return strings.HasSuffix(f, ".c") }) {
 			return nil, false, nil
 		}
 		byPath[r.PkgPath] = r
+	}
+	// cgo needs the go command's preprocessing: leave it to packages.Load.
+	for _, r := range roots {
+		for _, name := range r.GoFiles {
+			f, err := parser.ParseFile(token.NewFileSet(), name, nil, parser.ImportsOnly)
+			if err != nil {
+				continue // reported by the full parse below
+			}
+			for _, imp := range f.Imports {
+				if imp.Path.Value == `"C"` {
+					return nil, false, nil
+				}
+			}
+		}
 	}
 	var deps []string
 	for _, r := range roots {

@@ -13,7 +13,7 @@ import (
 // so the fuzzer type-checks without loading the real package.
 func fakeImporter() types.Importer {
 	src := map[string]string{
-		"net/http": "package http\n\ntype ResponseWriter interface{ Write([]byte) (int, error) }\n\ntype Request struct{ Method string }\n",
+		"net/http":  "package http\n\ntype ResponseWriter interface{ Write([]byte) (int, error) }\n\ntype Request struct{ Method string }\n",
 		RuntimePath: "package runtime\n\ntype Claims struct{ Subject string }\n",
 	}
 	pkgs := map[string]*types.Package{}
