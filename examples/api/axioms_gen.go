@@ -30,19 +30,19 @@ func RegisterRoutes(mux runtime.Mux, g *runtime.Guard, server *Server) {
 	mux.Handle("GET /me", GuardedMe(g))
 }
 
-// GuardedServerListItems returns (*Server).ListItems guarded by scopes(read:items | admin).
+// GuardedServerListItems returns (*Server).ListItems guarded by scopes(read:items|admin).
 // Use it to register the handler by hand.
 func GuardedServerListItems(g *runtime.Guard, recv *Server) http.Handler {
 	return g.Handler(runtime.Requirement{Scopes: [][]string{{"read:items", "admin"}}}, http.HandlerFunc(recv.ListItems))
 }
 
-// GuardedServerGetItem returns (*Server).GetItem guarded by scopes(read:items | admin).
+// GuardedServerGetItem returns (*Server).GetItem guarded by scopes(read:items|admin).
 // Use it to register the handler by hand.
 func GuardedServerGetItem(g *runtime.Guard, recv *Server) http.Handler {
 	return g.Handler(runtime.Requirement{Scopes: [][]string{{"read:items", "admin"}}}, http.HandlerFunc(recv.GetItem))
 }
 
-// GuardedServerCreateItem returns (*Server).CreateItem guarded by scopes(write:items) AND roles(editor | admin | Global Admin).
+// GuardedServerCreateItem returns (*Server).CreateItem guarded by scopes(write:items) AND roles(editor|admin|Global Admin).
 // Use it to register the handler by hand.
 func GuardedServerCreateItem(g *runtime.Guard, recv *Server) http.Handler {
 	return g.Handler(runtime.Requirement{Scopes: [][]string{{"write:items"}}, Roles: [][]string{{"editor", "admin", "Global Admin"}}}, runtime.ClaimsHandlerFunc(recv.CreateItem))
@@ -54,7 +54,7 @@ func GuardedServerDeleteItem(g *runtime.Guard, recv *Server) http.Handler {
 	return g.Handler(runtime.Requirement{Permissions: [][]string{{"items:delete"}}}, http.HandlerFunc(recv.DeleteItem))
 }
 
-// GuardedMe returns Me guarded by a valid access token.
+// GuardedMe returns Me guarded by authenticated.
 // Use it to register the handler by hand.
 func GuardedMe(g *runtime.Guard) http.Handler {
 	return g.Handler(runtime.Requirement{Authenticated: true}, runtime.ClaimsHandlerFunc(Me))

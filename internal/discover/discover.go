@@ -14,6 +14,7 @@ import (
 	"strings"
 
 	"github.com/axioms-go/axiomsgen/internal/parse"
+	"github.com/axioms-go/axiomsgen/runtime"
 	"golang.org/x/tools/go/packages"
 	"golang.org/x/tools/go/types/typeutil"
 )
@@ -139,7 +140,7 @@ func (d *discoverer) annotated(p *packages.Package) {
 	skip := func(name string) bool { return filepath.Base(name) == d.opts.Output }
 	handlers, _ := parse.Package(p.Fset, p.Syntax, p.TypesInfo, skip)
 	for _, h := range handlers {
-		req := requirementText(h)
+		req := h.Requirement().String()
 		if !h.Public {
 			d.wrappers[p.PkgPath+".Guarded"+upperFirst(h.Recv)+upperFirst(h.Name)] = req
 		}
@@ -161,22 +162,6 @@ func upperFirst(s string) string {
 		return s
 	}
 	return strings.ToUpper(s[:1]) + s[1:]
-}
-
-func requirementText(h *parse.Handler) string {
-	var parts []string
-	for _, f := range []struct {
-		name  string
-		lists [][]string
-	}{{"scopes", h.Scopes}, {"roles", h.Roles}, {"permissions", h.Permissions}} {
-		for _, l := range f.lists {
-			parts = append(parts, f.name+"("+strings.Join(l, "|")+")")
-		}
-	}
-	if len(parts) == 0 {
-		return "authenticated"
-	}
-	return strings.Join(parts, " AND ")
 }
 
 // splitPattern splits a net/http pattern into method, host and path.
@@ -1124,16 +1109,26 @@ func (w *walker) requirementOf(e ast.Expr) string {
 	if !ok {
 		return "requirement " + types.ExprString(e) + " (not a literal)"
 	}
-	var parts []string
+	var req runtime.Requirement
 	for _, elt := range lit.Elts {
 		kv, ok := elt.(*ast.KeyValueExpr)
 		if !ok {
 			continue
 		}
-		key := types.ExprString(kv.Key)
+		var dst *[][]string
+		switch types.ExprString(kv.Key) {
+		case "Scopes":
+			dst = &req.Scopes
+		case "Roles":
+			dst = &req.Roles
+		case "Permissions":
+			dst = &req.Permissions
+		default:
+			continue
+		}
 		lists, ok := kv.Value.(*ast.CompositeLit)
 		if !ok {
-			continue
+			return "requirement " + types.ExprString(e) + " (not a literal)"
 		}
 		for _, l := range lists.Elts {
 			inner, ok := l.(*ast.CompositeLit)
@@ -1145,13 +1140,10 @@ func (w *walker) requirementOf(e ast.Expr) string {
 				s, _ := w.stringValue(v)
 				vals = append(vals, s)
 			}
-			parts = append(parts, strings.ToLower(key)+"("+strings.Join(vals, "|")+")")
+			*dst = append(*dst, vals)
 		}
 	}
-	if len(parts) == 0 {
-		return "authenticated"
-	}
-	return strings.Join(parts, " AND ")
+	return req.String()
 }
 
 // Router packages.

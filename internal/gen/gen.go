@@ -490,7 +490,7 @@ func (r *renderer) wrapper(h *parse.Handler, name string) {
 	if h.Shape == parse.ShapeClaims {
 		adapter = r.rt + ".ClaimsHandlerFunc"
 	}
-	r.printf("// %s returns %s guarded by %s.\n// Use it to register the handler by hand.\n", name, h.Display(), r.describe(h))
+	r.printf("// %s returns %s guarded by %s.\n// Use it to register the handler by hand.\n", name, h.Display(), h.Requirement())
 	r.printf("func %s(%s) %s.Handler {\n", name, params, r.http)
 	r.printf("\treturn g.Handler(%s, %s(%s))\n}\n\n", r.requirement(h), adapter, target)
 }
@@ -519,23 +519,6 @@ func (r *renderer) requirement(h *parse.Handler) string {
 		fields = append(fields, "Authenticated: true")
 	}
 	return r.rt + ".Requirement{" + strings.Join(fields, ", ") + "}"
-}
-
-// describe renders the requirement for a doc comment.
-func (r *renderer) describe(h *parse.Handler) string {
-	var parts []string
-	for _, f := range []struct {
-		name  string
-		lists [][]string
-	}{{"scopes", h.Scopes}, {"roles", h.Roles}, {"permissions", h.Permissions}} {
-		for _, l := range f.lists {
-			parts = append(parts, f.name+"("+strings.Join(l, " | ")+")")
-		}
-	}
-	if len(parts) == 0 {
-		return "a valid access token"
-	}
-	return strings.Join(parts, " AND ")
 }
 
 // Write applies the plan: each file is written to a temporary file in its

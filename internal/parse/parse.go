@@ -13,6 +13,8 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+
+	"github.com/axioms-go/axiomsgen/runtime"
 )
 
 // RuntimePath is the import path of the runtime package generated code uses.
@@ -90,6 +92,11 @@ func (h *Handler) Display() string {
 	default:
 		return h.Recv + "." + h.Name
 	}
+}
+
+// Requirement is the handler's requirement as the runtime checks it.
+func (h *Handler) Requirement() runtime.Requirement {
+	return runtime.Requirement{Scopes: h.Scopes, Roles: h.Roles, Permissions: h.Permissions, Authenticated: h.Authenticated}
 }
 
 // HasRequirement reports whether any requirement directive is present.
