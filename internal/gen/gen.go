@@ -388,13 +388,20 @@ func lowerParam(s string) string {
 }
 
 // receivers lists the RegisterRoutes receiver parameters: one per
-// receiver type with a routed method, in order of its first such method.
+// receiver type with a routed method, in the order in which each type's
+// first annotated method appears (DECISIONS 19), files in name order.
 func (r *renderer) receivers() []*receiver {
+	routed := map[string]bool{}
+	for _, h := range r.pkg.Handlers {
+		if h.Recv != "" && len(h.Routes) > 0 {
+			routed[h.Recv] = true
+		}
+	}
 	var out []*receiver
 	byType := map[string]*receiver{}
 	used := map[string]bool{"mux": true, "g": true, r.rt: true, r.http: true}
 	for _, h := range r.pkg.Handlers {
-		if h.Recv == "" || len(h.Routes) == 0 {
+		if !routed[h.Recv] {
 			continue
 		}
 		rc, ok := byType[h.Recv]
@@ -411,7 +418,9 @@ func (r *renderer) receivers() []*receiver {
 			byType[h.Recv] = rc
 			out = append(out, rc)
 		}
-		rc.ptr = rc.ptr || h.PtrRecv
+		if len(h.Routes) > 0 {
+			rc.ptr = rc.ptr || h.PtrRecv
+		}
 	}
 	return out
 }
