@@ -120,6 +120,24 @@ type Config struct {
 	// the RFC 6750 semantics while changing the body or adding logging.
 	ErrorWriter func(w http.ResponseWriter, r *http.Request, err error)
 
+	// IntrospectionURL enables opaque (reference) tokens: a token that is
+	// not a JWT is sent to this RFC 7662 endpoint, authenticated with
+	// ClientID and ClientSecret (client_secret_basic). Active answers pass
+	// the same exp, nbf, iss and aud checks as a JWT (iss and aud when
+	// present) and map to Claims through the same claim names.
+	IntrospectionURL string
+	ClientID         string
+	ClientSecret     string // never logged
+
+	// IntrospectAll sends every token to IntrospectionURL, JWTs included;
+	// no key set is fetched then.
+	IntrospectAll bool
+
+	// IntrospectionCacheTTL bounds how long an active answer is reused
+	// (default 5m, and never past the token's exp). Inactive answers are
+	// reused for 5 s; failures never.
+	IntrospectionCacheTTL time.Duration
+
 	// TokenCacheSize bounds the verified-token cache, in entries (default
 	// DefaultTokenCacheSize). A negative value turns the cache off. Only
 	// tokens that passed every check are cached; a hit re-checks exp and
@@ -152,6 +170,11 @@ const (
 	EnvFetchTimeout       = "AXIOMS_FETCH_TIMEOUT"
 	EnvMaxTokenSize       = "AXIOMS_MAX_TOKEN_SIZE"
 	EnvTokenCacheSize     = "AXIOMS_TOKEN_CACHE_SIZE"
+	EnvIntrospectionURL   = "AXIOMS_INTROSPECTION_URL"
+	EnvClientID           = "AXIOMS_CLIENT_ID"
+	EnvClientSecret       = "AXIOMS_CLIENT_SECRET"
+	EnvIntrospectAll      = "AXIOMS_INTROSPECT_ALL"
+	EnvIntrospectionTTL   = "AXIOMS_INTROSPECTION_CACHE_TTL"
 )
 
 // ConfigFromEnv builds a Config from the AXIOMS_* environment variables
@@ -204,6 +227,7 @@ func configFromLookup(lookup func(string) (string, bool)) (Config, error) {
 		{EnvRefreshInterval, &cfg.RefreshInterval},
 		{EnvMinRefreshInterval, &cfg.MinRefreshInterval},
 		{EnvFetchTimeout, &cfg.FetchTimeout},
+		{EnvIntrospectionTTL, &cfg.IntrospectionCacheTTL},
 	}
 	for _, d := range durations {
 		v := get(d.name)
@@ -221,6 +245,18 @@ func configFromLookup(lookup func(string) (string, bool)) (Config, error) {
 		*d.dst = parsed
 	}
 
+	cfg.IntrospectionURL = get(EnvIntrospectionURL)
+	cfg.ClientID = get(EnvClientID)
+	if v, ok := lookup(EnvClientSecret); ok {
+		cfg.ClientSecret = v // secrets may contain blanks at the ends
+	}
+	if v := get(EnvIntrospectAll); v != "" {
+		b, err := strconv.ParseBool(v)
+		if err != nil {
+			errs = append(errs, fmt.Errorf("%s=%q must be true or false", EnvIntrospectAll, v))
+		}
+		cfg.IntrospectAll = b
+	}
 	if v := get(EnvRequireAtJWT); v != "" {
 		b, err := strconv.ParseBool(v)
 		if err != nil {
@@ -313,6 +349,20 @@ func (cfg Config) validate() error {
 			}
 		}
 	}
+	if cfg.IntrospectionURL != "" {
+		if err := checkURL(cfg.IntrospectionURL); err != nil {
+			errs = append(errs, fmt.Errorf("introspection URL %q (Config.IntrospectionURL, %s): %w", cfg.IntrospectionURL, EnvIntrospectionURL, err))
+		}
+	}
+	if cfg.IntrospectAll && cfg.IntrospectionURL == "" {
+		errs = append(errs, fmt.Errorf("%s needs %s", EnvIntrospectAll, EnvIntrospectionURL))
+	}
+	if cfg.ClientSecret != "" && cfg.ClientID == "" {
+		errs = append(errs, fmt.Errorf("%s is set without %s", EnvClientSecret, EnvClientID))
+	}
+	if cfg.IntrospectionCacheTTL < 0 {
+		errs = append(errs, errors.New("Config.IntrospectionCacheTTL must not be negative"))
+	}
 	if cfg.MaxTokenSize < 0 {
 		errs = append(errs, errors.New("Config.MaxTokenSize must not be negative"))
 	}
@@ -393,6 +443,9 @@ func (cfg Config) withDefaults() Config {
 	}
 	if cfg.Logger == nil {
 		cfg.Logger = slog.Default()
+	}
+	if cfg.IntrospectionCacheTTL == 0 {
+		cfg.IntrospectionCacheTTL = DefaultIntrospectionCacheTTL
 	}
 	if cfg.TokenCacheSize == 0 {
 		cfg.TokenCacheSize = DefaultTokenCacheSize

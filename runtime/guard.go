@@ -30,8 +30,9 @@ type Guard struct {
 	methods   map[string]jwt.SigningMethod // the allow-list
 	validator *jwt.Validator
 	keys      *keySource
-	cache     *tokenCache // nil when off
-	scratch   sync.Pool   // *[]byte decode buffers
+	cache     *tokenCache   // nil when off
+	intro     *introspector // nil without IntrospectionURL
+	scratch   sync.Pool     // *[]byte decode buffers
 	closeOnce sync.Once
 }
 
@@ -61,20 +62,39 @@ func New(ctx context.Context, cfg Config) (*Guard, error) {
 			jwt.WithLeeway(cfg.Leeway),
 			jwt.WithTimeFunc(cfg.Now),
 		),
-		keys:  newKeySource(ctx, cfg),
 		cache: newTokenCache(cfg.TokenCacheSize, cfg.TokenCacheMaxBytes, cfg.Leeway, cfg.Now),
+	}
+	if !cfg.IntrospectAll {
+		g.keys = newKeySource(ctx, cfg)
+	}
+	if cfg.IntrospectionURL != "" {
+		client := cfg.HTTPClient
+		if client == nil {
+			client = newHTTPClient(cfg.FetchTimeout)
+		}
+		// The client secret travels with the request: never follow a
+		// redirect with it.
+		noRedirect := *client
+		noRedirect.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
+		g.intro = newIntrospector(cfg, &noRedirect)
 	}
 	for _, alg := range cfg.Algorithms {
 		g.methods[alg] = jwt.GetSigningMethod(alg)
 	}
-	g.keys.start(ctx)
+	if g.keys != nil {
+		g.keys.start(ctx)
+	}
 	return g, nil
 }
 
 // Close stops the key refresh, cancelling any fetch in flight, and waits
 // for its goroutines to end. It is safe to call more than once.
 func (g *Guard) Close() error {
-	g.closeOnce.Do(g.keys.close)
+	g.closeOnce.Do(func() {
+		if g.keys != nil {
+			g.keys.close()
+		}
+	})
 	return nil
 }
 
@@ -162,6 +182,9 @@ func bearerToken(r *http.Request, maxSize int) (string, error) {
 func (g *Guard) Verify(ctx context.Context, token string) (*Claims, error) {
 	if len(token) > g.cfg.MaxTokenSize {
 		return nil, newError(ErrInvalidToken, fmt.Sprintf("the token is longer than %d bytes", g.cfg.MaxTokenSize), nil)
+	}
+	if g.intro != nil && (g.cfg.IntrospectAll || !looksLikeJWT(token)) {
+		return g.intro.verify(ctx, token, g.claims)
 	}
 	set := g.keys.current()
 	if set == nil {
