@@ -130,12 +130,11 @@ func (in *introspector) remember(token string, c *Claims, err error) {
 		in.order = append(in.order, token)
 	}
 	in.cache[token] = &introspected{claims: c, until: until}
-	for len(in.cache) > introspectionMaxLen && len(in.order) > 0 {
+	// order holds each cached token once, oldest first: evict from its
+	// front past the bound.
+	for len(in.cache) > introspectionMaxLen {
 		delete(in.cache, in.order[0])
 		in.order = in.order[1:]
-	}
-	if len(in.order) > 2*introspectionMaxLen {
-		in.order = append([]string(nil), in.order[len(in.order)-len(in.cache):]...)
 	}
 }
 
