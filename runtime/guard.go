@@ -183,8 +183,14 @@ func (g *Guard) Verify(ctx context.Context, token string) (*Claims, error) {
 	if len(token) > g.cfg.MaxTokenSize {
 		return nil, newError(ErrInvalidToken, fmt.Sprintf("the token is longer than %d bytes", g.cfg.MaxTokenSize), nil)
 	}
-	if g.intro != nil && (g.cfg.IntrospectAll || !looksLikeJWT(token)) {
-		return g.intro.verify(ctx, token, g.claims)
+	// With introspection, the token's shape decides its path: split it
+	// once, here, and reuse the segments below.
+	var seg jwsSegments
+	isJWS := false
+	if g.intro != nil {
+		if seg, isJWS = splitJWS(token); g.cfg.IntrospectAll || !isJWS {
+			return g.intro.verify(ctx, token, g.claims)
+		}
 	}
 	set := g.keys.current()
 	if set == nil {
@@ -196,9 +202,10 @@ func (g *Guard) Verify(ctx context.Context, token string) (*Claims, error) {
 			return copyClaims(e.claims), nil
 		}
 	}
-	seg, ok := splitJWS(token)
-	if !ok {
-		return nil, errMalformed(nil)
+	if !isJWS {
+		if seg, isJWS = splitJWS(token); !isJWS {
+			return nil, errMalformed(nil)
+		}
 	}
 	// One pooled buffer holds the token's bytes and the three decoded
 	// segments (decoding never needs more than the encoded size). Nothing

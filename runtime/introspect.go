@@ -217,9 +217,3 @@ func (in *introspector) check(a map[string]any) error {
 	}
 	return nil
 }
-
-// looksLikeJWT reports whether a token has the shape of a compact JWS.
-func looksLikeJWT(token string) bool {
-	_, ok := splitJWS(token)
-	return ok
-}
