@@ -23,6 +23,7 @@ type cacheKey = uint64
 type cacheEntry struct {
 	token  string
 	claims *Claims
+	keys   *keySource // the key set of the token's issuer
 	key    *verifyKey // the key that verified the token
 	kid    string
 	hasKID bool
@@ -80,7 +81,7 @@ func (c *tokenCache) shard(k cacheKey) *cacheShard { return &c.shards[k%cacheSha
 
 // get returns the cached claims of a token still valid now and still
 // signed by a key of set.
-func (c *tokenCache) get(token string, set *keySet) (*cacheEntry, bool) {
+func (c *tokenCache) get(token string) (*cacheEntry, bool) {
 	k := c.key(token)
 	s := c.shard(k)
 	v, ok := s.entries.Load(k)
@@ -90,8 +91,9 @@ func (c *tokenCache) get(token string, set *keySet) (*cacheEntry, bool) {
 	}
 	e := v.(*cacheEntry)
 	now := c.now()
+	set := e.keys.current()
 	if !now.Before(e.exp.Add(c.leeway)) || (!e.nbf.IsZero() && now.Before(e.nbf.Add(-c.leeway))) ||
-		!set.holds(e.key, e.kid, e.hasKID, e.alg) {
+		set == nil || !set.holds(e.key, e.kid, e.hasKID, e.alg) {
 		c.remove(k)
 		s.miss.Add(1)
 		return nil, false

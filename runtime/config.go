@@ -1,8 +1,10 @@
 package runtime
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"net"
 	"net/http"
@@ -120,6 +122,15 @@ type Config struct {
 	// the RFC 6750 semantics while changing the body or adding logging.
 	ErrorWriter func(w http.ResponseWriter, r *http.Request, err error)
 
+	// Issuers lists further issuers accepted besides Issuer, for APIs
+	// that take tokens from several. Each has its own key set; the token's
+	// "iss" chooses the issuer before any key lookup, so keys of one
+	// issuer never verify a token claiming another, and a token naming an
+	// issuer not listed is refused without any outbound request. Fields
+	// an IssuerConfig leaves empty take the values above (JWKSURL excepted:
+	// an issuer without one uses its own discovery document).
+	Issuers []IssuerConfig
+
 	// IntrospectionURL enables opaque (reference) tokens: a token that is
 	// not a JWT is sent to this RFC 7662 endpoint, authenticated with
 	// ClientID and ClientSecret (client_secret_basic). Active answers pass
@@ -152,6 +163,45 @@ type Config struct {
 	Now func() time.Time
 }
 
+// IssuerConfig is one further accepted issuer (see Config.Issuers).
+type IssuerConfig struct {
+	Issuer           string   `json:"issuer"`
+	Audiences        []string `json:"audiences"`
+	JWKSURL          string   `json:"jwks_url"`
+	Algorithms       []string `json:"algorithms"`
+	ScopeClaims      []string `json:"scope_claims"`
+	RoleClaims       []string `json:"roles_claims"`
+	PermissionClaims []string `json:"permissions_claims"`
+}
+
+// issuerConfigs returns one Config per accepted issuer, the primary
+// first, each with the Guard's settings and the issuer's own fields.
+func (cfg Config) issuerConfigs() []Config {
+	out := []Config{cfg}
+	for _, ic := range cfg.Issuers {
+		c := cfg
+		c.Issuers = nil
+		c.Issuer, c.JWKSURL = ic.Issuer, ic.JWKSURL
+		if len(ic.Audiences) > 0 {
+			c.Audiences = ic.Audiences
+		}
+		if len(ic.Algorithms) > 0 {
+			c.Algorithms = ic.Algorithms
+		}
+		if len(ic.ScopeClaims) > 0 {
+			c.ScopeClaims = ic.ScopeClaims
+		}
+		if len(ic.RoleClaims) > 0 {
+			c.RoleClaims = ic.RoleClaims
+		}
+		if len(ic.PermissionClaims) > 0 {
+			c.PermissionClaims = ic.PermissionClaims
+		}
+		out = append(out, c)
+	}
+	return out
+}
+
 // Environment variable names read by ConfigFromEnv.
 const (
 	EnvAudience           = "AXIOMS_AUDIENCE"
@@ -175,7 +225,15 @@ const (
 	EnvClientSecret       = "AXIOMS_CLIENT_SECRET"
 	EnvIntrospectAll      = "AXIOMS_INTROSPECT_ALL"
 	EnvIntrospectionTTL   = "AXIOMS_INTROSPECTION_CACHE_TTL"
+	// EnvConfig names a JSON file of further issuers:
+	// {"issuers": [{"issuer", "audiences", "jwks_url", "algorithms",
+	// "scope_claims", "roles_claims", "permissions_claims"}]}. Without
+	// AXIOMS_ISS_URL/AXIOMS_DOMAIN, its first issuer is the primary one.
+	EnvConfig = "AXIOMS_CONFIG"
 )
+
+// maxConfigFile caps the AXIOMS_CONFIG file.
+const maxConfigFile = 1 << 20
 
 // ConfigFromEnv builds a Config from the AXIOMS_* environment variables
 // (see the README for the full list). Every list variable is
@@ -193,12 +251,30 @@ func configFromLookup(lookup func(string) (string, bool)) (Config, error) {
 	var cfg Config
 	var errs []error
 
+	var fileIssuers []IssuerConfig
+	if path := get(EnvConfig); path != "" {
+		var err error
+		if fileIssuers, err = readIssuersFile(path); err != nil {
+			errs = append(errs, fmt.Errorf("%s=%q: %w", EnvConfig, path, err))
+		}
+	}
+	fromFile := len(fileIssuers) > 0 && get(EnvIssuerURL) == "" && get(EnvDomain) == ""
+	var first IssuerConfig
+
 	cfg.Audiences = splitList(get(EnvAudience))
-	if len(cfg.Audiences) == 0 {
+	if len(cfg.Audiences) == 0 && !fromFile {
 		errs = append(errs, fmt.Errorf("%s is required: set it to the audience (API identifier) your tokens carry, e.g. %s=https://api.example.com", EnvAudience, EnvAudience))
 	}
 
 	switch iss, domain := get(EnvIssuerURL), get(EnvDomain); {
+	case fromFile:
+		// The file's first issuer is the primary one.
+		first = fileIssuers[0]
+		fileIssuers = fileIssuers[1:]
+		cfg.Issuer, cfg.JWKSURL = first.Issuer, first.JWKSURL
+		if len(first.Audiences) > 0 {
+			cfg.Audiences = first.Audiences
+		}
 	case iss != "":
 		cfg.Issuer = iss
 	case domain != "":
@@ -212,7 +288,10 @@ func configFromLookup(lookup func(string) (string, bool)) (Config, error) {
 		errs = append(errs, fmt.Errorf("%s (or %s) is required: set it to the exact \"iss\" value of your tokens", EnvIssuerURL, EnvDomain))
 	}
 
-	cfg.JWKSURL = get(EnvJWKSURL)
+	if !fromFile {
+		cfg.JWKSURL = get(EnvJWKSURL)
+	}
+	cfg.Issuers = fileIssuers
 	cfg.Algorithms = splitList(get(EnvAlgorithms))
 	cfg.ScopeClaims = splitList(get(EnvScopeClaims))
 	cfg.RoleClaims = splitList(get(EnvRoleClaims))
@@ -282,6 +361,23 @@ func configFromLookup(lookup func(string) (string, bool)) (Config, error) {
 			cfg.TokenCacheSize = n
 		}
 	}
+	if fromFile {
+		// The primary issuer's own lists, where the env set none.
+		for _, l := range []struct {
+			dst *[]string
+			src []string
+		}{
+			{&cfg.Algorithms, first.Algorithms}, {&cfg.ScopeClaims, first.ScopeClaims},
+			{&cfg.RoleClaims, first.RoleClaims}, {&cfg.PermissionClaims, first.PermissionClaims},
+		} {
+			if len(*l.dst) == 0 {
+				*l.dst = l.src
+			}
+		}
+		if len(cfg.Audiences) == 0 {
+			errs = append(errs, fmt.Errorf("the first issuer of %s has no audiences and %s is not set", EnvConfig, EnvAudience))
+		}
+	}
 	if len(errs) > 0 {
 		return Config{}, errors.Join(errs...)
 	}
@@ -289,6 +385,28 @@ func configFromLookup(lookup func(string) (string, bool)) (Config, error) {
 		return Config{}, err
 	}
 	return cfg, nil
+}
+
+// readIssuersFile reads the AXIOMS_CONFIG file, refusing unknown fields so
+// a misspelt key is an error rather than a silently ignored setting.
+func readIssuersFile(path string) ([]IssuerConfig, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	dec := json.NewDecoder(io.LimitReader(f, maxConfigFile))
+	dec.DisallowUnknownFields()
+	var doc struct {
+		Issuers []IssuerConfig `json:"issuers"`
+	}
+	if err := dec.Decode(&doc); err != nil {
+		return nil, fmt.Errorf("not a valid issuers file (want {\"issuers\": [{\"issuer\": ..., \"audiences\": [...]}]}): %w", err)
+	}
+	if len(doc.Issuers) == 0 {
+		return nil, errors.New(`the file lists no issuer under "issuers"`)
+	}
+	return doc.Issuers, nil
 }
 
 // splitList splits a comma-separated list, dropping blanks around items and
@@ -347,6 +465,23 @@ func (cfg Config) validate() error {
 				errs = append(errs, fmt.Errorf("claim name list %s contains an empty name", list.env))
 				break
 			}
+		}
+	}
+	seen := map[string]bool{cfg.Issuer: true}
+	for i, ic := range cfg.Issuers {
+		switch {
+		case ic.Issuer == "":
+			errs = append(errs, fmt.Errorf("Config.Issuers[%d] has no issuer", i))
+			continue
+		case seen[ic.Issuer]:
+			errs = append(errs, fmt.Errorf("issuer %q is listed twice", ic.Issuer))
+			continue
+		}
+		seen[ic.Issuer] = true
+		c := cfg.issuerConfigs()[i+1]
+		c.Issuers = nil
+		if err := c.validate(); err != nil {
+			errs = append(errs, fmt.Errorf("issuer %q: %w", ic.Issuer, err))
 		}
 	}
 	if cfg.IntrospectionURL != "" {

@@ -1,6 +1,7 @@
 package runtime
 
 import (
+	"os"
 	"slices"
 	"strings"
 	"testing"
@@ -144,5 +145,43 @@ func TestConfigDefaults(t *testing.T) {
 		cfg.Leeway != 30*time.Second || cfg.RefreshInterval != 15*time.Minute || cfg.MinRefreshInterval != 30*time.Second ||
 		cfg.MaxTokenSize != 16<<10 || cfg.Realm != "api" || cfg.Logger == nil || cfg.Now == nil {
 		t.Errorf("defaults not applied: %+v", cfg)
+	}
+}
+
+func TestConfigFromEnvIssuersFile(t *testing.T) {
+	dir := t.TempDir()
+	write := func(name, content string) string {
+		p := dir + "/" + name
+		if err := os.WriteFile(p, []byte(content), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	two := write("two.json", `{"issuers": [
+		{"issuer": "https://a.example/", "audiences": ["api"], "roles_claims": ["realm_access.roles"]},
+		{"issuer": "https://b.example/", "audiences": ["api-b"], "jwks_url": "https://b.example/keys"}
+	]}`)
+	cfg, err := configFromLookup(envLookup(map[string]string{EnvConfig: two}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cfg.Issuer != "https://a.example/" || !slices.Equal(cfg.Audiences, []string{"api"}) || !slices.Equal(cfg.RoleClaims, []string{"realm_access.roles"}) ||
+		len(cfg.Issuers) != 1 || cfg.Issuers[0].JWKSURL != "https://b.example/keys" {
+		t.Errorf("got %+v", cfg)
+	}
+	// With AXIOMS_ISS_URL the file only adds issuers.
+	cfg, err = configFromLookup(envLookup(map[string]string{EnvConfig: two, EnvIssuerURL: "https://main.example/", EnvAudience: "m"}))
+	if err != nil || cfg.Issuer != "https://main.example/" || len(cfg.Issuers) != 2 {
+		t.Errorf("got %+v, %v", cfg, err)
+	}
+	for _, bad := range []string{
+		write("typo.json", `{"issuers": [{"issuer": "https://a.example/", "audience": ["api"]}]}`),
+		write("empty.json", `{"issuers": []}`),
+		write("garbage.json", `not json`),
+		dir + "/missing.json",
+	} {
+		if _, err := configFromLookup(envLookup(map[string]string{EnvConfig: bad})); err == nil || !strings.Contains(err.Error(), EnvConfig) {
+			t.Errorf("%s: error %v", bad, err)
+		}
 	}
 }

@@ -27,12 +27,11 @@ type Mux interface {
 // New and Close it on shutdown.
 type Guard struct {
 	cfg       Config
-	methods   map[string]jwt.SigningMethod // the allow-list
-	validator *jwt.Validator
-	keys      *keySource
-	cache     *tokenCache   // nil when off
-	intro     *introspector // nil without IntrospectionURL
-	scratch   sync.Pool     // *[]byte decode buffers
+	primary   *issuer            // Config.Issuer
+	issuers   map[string]*issuer // every accepted issuer by its "iss", primary included
+	cache     *tokenCache        // nil when off
+	intro     *introspector      // nil without IntrospectionURL
+	scratch   sync.Pool          // *[]byte decode buffers
 	closeOnce sync.Once
 }
 
@@ -51,21 +50,15 @@ func New(ctx context.Context, cfg Config) (*Guard, error) {
 	cfg = cfg.withDefaults()
 	g := &Guard{
 		cfg:     cfg,
-		methods: make(map[string]jwt.SigningMethod),
-		// golang-jwt checks the registered claims; the compact JWS is
-		// split and decoded here, faster and stricter (see jsonobj.go).
-		validator: jwt.NewValidator(
-			jwt.WithIssuer(cfg.Issuer),
-			jwt.WithAudience(cfg.Audiences...),
-			jwt.WithExpirationRequired(),
-			jwt.WithIssuedAt(),
-			jwt.WithLeeway(cfg.Leeway),
-			jwt.WithTimeFunc(cfg.Now),
-		),
-		cache: newTokenCache(cfg.TokenCacheSize, cfg.TokenCacheMaxBytes, cfg.Leeway, cfg.Now),
+		issuers: map[string]*issuer{},
+		cache:   newTokenCache(cfg.TokenCacheSize, cfg.TokenCacheMaxBytes, cfg.Leeway, cfg.Now),
 	}
-	if !cfg.IntrospectAll {
-		g.keys = newKeySource(ctx, cfg)
+	for _, ic := range cfg.issuerConfigs() {
+		iss := newIssuer(ctx, ic)
+		g.issuers[ic.Issuer] = iss
+		if g.primary == nil {
+			g.primary = iss
+		}
 	}
 	if cfg.IntrospectionURL != "" {
 		client := cfg.HTTPClient
@@ -78,22 +71,59 @@ func New(ctx context.Context, cfg Config) (*Guard, error) {
 		noRedirect.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
 		g.intro = newIntrospector(cfg, &noRedirect)
 	}
-	for _, alg := range cfg.Algorithms {
-		g.methods[alg] = jwt.GetSigningMethod(alg)
-	}
-	if g.keys != nil {
-		g.keys.start(ctx)
+	for _, iss := range g.issuers {
+		if iss.keys != nil {
+			iss.keys.start(ctx)
+		}
 	}
 	return g, nil
+}
+
+// issuer is what the Guard needs of one accepted issuer: its allow-list,
+// its registered-claim checks, its claim names and its own key set, so
+// that keys of one issuer never verify a token claiming another.
+type issuer struct {
+	cfg       Config // the Guard's Config narrowed to this issuer
+	methods   map[string]jwt.SigningMethod
+	validator *jwt.Validator
+	keys      *keySource // nil with IntrospectAll
+}
+
+func newIssuer(ctx context.Context, cfg Config) *issuer {
+	iss := &issuer{
+		cfg:     cfg,
+		methods: make(map[string]jwt.SigningMethod),
+		// golang-jwt checks the registered claims; the compact JWS is
+		// split and decoded here, faster and stricter (see jsonobj.go).
+		validator: jwt.NewValidator(
+			jwt.WithIssuer(cfg.Issuer),
+			jwt.WithAudience(cfg.Audiences...),
+			jwt.WithExpirationRequired(),
+			jwt.WithIssuedAt(),
+			jwt.WithLeeway(cfg.Leeway),
+			jwt.WithTimeFunc(cfg.Now),
+		),
+	}
+	for _, alg := range cfg.Algorithms {
+		iss.methods[alg] = jwt.GetSigningMethod(alg)
+	}
+	if !cfg.IntrospectAll {
+		iss.keys = newKeySource(ctx, cfg)
+	}
+	return iss
 }
 
 // Close stops the key refresh, cancelling any fetch in flight, and waits
 // for its goroutines to end. It is safe to call more than once.
 func (g *Guard) Close() error {
 	g.closeOnce.Do(func() {
-		if g.keys != nil {
-			g.keys.close()
+		var wg sync.WaitGroup
+		for _, iss := range g.issuers {
+			if iss.keys != nil {
+				wg.Go(iss.keys.close)
+			}
 		}
+		wg.Wait()
 	})
 	return nil
 }
@@ -189,16 +219,11 @@ func (g *Guard) Verify(ctx context.Context, token string) (*Claims, error) {
 	isJWS := false
 	if g.intro != nil {
 		if seg, isJWS = splitJWS(token); g.cfg.IntrospectAll || !isJWS {
-			return g.intro.verify(ctx, token, g.claims)
+			return g.intro.verify(ctx, token, g.primary.claims)
 		}
 	}
-	set := g.keys.current()
-	if set == nil {
-		g.keys.nudge()
-		return nil, &Error{Kind: ErrKeysUnavailable}
-	}
 	if g.cache != nil {
-		if e, ok := g.cache.get(token, set); ok {
+		if e, ok := g.cache.get(token); ok {
 			return copyClaims(e.claims), nil
 		}
 	}
@@ -228,12 +253,35 @@ func (g *Guard) Verify(ctx context.Context, token string) (*Claims, error) {
 	if err != nil {
 		return nil, errMalformed(err)
 	}
+	// With several issuers, the token's "iss" chooses whose keys may
+	// verify it, before any key lookup: read it from the payload now. A
+	// single issuer reads the payload only after the signature.
+	iss := g.primary
+	var claims map[string]any
+	var payload []byte
+	if len(g.issuers) > 1 {
+		if payload, buf, err = decodeSegment(buf, seg.bytes(raw, seg.payload)); err != nil {
+			return nil, errMalformed(err)
+		}
+		if claims, err = parseObject(string(payload)); err != nil {
+			return nil, errMalformed(err)
+		}
+		name, _ := claims["iss"].(string)
+		if iss = g.issuers[name]; iss == nil {
+			return nil, newError(ErrInvalidToken, "the token's issuer is not accepted", nil)
+		}
+	}
+	set := iss.keys.current()
+	if set == nil {
+		iss.keys.nudge()
+		return nil, &Error{Kind: ErrKeysUnavailable}
+	}
 	alg, _ := header["alg"].(string)
-	method, ok := g.methods[alg]
+	method, ok := iss.methods[alg]
 	if !ok {
 		return nil, newError(ErrInvalidToken, "the token's signing algorithm is not allowed", nil)
 	}
-	vk, err := g.keyFor(ctx, header, alg, set)
+	vk, err := g.keyFor(ctx, iss, header, alg, set)
 	if err != nil {
 		return nil, err
 	}
@@ -244,22 +292,22 @@ func (g *Guard) Verify(ctx context.Context, token string) (*Claims, error) {
 	if err := method.Verify(token[:seg.payload[1]], sig, vk.key); err != nil {
 		return nil, newError(ErrInvalidToken, "the token's signature is invalid", err)
 	}
-	payload, _, err := decodeSegment(buf, seg.bytes(raw, seg.payload))
-	if err != nil {
-		return nil, errMalformed(err)
+	if claims == nil {
+		if payload, _, err = decodeSegment(buf, seg.bytes(raw, seg.payload)); err != nil {
+			return nil, errMalformed(err)
+		}
+		if claims, err = parseObject(string(payload)); err != nil {
+			return nil, errMalformed(err)
+		}
 	}
-	claims, err := parseObject(string(payload))
-	if err != nil {
-		return nil, errMalformed(err)
-	}
-	if err := g.validator.Validate(jwt.MapClaims(claims)); err != nil {
+	if err := iss.validator.Validate(jwt.MapClaims(claims)); err != nil {
 		return nil, tokenError(err)
 	}
-	c := g.claims(claims)
+	c := iss.claims(claims)
 	if g.cache != nil {
 		kid, hasKID := header["kid"].(string)
 		g.cache.put(&cacheEntry{
-			token: token, claims: c, key: vk, kid: kid, hasKID: hasKID, alg: alg,
+			token: token, claims: c, keys: iss.keys, key: vk, kid: kid, hasKID: hasKID, alg: alg,
 			exp: c.ExpiresAt, nbf: c.NotBefore, size: len(token) + 2*len(payload) + 512,
 		})
 		return copyClaims(c), nil
@@ -330,7 +378,7 @@ func errMalformed(cause error) error {
 }
 
 // keyFor applies the header rules and finds the verification key.
-func (g *Guard) keyFor(ctx context.Context, header map[string]any, alg string, set *keySet) (*verifyKey, error) {
+func (g *Guard) keyFor(ctx context.Context, iss *issuer, header map[string]any, alg string, set *keySet) (*verifyKey, error) {
 	if err := g.checkHeader(header); err != nil {
 		return nil, err
 	}
@@ -342,7 +390,7 @@ func (g *Guard) keyFor(ctx context.Context, header map[string]any, alg string, s
 	key, found, err := set.find(kid, hasKID, alg)
 	if !found {
 		// A new kid may mean the issuer rotated its keys.
-		fresh, rerr := g.keys.refreshForKID(ctx)
+		fresh, rerr := iss.keys.refreshForKID(ctx)
 		if fresh != nil {
 			key, found, err = fresh.find(kid, hasKID, alg)
 		}
@@ -406,17 +454,18 @@ func tokenError(err error) error {
 	return newError(ErrInvalidToken, desc, errors.Join(jwt.ErrTokenInvalidClaims, err))
 }
 
-// claims builds the Claims of a verified token.
-func (g *Guard) claims(raw map[string]any) *Claims {
+// claims builds the Claims of a verified token with the issuer's claim
+// names.
+func (iss *issuer) claims(raw map[string]any) *Claims {
 	return &Claims{
 		Subject:     stringClaim(raw, "sub"),
 		Issuer:      stringClaim(raw, "iss"),
 		ID:          stringClaim(raw, "jti"),
 		ClientID:    stringClaim(raw, "client_id", "azp", "cid", "appid"),
 		Audience:    audienceClaim(raw),
-		Scopes:      stringValues(raw, g.cfg.ScopeClaims),
-		Roles:       stringValues(raw, g.cfg.RoleClaims),
-		Permissions: stringValues(raw, g.cfg.PermissionClaims),
+		Scopes:      stringValues(raw, iss.cfg.ScopeClaims),
+		Roles:       stringValues(raw, iss.cfg.RoleClaims),
+		Permissions: stringValues(raw, iss.cfg.PermissionClaims),
 		ExpiresAt:   timeClaim(raw, "exp"),
 		IssuedAt:    timeClaim(raw, "iat"),
 		NotBefore:   timeClaim(raw, "nbf"),
