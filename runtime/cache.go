@@ -79,8 +79,8 @@ func (c *tokenCache) key(token string) cacheKey { return maphash.String(c.seed, 
 
 func (c *tokenCache) shard(k cacheKey) *cacheShard { return &c.shards[k%cacheShards] }
 
-// get returns the cached claims of a token still valid now and still
-// signed by a key of set.
+// get returns the cached entry of a token still valid now whose key is
+// still in its issuer's current key set.
 func (c *tokenCache) get(token string) (*cacheEntry, bool) {
 	k := c.key(token)
 	s := c.shard(k)
