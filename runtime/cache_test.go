@@ -220,3 +220,39 @@ func TestCacheConcurrent(t *testing.T) {
 		t.Errorf("stats %+v", st)
 	}
 }
+
+func TestTypedClaimsHandler(t *testing.T) {
+	iss := axiomstest.New(t)
+	g := newGuard(t, iss.Config())
+	type orgClaims struct {
+		OrgID string   `json:"org_id"`
+		Tier  int      `json:"tier"`
+		Scope string   `json:"scope"`
+		Sub   string   `json:"sub"`
+		Aud   []string `json:"-"`
+	}
+	var got *orgClaims
+	h := g.Handler(runtime.Requirement{}, runtime.TypedClaimsHandler(g, func(w http.ResponseWriter, r *http.Request, c *orgClaims) { got = c }))
+	send := func(tok string) int {
+		r := httptest.NewRequest("GET", "/", nil)
+		r.Header.Set("Authorization", bearer(tok))
+		w := httptest.NewRecorder()
+		h.ServeHTTP(w, r)
+		return w.Code
+	}
+	if code := send(iss.Token(t, axiomstest.WithClaim("org_id", "o-42"), axiomstest.WithClaim("tier", 3), axiomstest.WithSubject("alice"))); code != 200 ||
+		got == nil || got.OrgID != "o-42" || got.Tier != 3 || got.Sub != "alice" {
+		t.Fatalf("code %d, claims %+v", code, got)
+	}
+	got = nil
+	if code := send(iss.Token(t, axiomstest.WithClaim("tier", "gold"))); code != 401 || got != nil {
+		t.Errorf("mistyped claim: code %d, handler called %v", code, got != nil)
+	}
+	// Outside a guard: 401, never the handler.
+	w := httptest.NewRecorder()
+	runtime.TypedClaimsHandler(g, func(http.ResponseWriter, *http.Request, *orgClaims) { t.Error("called without a guard") }).
+		ServeHTTP(w, httptest.NewRequest("GET", "/", nil))
+	if w.Code != 401 {
+		t.Errorf("no guard: %d", w.Code)
+	}
+}

@@ -17,6 +17,7 @@ var AxiomsRoutes = []runtime.Route{
 	{Pattern: "POST /items", Handler: "(*Server).CreateItem", Requirement: runtime.Requirement{Scopes: [][]string{{"write:items"}}, Roles: [][]string{{"editor", "admin", "Global Admin"}}}, Position: "handlers.go:86:1"},
 	{Pattern: "DELETE /items/{id}", Handler: "(*Server).DeleteItem", Requirement: runtime.Requirement{Permissions: [][]string{{"items:delete"}}}, Position: "handlers.go:106:1"},
 	{Pattern: "GET /me", Handler: "Me", Requirement: runtime.Requirement{Authenticated: true}, Position: "handlers.go:123:1"},
+	{Pattern: "GET /tenant", Handler: "Tenant", Requirement: runtime.Requirement{Authenticated: true}, Position: "handlers.go:140:1"},
 }
 
 // RegisterRoutes registers every annotated route of this package on mux, each
@@ -28,6 +29,7 @@ func RegisterRoutes(mux runtime.Mux, g *runtime.Guard, server *Server) {
 	mux.Handle("POST /items", GuardedServerCreateItem(g, server))
 	mux.Handle("DELETE /items/{id}", GuardedServerDeleteItem(g, server))
 	mux.Handle("GET /me", GuardedMe(g))
+	mux.Handle("GET /tenant", GuardedTenant(g))
 }
 
 // GuardedServerListItems returns (*Server).ListItems guarded by scopes(read:items|admin).
@@ -58,4 +60,10 @@ func GuardedServerDeleteItem(g *runtime.Guard, recv *Server) http.Handler {
 // Use it to register the handler by hand.
 func GuardedMe(g *runtime.Guard) http.Handler {
 	return g.Handler(runtime.Requirement{Authenticated: true}, runtime.ClaimsHandlerFunc(Me))
+}
+
+// GuardedTenant returns Tenant guarded by authenticated.
+// Use it to register the handler by hand.
+func GuardedTenant(g *runtime.Guard) http.Handler {
+	return g.Handler(runtime.Requirement{Authenticated: true}, runtime.TypedClaimsHandler(g, Tenant))
 }

@@ -29,6 +29,7 @@ func devTokens() []devToken {
 		{"write scope without a role", "POST", "/items", `{"name":"drill"}`, []axiomstest.TokenOption{axiomstest.WithScopes("write:items")}, "403"},
 		{"admin deletes item 2", "DELETE", "/items/2", "", []axiomstest.TokenOption{axiomstest.WithPermissions("items:delete")}, "204"},
 		{"who am I (any valid token)", "GET", "/me", "", []axiomstest.TokenOption{axiomstest.WithSubject("alice")}, "200"},
+		{"my tenant (typed claims)", "GET", "/tenant", "", []axiomstest.TokenOption{axiomstest.WithClaim("tenant", "acme")}, "200"},
 		{"expired token", "GET", "/items", "", []axiomstest.TokenOption{axiomstest.WithScopes("read:items"), axiomstest.WithExpiresIn(-time.Hour)}, "401"},
 		{"token for another API", "GET", "/items", "", []axiomstest.TokenOption{axiomstest.WithScopes("read:items"), axiomstest.WithAudiences("https://other.example.test")}, "401"},
 	}

@@ -126,6 +126,25 @@ func Me(w http.ResponseWriter, r *http.Request, c *runtime.Claims) {
 	})
 }
 
+// TenantClaims are this API's own claims, decoded from the verified token
+// for the handlers that ask for them.
+type TenantClaims struct {
+	Subject string `json:"sub"`
+	Tenant  string `json:"tenant"`
+}
+
+// Tenant shows the caller's tenant, from typed claims.
+//
+//axioms:route GET /tenant
+//axioms:authenticated
+func Tenant(w http.ResponseWriter, r *http.Request, c *TenantClaims) {
+	if c.Tenant == "" {
+		http.Error(w, "the token names no tenant", http.StatusNotFound)
+		return
+	}
+	writeJSON(w, http.StatusOK, c)
+}
+
 func writeJSON(w http.ResponseWriter, status int, v any) {
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(status)

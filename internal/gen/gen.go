@@ -495,13 +495,18 @@ func (r *renderer) wrapper(h *parse.Handler, name string) {
 		params += ", recv " + t
 		target = "recv." + h.Name
 	}
-	adapter := r.http + ".HandlerFunc"
-	if h.Shape == parse.ShapeClaims {
-		adapter = r.rt + ".ClaimsHandlerFunc"
+	var handler string
+	switch h.Shape {
+	case parse.ShapeClaims:
+		handler = fmt.Sprintf("%s.ClaimsHandlerFunc(%s)", r.rt, target)
+	case parse.ShapeTyped:
+		handler = fmt.Sprintf("%s.TypedClaimsHandler(g, %s)", r.rt, target)
+	default:
+		handler = fmt.Sprintf("%s.HandlerFunc(%s)", r.http, target)
 	}
 	r.printf("// %s returns %s guarded by %s.\n// Use it to register the handler by hand.\n", name, h.Display(), h.Requirement())
 	r.printf("func %s(%s) %s.Handler {\n", name, params, r.http)
-	r.printf("\treturn g.Handler(%s, %s(%s))\n}\n\n", r.requirement(h), adapter, target)
+	r.printf("\treturn g.Handler(%s, %s)\n}\n\n", r.requirement(h), handler)
 }
 
 // requirement renders a runtime.Requirement composite literal.

@@ -63,6 +63,10 @@ const (
 	ShapeHTTP Shape = iota
 	// ShapeClaims is func(http.ResponseWriter, *http.Request, *runtime.Claims).
 	ShapeClaims
+	// ShapeTyped is func(http.ResponseWriter, *http.Request, *T), T a
+	// struct type of the handler's package that the verified claims are
+	// decoded into.
+	ShapeTyped
 )
 
 // Handler is an annotated func or method.
@@ -71,6 +75,7 @@ type Handler struct {
 	Recv    string // receiver type name; "" for a package func
 	PtrRecv bool   // receiver is a pointer
 	Shape   Shape
+	Claims  string         // T of ShapeTyped
 	Pos     token.Position // the func declaration
 
 	Routes        []Route
@@ -296,35 +301,48 @@ func (p *parser) signature(fd *ast.FuncDecl, h *Handler) bool {
 		}
 		h.Recv = named.Obj().Name()
 	}
-	shape, ok := shapeOf(sig)
+	shape, typed, ok := shapeOf(sig, obj.Pkg())
 	if !ok {
-		p.errorf(fd.Pos(), "%s has an unsupported handler signature %s: use func(http.ResponseWriter, *http.Request) or func(http.ResponseWriter, *http.Request, *runtime.Claims)",
+		p.errorf(fd.Pos(), "%s has an unsupported handler signature %s: use func(http.ResponseWriter, *http.Request), func(http.ResponseWriter, *http.Request, *runtime.Claims) or func(http.ResponseWriter, *http.Request, *T) with T a struct type of this package",
 			h.Name, types.TypeString(sig, func(p *types.Package) string { return p.Name() }))
 		return false
 	}
-	if shape == ShapeClaims && h.Public {
-		p.errorf(fd.Pos(), "%s is //axioms:public but takes *runtime.Claims, which a public route never has: drop the parameter or add a requirement", h.Name)
+	h.Claims = typed
+	if shape != ShapeHTTP && h.Public {
+		p.errorf(fd.Pos(), "%s is //axioms:public but takes the token's claims, which a public route never has: drop the parameter or add a requirement", h.Name)
 		return false
 	}
 	h.Shape = shape
 	return true
 }
 
-func shapeOf(sig *types.Signature) (Shape, bool) {
+func shapeOf(sig *types.Signature, pkg *types.Package) (shape Shape, typed string, ok bool) {
 	params := sig.Params()
 	if sig.Results().Len() != 0 || sig.Variadic() || params.Len() < 2 || params.Len() > 3 {
-		return 0, false
+		return 0, "", false
 	}
 	if !isNamed(params.At(0).Type(), "net/http", "ResponseWriter") || !isPtrTo(params.At(1).Type(), "net/http", "Request") {
-		return 0, false
+		return 0, "", false
 	}
 	if params.Len() == 2 {
-		return ShapeHTTP, true
+		return ShapeHTTP, "", true
 	}
 	if isPtrTo(params.At(2).Type(), RuntimePath, "Claims") {
-		return ShapeClaims, true
+		return ShapeClaims, "", true
 	}
-	return 0, false
+	// *T with T a struct type declared in the handler's package.
+	ptr, isPtr := types.Unalias(params.At(2).Type()).(*types.Pointer)
+	if !isPtr {
+		return 0, "", false
+	}
+	named, isNamedT := types.Unalias(ptr.Elem()).(*types.Named)
+	if !isNamedT || named.Obj().Pkg() != pkg || named.TypeParams().Len() > 0 {
+		return 0, "", false
+	}
+	if _, isStruct := named.Underlying().(*types.Struct); !isStruct {
+		return 0, "", false
+	}
+	return ShapeTyped, named.Obj().Name(), true
 }
 
 func isNamed(t types.Type, pkg, name string) bool {
