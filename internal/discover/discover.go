@@ -73,7 +73,8 @@ func Routes(pkgs []*packages.Package, opts Options) []Route {
 		opts: opts, wrappers: map[string]string{}, fieldStates: map[types.Object]*router{},
 		funcs: map[*types.Func]funcRef{}, returns: map[*types.Func][]types.Object{},
 		states: map[types.Object]*router{}, wholeGuard: map[types.Object]string{}, mounts: map[types.Object]*router{},
-		calledWithRouter: map[*types.Func]bool{}, done: map[*ast.CallExpr]bool{}, mountCalls: map[*ast.CallExpr]bool{},
+		calledWithRouter: map[*types.Func]bool{}, done: map[*ast.CallExpr]int{}, mountCalls: map[*ast.CallExpr]bool{},
+		rawUse: map[types.Object]bool{}, callbacks: map[*ast.FuncLit]bool{}, mountCount: map[types.Object]int{},
 		values: map[types.Object]ast.Expr{},
 	}
 	for _, p := range pkgs {
@@ -91,6 +92,9 @@ func Routes(pkgs []*packages.Package, opts Options) []Route {
 	}
 	for _, w := range walkers {
 		w.prepass()
+	}
+	for _, w := range walkers {
+		w.rawUses()
 	}
 	for _, w := range walkers {
 		w.walkAll()
@@ -122,10 +126,22 @@ type discoverer struct {
 	// calledWithRouter: funcs whose router parameters are bound at their
 	// call sites, and walked only from there.
 	calledWithRouter map[*types.Func]bool
-	done             map[*ast.CallExpr]bool
-	mountCalls       map[*ast.CallExpr]bool    // mounts of whole routers: not routes
-	values           map[types.Object]ast.Expr // single assignments of locals
-	depth            int
+	// done marks the inner calls of a gorilla chain already handled by
+	// the walk that met the chain (a helper walked twice registers twice).
+	done          map[*ast.CallExpr]int
+	walk, curWalk int
+	mountCalls    map[*ast.CallExpr]bool    // mounts of whole routers: not routes
+	values        map[types.Object]ast.Expr // single assignments of locals
+	// rawUse: routers used as a value other than through a guard
+	// (served, returned, stored), so a guard wrapping them elsewhere does
+	// not cover every path to their routes.
+	rawUse map[types.Object]bool
+	// mountCount: how many mounts each router has; a router mounted at
+	// several paths has routes under each, which one row cannot say.
+	mountCount map[types.Object]int
+	// callbacks: FuncLits run by chi Route/Group as the router is built.
+	callbacks map[*ast.FuncLit]bool
+	depth     int
 }
 
 // funcRef locates a function declaration and the walker of its package.
@@ -249,6 +265,10 @@ type router struct {
 	traced  bool         // created where we could see it
 	guard   string       // requirement text of a guard applied to every route, "" if none
 	parent  types.Object // for a mount: the router it is mounted on
+	// ambiguous says why the router's prefix and guard are not certain
+	// (mounted at several paths); its routes are unknown unless guarded
+	// at the registration.
+	ambiguous string
 }
 
 func (r *router) derive() *router {
@@ -262,6 +282,7 @@ type walker struct {
 	d     *discoverer
 	p     *packages.Package
 	files []*ast.File
+	cond  int // > 0 while visiting conditionally run code
 }
 
 func (w *walker) info() *types.Info { return w.p.TypesInfo }
@@ -282,6 +303,7 @@ func (w *walker) prepass() {
 				}
 			}
 			w.mount(call)
+			w.callback(call)
 			// Helpers receiving a router: walked from their call sites.
 			if fn, ok := typeutil.Callee(w.info(), call).(*types.Func); ok {
 				if _, known := w.d.funcs[fn]; known {
@@ -294,6 +316,26 @@ func (w *walker) prepass() {
 			}
 			return true
 		})
+	}
+}
+
+// callback records the function a chi Route or Group call runs with the
+// new router, so it is walked from there only.
+func (w *walker) callback(call *ast.CallExpr) {
+	fn, _ := typeutil.Callee(w.info(), call).(*types.Func)
+	if fn == nil || len(call.Args) == 0 {
+		return
+	}
+	if pkg, name := funcID(fn); pkg != chiPath || (name != "Route" && name != "Group") {
+		return
+	}
+	switch arg := ast.Unparen(call.Args[len(call.Args)-1]).(type) {
+	case *ast.FuncLit:
+		w.d.callbacks[arg] = true
+	default:
+		if f, ok := w.info().Uses[identOf(arg)].(*types.Func); ok {
+			w.d.calledWithRouter[f] = true
+		}
 	}
 }
 
@@ -346,6 +388,7 @@ func (w *walker) mount(call *ast.CallExpr) {
 	}
 	for _, obj := range objs {
 		w.d.mounts[obj] = st
+		w.d.mountCount[obj]++
 	}
 	w.d.mountCalls[call] = true
 }
@@ -367,6 +410,50 @@ func (w *walker) routerObjs(e ast.Expr) []types.Object {
 	return nil
 }
 
+func isField(obj types.Object) bool {
+	v, ok := obj.(*types.Var)
+	return ok && v.IsField()
+}
+
+// rawUses records routers used as plain values: anything but a method
+// call on them, the argument of a guard, a registration helper's
+// argument, or an assignment to them.
+func (w *walker) rawUses() {
+	for _, f := range w.files {
+		ast.PreorderStack(f, nil, func(n ast.Node, stack []ast.Node) bool {
+			id, ok := n.(*ast.Ident)
+			if !ok || len(stack) == 0 {
+				return true
+			}
+			obj, ok := w.info().Uses[id].(*types.Var)
+			if !ok || routerKind(obj.Type()) == "" {
+				return true
+			}
+			switch p := stack[len(stack)-1].(type) {
+			case *ast.SelectorExpr:
+				if p.X == id {
+					return true // mux.Handle(...), mux.Use(...)
+				}
+			case *ast.AssignStmt:
+				for _, lhs := range p.Lhs {
+					if lhs == id {
+						return true
+					}
+				}
+			case *ast.CallExpr:
+				if _, inner, ok := w.guardCall(p); ok && ast.Unparen(inner) == id {
+					return true
+				}
+				if fn, _ := typeutil.Callee(w.info(), p).(*types.Func); fn != nil && w.d.calledWithRouter[fn] {
+					return true
+				}
+			}
+			w.d.rawUse[obj] = true
+			return true
+		})
+	}
+}
+
 // objOf returns the variable or field an expression names.
 func (w *walker) objOf(e ast.Expr) types.Object {
 	switch e := ast.Unparen(e).(type) {
@@ -384,16 +471,33 @@ func (w *walker) objOf(e ast.Expr) types.Object {
 	return nil
 }
 
-// visitor walks statements in source order, tracking loop depth.
+// visitor walks statements in source order, tracking loop depth and
+// whether the code runs only conditionally (if, switch, select, a
+// closure that is not a router callback).
 type visitor struct {
 	w    *walker
 	loop int
+	cond int
 }
 
 func (v *visitor) Visit(n ast.Node) ast.Visitor {
 	switch n := n.(type) {
 	case *ast.ForStmt, *ast.RangeStmt:
-		return &visitor{w: v.w, loop: v.loop + 1}
+		if r, ok := n.(*ast.RangeStmt); ok {
+			v.w.forget(r.Key)
+			v.w.forget(r.Value)
+		}
+		return &visitor{w: v.w, loop: v.loop + 1, cond: v.cond}
+	case *ast.IfStmt, *ast.SwitchStmt, *ast.TypeSwitchStmt, *ast.SelectStmt:
+		return &visitor{w: v.w, loop: v.loop, cond: v.cond + 1}
+	case *ast.FuncLit:
+		if !v.w.d.callbacks[n] {
+			return &visitor{w: v.w, loop: v.loop, cond: v.cond + 1}
+		}
+	case *ast.UnaryExpr:
+		if n.Op == token.AND {
+			v.w.forget(n.X) // its address escapes: any later write is unseen
+		}
 	case *ast.AssignStmt:
 		v.w.assign(n)
 	case *ast.ValueSpec:
@@ -403,17 +507,37 @@ func (v *visitor) Visit(n ast.Node) ast.Visitor {
 			}
 		}
 	case *ast.CallExpr:
+		v.w.cond = v.cond
 		v.w.call(n, v.loop)
 	}
 	return v
 }
 
+// forget marks a local's remembered value unknown.
+func (w *walker) forget(e ast.Expr) {
+	if e == nil {
+		return
+	}
+	if obj := w.objOf(e); obj != nil {
+		if v, ok := obj.(*types.Var); ok && !v.IsField() {
+			w.d.values[obj] = nil
+		}
+	}
+}
+
 func (w *walker) walkBody(body *ast.BlockStmt, loop int) {
+	saved := w.d.curWalk
+	w.d.walk++
+	w.d.curWalk = w.d.walk
+	defer func() { w.d.curWalk = saved }()
 	ast.Walk(&visitor{w: w, loop: loop}, body)
 }
 
 func (w *walker) assign(a *ast.AssignStmt) {
-	if len(a.Lhs) != len(a.Rhs) {
+	if len(a.Lhs) != len(a.Rhs) || (a.Tok != token.ASSIGN && a.Tok != token.DEFINE) {
+		for _, lhs := range a.Lhs {
+			w.forget(lhs)
+		}
 		return
 	}
 	for i, lhs := range a.Lhs {
@@ -537,7 +661,9 @@ func (w *walker) routerOf(e ast.Expr) *router {
 // added again on every read.
 func (w *walker) use(recv ast.Expr, mws []ast.Expr) {
 	obj := w.objOf(recv)
-	if obj == nil {
+	if obj == nil || w.cond > 0 || isField(obj) {
+		// A Use that may not run, or on a router in a struct field (one
+		// declaration, many instances), guards nothing for certain.
 		return
 	}
 	st := w.stateOf(obj)
@@ -554,10 +680,20 @@ func (w *walker) use(recv ast.Expr, mws []ast.Expr) {
 func (w *walker) applyOuter(obj types.Object, st *router) *router {
 	m, mounted := w.d.mounts[obj]
 	req, guarded := w.d.wholeGuard[obj]
+	if isField(obj) || w.d.rawUse[obj] {
+		// One field declaration stands for every instance, and a router
+		// also served as it is bypasses the guard wrapped around it.
+		guarded = false
+	}
 	if !mounted && !guarded {
 		return st
 	}
 	st = st.derive()
+	if mounted && w.d.mountCount[obj] > 1 {
+		st.ambiguous = "the router is mounted at several paths"
+		st.guard = ""
+		mounted = false
+	}
 	if mounted {
 		prefix, guard := m.prefix, m.guard
 		if m.parent != nil && w.d.depth < 8 {
@@ -610,7 +746,7 @@ func (w *walker) stringValue(e ast.Expr) (template, dynamic string) {
 
 // call handles one call expression in a function body.
 func (w *walker) call(call *ast.CallExpr, loop int) {
-	if w.d.done[call] || w.d.mountCalls[call] {
+	if w.d.done[call] == w.d.curWalk || w.d.mountCalls[call] {
 		return
 	}
 	fn, _ := typeutil.Callee(w.info(), call).(*types.Func)
@@ -778,7 +914,7 @@ func (w *walker) gorillaChain(call *ast.CallExpr, loop int) {
 	var handlers []ast.Expr
 	var methods []string
 	for _, c := range chain {
-		w.d.done[c] = true
+		w.d.done[c] = w.d.curWalk
 		fn := typeutil.Callee(w.info(), c).(*types.Func)
 		switch fn.Name() {
 		case "Subrouter":
@@ -883,6 +1019,8 @@ func (w *walker) register(call *ast.CallExpr, st *router, method string, pattern
 		}
 	}
 	switch {
+	case guard == "" && st.ambiguous != "":
+		r.Status, r.Reason = Unknown, st.ambiguous
 	case guard != "":
 		r.Status, r.Requirement = Guarded, guard
 	case w.publicMarker(call, handlers):

@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"runtime"
+	"slices"
 	"strings"
 	"testing"
 
@@ -15,8 +16,12 @@ import (
 )
 
 // wantRE matches the expectation comments of testdata/discover:
-// // want "STATUS METHOD PATH [REQUIREMENT]".
-var wantRE = regexp.MustCompile(`// want "([^"]*)"`)
+// // want "STATUS METHOD PATH [REQUIREMENT]" ["..." for more routes on
+// the line].
+var (
+	wantRE  = regexp.MustCompile(`// want ("[^"]*"(?:\s+"[^"]*")*)`)
+	quoteRE = regexp.MustCompile(`"([^"]*)"`)
+)
 
 func testdataDir(t *testing.T) string {
 	t.Helper()
@@ -54,7 +59,7 @@ func TestRouters(t *testing.T) {
 		file string
 		line int
 	}
-	wants := map[key]string{}
+	wants := map[key][]string{}
 	filepath.WalkDir(dir, func(path string, d os.DirEntry, err error) error {
 		if err != nil || d.IsDir() || !strings.HasSuffix(path, ".go") {
 			return err
@@ -62,27 +67,34 @@ func TestRouters(t *testing.T) {
 		b, _ := os.ReadFile(path)
 		for i, line := range strings.Split(string(b), "\n") {
 			if m := wantRE.FindStringSubmatch(line); m != nil {
-				wants[key{filepath.Base(filepath.Dir(path)) + "/" + filepath.Base(path), i + 1}] = m[1]
+				var all []string
+				for _, q := range quoteRE.FindAllStringSubmatch(m[1], -1) {
+					all = append(all, q[1])
+				}
+				wants[key{filepath.Base(filepath.Dir(path)) + "/" + filepath.Base(path), i + 1}] = all
 			}
 		}
 		return nil
 	})
-	seen := map[key]bool{}
+	got := map[key][]string{}
 	for _, r := range routes {
 		k := key{filepath.Base(filepath.Dir(r.Pos.Filename)) + "/" + filepath.Base(r.Pos.Filename), r.Pos.Line}
+		got[k] = append(got[k], render(r))
+	}
+	for k, g := range got {
 		want, ok := wants[k]
-		if !ok {
-			t.Errorf("%s:%d: unexpected route %q", k.file, k.line, render(r))
-			continue
-		}
-		seen[k] = true
-		if got := render(r); got != want {
-			t.Errorf("%s:%d: got %q, want %q", k.file, k.line, got, want)
+		slices.Sort(g)
+		slices.Sort(want)
+		switch {
+		case !ok:
+			t.Errorf("%s:%d: unexpected routes %q", k.file, k.line, g)
+		case !slices.Equal(g, want):
+			t.Errorf("%s:%d: got %q, want %q", k.file, k.line, g, want)
 		}
 	}
 	for k, want := range wants {
-		if !seen[k] {
-			t.Errorf("%s:%d: route %q not found", k.file, k.line, want)
+		if _, ok := got[k]; !ok {
+			t.Errorf("%s:%d: routes %q not found", k.file, k.line, want)
 		}
 	}
 }

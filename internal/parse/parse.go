@@ -290,11 +290,11 @@ func (p *parser) signature(fd *ast.FuncDecl, h *Handler) bool {
 	}
 	if recv := sig.Recv(); recv != nil {
 		t := recv.Type()
-		if ptr, ok := t.(*types.Pointer); ok {
+		if ptr, ok := types.Unalias(t).(*types.Pointer); ok {
 			h.PtrRecv = true
 			t = ptr.Elem()
 		}
-		named, ok := t.(*types.Named)
+		named, ok := types.Unalias(t).(*types.Named)
 		if !ok || named.TypeParams().Len() > 0 {
 			p.errorf(fd.Pos(), "%s: methods of generic types are not supported as handlers", h.Name)
 			return false

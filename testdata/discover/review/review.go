@@ -1,0 +1,93 @@
+// Package review holds the shapes an independent review found
+// misreported: each must never come out guarded when it is open.
+package review
+
+import (
+	"net/http"
+
+	"github.com/axioms-go/axiomsgen/runtime"
+	"github.com/go-chi/chi/v5"
+	"github.com/gorilla/mux"
+)
+
+var req = runtime.Requirement{Roles: [][]string{{"admin"}}}
+
+// A guard is built around the mux, but the raw mux is what is served.
+func RawServed(g *runtime.Guard) {
+	m := http.NewServeMux()
+	m.HandleFunc("/a-admin", h) // want "unguarded * /a-admin"
+	_ = g.Handler(req, m)
+	http.ListenAndServe("127.0.0.1:0", m)
+}
+
+// A guarded handler variable is replaced through a multi-value assignment.
+func Reassigned(g *runtime.Guard) {
+	m := http.NewServeMux()
+	hh := g.Handler(req, http.HandlerFunc(h))
+	hh, err := open()
+	_ = err
+	m.Handle("/b", hh) // want "unguarded * /b"
+	http.ListenAndServe("127.0.0.1:0", m)
+}
+
+func open() (http.Handler, error) { return http.HandlerFunc(h), nil }
+
+type srv struct{ r chi.Router }
+
+// Middleware on one instance's field router must not guard another's.
+func Fields(g *runtime.Guard) {
+	admin := srv{r: chi.NewRouter()}
+	admin.r.Use(g.Middleware(req))
+	pub := srv{r: chi.NewRouter()}
+	pub.r.Get("/pub-open", h) // want "unknown GET /pub-open"
+}
+
+// A Use that may not run guards nothing for certain.
+func Conditional(g *runtime.Guard, auth bool) http.Handler {
+	r := chi.NewRouter()
+	if auth {
+		r.Use(g.Middleware(req))
+	}
+	r.Get("/maybe", h) // want "unguarded GET /maybe"
+	return r
+}
+
+// adminRoutes is declared before its caller: one row, not two.
+func adminRoutes(r chi.Router) {
+	r.Get("/stats", h) // want "guarded GET /admin/stats requirement req (not a literal)"
+}
+
+func NamedCallback(g *runtime.Guard) http.Handler {
+	r := chi.NewRouter()
+	r.Route("/admin", func(r chi.Router) {
+		r.Use(g.Middleware(req))
+		r.Group(adminRoutes)
+	})
+	return r
+}
+
+// A gorilla helper called twice registers twice.
+func gorillaRoutes(r *mux.Router) {
+	r.HandleFunc("/x", h).Methods("GET") // want "guarded GET /v1/x requirement req (not a literal)" "unguarded GET /v2/x"
+}
+
+func GorillaTwice(g *runtime.Guard) http.Handler {
+	r := mux.NewRouter()
+	v1 := r.PathPrefix("/v1").Subrouter()
+	v1.Use(mux.MiddlewareFunc(g.Middleware(req)))
+	gorillaRoutes(v1)
+	gorillaRoutes(r.PathPrefix("/v2").Subrouter())
+	return r
+}
+
+// A router mounted at two paths, one of them guarded.
+func MountedTwice(g *runtime.Guard) http.Handler {
+	root := http.NewServeMux()
+	api := http.NewServeMux()
+	api.HandleFunc("/secret", h) // want "unknown * /secret"
+	root.Handle("/pub/", http.StripPrefix("/pub", api))
+	root.Handle("/adm/", http.StripPrefix("/adm", g.Handler(req, api)))
+	return root
+}
+
+func h(w http.ResponseWriter, r *http.Request) {}
