@@ -98,6 +98,7 @@ func Routes(pkgs []*packages.Package, opts Options) []Route {
 	}
 	for _, w := range walkers {
 		w.walkAll()
+		w.oddRegistrations()
 	}
 	slices.SortFunc(d.routes, func(a, b Route) int {
 		return cmp.Or(cmp.Compare(a.Pos.Filename, b.Pos.Filename), cmp.Compare(a.Pos.Line, b.Pos.Line),
@@ -255,6 +256,70 @@ func (w *walker) walkAll() {
 			}
 		}
 	}
+}
+
+// registrationNames are the router methods that register a route.
+var registrationNames = map[string]bool{
+	"Handle": true, "HandleFunc": true, "Method": true, "MethodFunc": true, "Any": true, "Match": true, "Add": true,
+	"Get": true, "Post": true, "Put": true, "Patch": true, "Delete": true, "Head": true, "Options": true, "Connect": true, "Trace": true,
+	"GET": true, "POST": true, "PUT": true, "PATCH": true, "DELETE": true, "HEAD": true, "OPTIONS": true, "CONNECT": true, "TRACE": true,
+}
+
+// oddRegistrations reports, as unknown, registrations the walk cannot
+// follow rather than dropping them: a router method taken as a value or
+// through a method expression, and a registration-shaped call through an
+// interface of the program's own.
+func (w *walker) oddRegistrations() {
+	for _, f := range w.files {
+		ast.PreorderStack(f, nil, func(n ast.Node, stack []ast.Node) bool {
+			switch n := n.(type) {
+			case *ast.SelectorExpr:
+				sel, ok := w.info().Selections[n]
+				if !ok || !registrationNames[n.Sel.Name] {
+					return true
+				}
+				kind := routerKind(sel.Recv())
+				if kind == "" {
+					return true
+				}
+				called := false
+				if len(stack) > 0 {
+					if call, ok := stack[len(stack)-1].(*ast.CallExpr); ok && call.Fun == n {
+						called = true
+					}
+				}
+				switch {
+				case sel.Kind() == types.MethodExpr:
+					w.unknownAt(n, kind, "registered through a method expression")
+				case sel.Kind() == types.MethodVal && !called:
+					w.unknownAt(n, kind, "a registration method used as a value")
+				}
+			case *ast.CallExpr:
+				fn, _ := typeutil.Callee(w.info(), n).(*types.Func)
+				if fn == nil || !registrationNames[fn.Name()] || len(n.Args) < 2 {
+					return true
+				}
+				recv := fn.Signature().Recv()
+				if recv == nil || !types.IsInterface(recv.Type()) || routerKind(recv.Type()) != "" {
+					return true
+				}
+				if pkg, _ := funcID(fn); pkg == chiPath || pkg == gorillaPath || pkg == ginPath || pkg == echoPath {
+					return true // the router libraries' own interfaces are walked
+				}
+				if t := w.info().TypeOf(n.Args[0]); t != nil && types.Identical(t.Underlying(), types.Typ[types.String]) {
+					w.unknownAt(n, "", "registered through an interface the tool cannot follow")
+				}
+			}
+			return true
+		})
+	}
+}
+
+func (w *walker) unknownAt(n ast.Node, kind, reason string) {
+	w.d.routes = append(w.d.routes, Route{
+		Router: cmp.Or(kind, "unknown"), Path: "{?}", Handler: types.ExprString(n.(ast.Expr)),
+		Pos: w.p.Fset.Position(n.Pos()), Status: Unknown, Reason: reason,
+	})
 }
 
 // router is what is known of a router value at a point of the program.

@@ -91,3 +91,17 @@ func MountedTwice(g *runtime.Guard) http.Handler {
 }
 
 func h(w http.ResponseWriter, r *http.Request) {}
+
+// Registrations the walk cannot follow are unknown rows, never dropped.
+func Odd() {
+	m := http.NewServeMux()
+	(*http.ServeMux).HandleFunc(m, "/c-methodexpr", h) // want "unknown * {?}"
+	reg := m.HandleFunc                                // want "unknown * {?}"
+	reg("/c-methodvalue", h)
+	var r registrar = http.NewServeMux()
+	r.HandleFunc("/d-iface", h) // want "unknown * {?}"
+}
+
+type registrar interface {
+	HandleFunc(string, func(http.ResponseWriter, *http.Request))
+}
