@@ -820,6 +820,19 @@ func (w *walker) call(call *ast.CallExpr, loop int) {
 	}
 	pkg, name := funcID(fn)
 
+	// Past the binding depth, a helper receiving routers is walked once
+	// more unbound (its routes come out unknown); deeper still, the call
+	// itself is an unknown row. Nothing is dropped.
+	if ref, ok := w.d.funcs[fn]; ok && w.d.calledWithRouter[fn] && w.d.depth >= 4 {
+		if w.d.depth >= 8 {
+			w.unknownAt(call, "", "registration helpers nested too deep to follow")
+			return
+		}
+		w.d.depth++
+		ref.w.walkBody(ref.decl.Body, loop)
+		w.d.depth--
+		return
+	}
 	// A helper receiving routers, in any loaded package: walk it with
 	// them bound.
 	if ref, ok := w.d.funcs[fn]; ok && w.d.calledWithRouter[fn] && w.d.depth < 4 {

@@ -105,3 +105,30 @@ func Odd() {
 type registrar interface {
 	HandleFunc(string, func(http.ResponseWriter, *http.Request))
 }
+
+// Deeply nested helpers: the innermost registration is still a row.
+func Deep() {
+	m := http.NewServeMux()
+	l1(m)
+}
+
+func l1(m *http.ServeMux) { l2(m) }
+func l2(m *http.ServeMux) { l3(m) }
+func l3(m *http.ServeMux) { l4(m) }
+func l4(m *http.ServeMux) { l5(m) }
+func l5(m *http.ServeMux) {
+	m.HandleFunc("/deep", h) // want "unknown * /deep"
+}
+
+// A recursive helper terminates and reports its route.
+func recurse(m *http.ServeMux, n int) {
+	m.HandleFunc("/rec", h) // want "unguarded * /rec" "unguarded * /rec" "unguarded * /rec" "unguarded * /rec" "unguarded * /rec" "unguarded * /rec" "unguarded * /rec" "unguarded * /rec"
+	if n > 0 {
+		recurse(m, n-1) // want "unknown * {?}"
+	}
+}
+
+func Recursive() {
+	m := http.NewServeMux()
+	recurse(m, 3)
+}
