@@ -71,6 +71,19 @@ func touch(tb testing.TB, dir string, n, i int) {
 	}
 }
 
+// afterEdits times f once per benchmark iteration, each after an
+// untimed edit in every package so that no cached result applies.
+func afterEdits(b *testing.B, dir string, n int, f func()) {
+	i := 0
+	for b.Loop() {
+		b.StopTimer()
+		i++
+		touch(b, dir, n, i)
+		b.StartTimer()
+		f()
+	}
+}
+
 // forSizes runs f as a sub-benchmark per synthetic module size.
 func forSizes(b *testing.B, f func(b *testing.B, n int, dir string)) {
 	for _, n := range synthSizes {
@@ -82,12 +95,7 @@ func forSizes(b *testing.B, f func(b *testing.B, n int, dir string)) {
 // in every package. Compare with BenchmarkGoVetSynthetic.
 func BenchmarkGenerateSynthetic(b *testing.B) {
 	forSizes(b, func(b *testing.B, n int, dir string) {
-		i := 0
-		for b.Loop() {
-			b.StopTimer()
-			i++
-			touch(b, dir, n, i)
-			b.StartTimer()
+		afterEdits(b, dir, n, func() {
 			plan, err := gen.Generate(context.Background(), gen.Options{Dir: dir}, "./...")
 			if err != nil {
 				b.Fatal(err)
@@ -95,7 +103,7 @@ func BenchmarkGenerateSynthetic(b *testing.B) {
 			if len(plan.Files) != n/synthHandlers {
 				b.Fatalf("%d files planned", len(plan.Files))
 			}
-		}
+		})
 	})
 }
 
@@ -116,18 +124,13 @@ func generated(b *testing.B, dir string) {
 func BenchmarkGoVetSynthetic(b *testing.B) {
 	forSizes(b, func(b *testing.B, n int, dir string) {
 		generated(b, dir)
-		i := 0
-		for b.Loop() {
-			b.StopTimer()
-			i++
-			touch(b, dir, n, i)
-			b.StartTimer()
+		afterEdits(b, dir, n, func() {
 			cmd := exec.Command("go", "vet", "./...")
 			cmd.Dir = dir
 			if out, err := cmd.CombinedOutput(); err != nil {
 				b.Fatalf("go vet: %v\n%s", err, out)
 			}
-		}
+		})
 	})
 }
 
@@ -137,12 +140,7 @@ func BenchmarkGoVetSynthetic(b *testing.B) {
 func BenchmarkCheckSynthetic(b *testing.B) {
 	forSizes(b, func(b *testing.B, n int, dir string) {
 		generated(b, dir)
-		i := 0
-		for b.Loop() {
-			b.StopTimer()
-			i++
-			touch(b, dir, n, i)
-			b.StartTimer()
+		afterEdits(b, dir, n, func() {
 			pkgs, err := gen.Load(context.Background(), gen.Options{Dir: dir}, "./...")
 			if err != nil {
 				b.Fatal(err)
@@ -158,6 +156,6 @@ func BenchmarkCheckSynthetic(b *testing.B) {
 					b.Fatalf("route %s is %s", r.Pattern(), r.Status)
 				}
 			}
-		}
+		})
 	})
 }
