@@ -468,6 +468,7 @@ func (cfg Config) validate() error {
 		}
 	}
 	seen := map[string]bool{cfg.Issuer: true}
+	perIssuer := cfg.issuerConfigs()
 	for i, ic := range cfg.Issuers {
 		switch {
 		case ic.Issuer == "":
@@ -478,7 +479,7 @@ func (cfg Config) validate() error {
 			continue
 		}
 		seen[ic.Issuer] = true
-		c := cfg.issuerConfigs()[i+1]
+		c := perIssuer[i+1]
 		c.Issuers = nil
 		if err := c.validate(); err != nil {
 			errs = append(errs, fmt.Errorf("issuer %q: %w", ic.Issuer, err))

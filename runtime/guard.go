@@ -5,6 +5,7 @@ import (
 	"encoding/base64"
 	"errors"
 	"fmt"
+	"log/slog"
 	"net/http"
 	"strings"
 	"sync"
@@ -173,8 +174,12 @@ func (g *Guard) WriteError(w http.ResponseWriter, r *http.Request, err error) {
 		g.cfg.ErrorWriter(w, r, err)
 		return
 	}
-	g.cfg.Logger.DebugContext(r.Context(), "axioms: request rejected",
-		"method", r.Method, "path", r.URL.Path, "status", StatusCode(err), "error", err)
+	// Rejections can come in floods: build the log record only when it
+	// will be written.
+	if g.cfg.Logger.Enabled(r.Context(), slog.LevelDebug) {
+		g.cfg.Logger.DebugContext(r.Context(), "axioms: request rejected",
+			"method", r.Method, "path", r.URL.Path, "status", StatusCode(err), "error", err)
+	}
 	WriteErrorResponse(w, err, g.cfg.Realm)
 }
 

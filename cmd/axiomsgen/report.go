@@ -13,7 +13,6 @@ import (
 	"github.com/axioms-go/axiomsgen/internal/discover"
 	"github.com/axioms-go/axiomsgen/internal/gen"
 	"github.com/axioms-go/axiomsgen/internal/report"
-	"go/token"
 	"golang.org/x/tools/go/packages"
 )
 
@@ -178,11 +177,4 @@ func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	return exitOK
 }
 
-func rel(root, path string) string {
-	return report.New([]discover.Route{{Pos: posAt(path)}}, root).Routes[0].File
-}
-
-func posAt(path string) (p token.Position) {
-	p.Filename = path
-	return p
-}
+func rel(root, path string) string { return report.Relative(root, path) }

@@ -71,7 +71,7 @@ func Routes(pkgs []*packages.Package, opts Options) []Route {
 	}
 	d := &discoverer{
 		opts: opts, wrappers: map[string]string{}, fieldStates: map[types.Object]*router{},
-		funcs: map[*types.Func]funcRef{}, returns: map[*types.Func][]types.Object{},
+		funcs: map[*types.Func]funcRef{}, returns: map[*types.Func][]types.Object{}, params: map[*types.Var]bool{},
 		states: map[types.Object]*router{}, wholeGuard: map[types.Object]string{}, mounts: map[types.Object]*router{},
 		calledWithRouter: map[*types.Func]bool{}, done: map[*ast.CallExpr]int{}, mountCalls: map[*ast.CallExpr]bool{},
 		rawUse: map[types.Object]bool{}, callbacks: map[*ast.FuncLit]bool{}, mountCount: map[types.Object]int{},
@@ -114,6 +114,9 @@ type discoverer struct {
 	wrappers map[string]string
 	// fieldStates are routers held in struct fields, shared across funcs.
 	fieldStates map[types.Object]*router
+	// params are the parameters of every func and closure: a handler
+	// received as one is a value the walk cannot see.
+	params map[*types.Var]bool
 	// funcs are the declarations of every loaded function.
 	funcs map[*types.Func]funcRef
 	// returns: router variables a function returns.
@@ -159,7 +162,7 @@ func (d *discoverer) annotated(p *packages.Package) {
 	for _, h := range handlers {
 		req := h.Requirement().String()
 		if !h.Public {
-			d.wrappers[p.PkgPath+".Guarded"+upperFirst(h.Recv)+upperFirst(h.Name)] = req
+			d.wrappers[p.PkgPath+"."+h.WrapperName()] = req
 		}
 		for _, rt := range h.Routes {
 			r := Route{Router: "axioms", Handler: p.PkgPath + "." + h.Display(), Pos: h.Pos}
@@ -172,13 +175,6 @@ func (d *discoverer) annotated(p *packages.Package) {
 			d.routes = append(d.routes, r)
 		}
 	}
-}
-
-func upperFirst(s string) string {
-	if s == "" {
-		return s
-	}
-	return strings.ToUpper(s[:1]) + s[1:]
 }
 
 // splitPattern splits a net/http pattern into method, host and path.
@@ -200,6 +196,18 @@ func (d *discoverer) collect(p *packages.Package) *walker {
 			continue
 		}
 		w.files = append(w.files, f)
+		ast.Inspect(f, func(n ast.Node) bool {
+			if ft, ok := n.(*ast.FuncType); ok && ft.Params != nil {
+				for _, field := range ft.Params.List {
+					for _, name := range field.Names {
+						if v, ok := p.TypesInfo.Defs[name].(*types.Var); ok {
+							d.params[v] = true
+						}
+					}
+				}
+			}
+			return true
+		})
 		for _, decl := range f.Decls {
 			if fd, ok := decl.(*ast.FuncDecl); ok && fd.Body != nil {
 				if fn, ok := p.TypesInfo.Defs[fd.Name].(*types.Func); ok {
@@ -1122,19 +1130,7 @@ func (w *walker) register(call *ast.CallExpr, st *router, method string, pattern
 func (w *walker) untraceable(h ast.Expr) bool {
 	obj := w.objOf(h)
 	v, ok := obj.(*types.Var)
-	return ok && !v.IsField() && v.Parent() != nil && v.Parent() != w.p.Types.Scope() && isParam(v, w)
-}
-
-func isParam(v *types.Var, w *walker) bool {
-	for fn := range w.d.funcs {
-		params := fn.Signature().Params()
-		for i := range params.Len() {
-			if params.At(i) == v {
-				return true
-			}
-		}
-	}
-	return false
+	return ok && w.d.params[v]
 }
 
 // publicMarker: the handler func carries //axioms:public, or the
@@ -1252,7 +1248,7 @@ func (w *walker) guardValue(e ast.Expr) (string, bool) {
 			if req, ok := w.d.wrappers[fn.Pkg().Path()+"."+fn.Name()]; ok {
 				return req, true
 			}
-			if strings.HasPrefix(fn.Name(), "Guarded") {
+			if strings.HasPrefix(fn.Name(), parse.WrapperPrefix) {
 				// A generated wrapper of a package not loaded here (the
 				// analyzer sees one package at a time).
 				return "see the //axioms: directives of " + fn.FullName(), true

@@ -7,6 +7,8 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+
+	"github.com/axioms-go/axiomsgen/internal/parse"
 )
 
 // Stale is a generated file that differs from what axiomsgen would write.
@@ -66,7 +68,7 @@ func CheckStale(parsed []Package, opts Options) ([]Stale, Findings) {
 			stale = append(stale, Stale{Path: path, Diff: unifiedDiff(opts.Output, string(disk), string(f.Content))})
 		}
 	}
-	return stale, sortFindings(findings)
+	return stale, parse.SortErrors(findings)
 }
 
 // unifiedDiff is a line diff of a and b with 2 lines of context, enough

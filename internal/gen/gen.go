@@ -29,7 +29,6 @@ const (
 	DefaultOutput   = "axioms_gen.go"
 	DefaultRegister = "RegisterRoutes"
 	RoutesVar       = "AxiomsRoutes"
-	wrapperPrefix   = "Guarded"
 )
 
 // Options control loading and generation.
@@ -149,7 +148,7 @@ func ignorable(p *packages.Package, e packages.Error, opts Options) bool {
 		if i := strings.LastIndexByte(name, '.'); i >= 0 {
 			name = name[i+1:]
 		}
-		return name == opts.Register || name == RoutesVar || strings.HasPrefix(name, wrapperPrefix)
+		return name == opts.Register || name == RoutesVar || strings.HasPrefix(name, parse.WrapperPrefix)
 	}
 	return false
 }
@@ -193,22 +192,9 @@ func Generate(ctx context.Context, opts Options, patterns ...string) (*Plan, err
 		}
 	}
 	if len(findings) > 0 {
-		return nil, sortFindings(findings)
+		return nil, Findings(parse.SortErrors(findings))
 	}
 	return plan, nil
-}
-
-func sortFindings(f Findings) Findings {
-	slices.SortStableFunc(f, func(a, b parse.Error) int {
-		if c := strings.Compare(a.Pos.Filename, b.Pos.Filename); c != 0 {
-			return c
-		}
-		if a.Pos.Line != b.Pos.Line {
-			return a.Pos.Line - b.Pos.Line
-		}
-		return a.Pos.Column - b.Pos.Column
-	})
-	return slices.CompactFunc(f, func(a, b parse.Error) bool { return a == b })
 }
 
 // packageDir is the directory of a package's files.
@@ -279,7 +265,7 @@ func (r *renderer) file() ([]byte, []parse.Error) {
 		if h.Public {
 			continue
 		}
-		name := wrapperName(h)
+		name := h.WrapperName()
 		wrappers[h] = name
 		r.claim(scope, name, "the wrapper of "+h.Display(), h.Pos, taken)
 	}
@@ -349,20 +335,6 @@ func (r *renderer) claim(scope *types.Scope, name, what string, at token.Positio
 		return
 	}
 	taken[name] = what
-}
-
-// wrapperName is Guarded + receiver type + func name, first letter upper.
-func wrapperName(h *parse.Handler) string {
-	return wrapperPrefix + upperFirst(h.Recv) + upperFirst(h.Name)
-}
-
-func upperFirst(s string) string {
-	if s == "" {
-		return s
-	}
-	r := []rune(s)
-	r[0] = unicode.ToUpper(r[0])
-	return string(r)
 }
 
 // lowerParam turns a type name into a parameter name: Server -> server,

@@ -13,6 +13,8 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/axioms-go/axiomsgen/runtime"
 )
@@ -42,6 +44,32 @@ type Error struct {
 }
 
 func (e Error) Error() string { return fmt.Sprintf("%s: %s", e.Pos, e.Msg) }
+
+// SortErrors sorts errors by position and drops exact repeats.
+func SortErrors(errs []Error) []Error {
+	slices.SortStableFunc(errs, func(a, b Error) int {
+		return cmp.Or(cmp.Compare(a.Pos.Filename, b.Pos.Filename), cmp.Compare(a.Pos.Line, b.Pos.Line), cmp.Compare(a.Pos.Column, b.Pos.Column))
+	})
+	return slices.Compact(errs)
+}
+
+// WrapperPrefix starts the name of every generated wrapper.
+const WrapperPrefix = "Guarded"
+
+// WrapperName is the name of the handler's generated wrapper: Guarded,
+// the receiver type and the func name, each with its first letter upper
+// case (GuardedServerListItems).
+func (h *Handler) WrapperName() string {
+	return WrapperPrefix + upperFirst(h.Recv) + upperFirst(h.Name)
+}
+
+func upperFirst(s string) string {
+	r, size := utf8.DecodeRuneInString(s)
+	if size == 0 {
+		return s
+	}
+	return string(unicode.ToUpper(r)) + s[size:]
+}
 
 // Short renders a position inside a message: file base name, line and
 // column (the files of a package share one directory).
@@ -130,10 +158,7 @@ func Package(fset *token.FileSet, files []*ast.File, info *types.Info, skip func
 		p.file(f)
 	}
 	p.checkConflicts()
-	slices.SortStableFunc(p.errs, func(a, b Error) int {
-		return cmp.Or(cmp.Compare(a.Pos.Filename, b.Pos.Filename), cmp.Compare(a.Pos.Line, b.Pos.Line), cmp.Compare(a.Pos.Column, b.Pos.Column))
-	})
-	return p.handlers, p.errs
+	return p.handlers, SortErrors(p.errs)
 }
 
 type parser struct {

@@ -49,10 +49,7 @@ type Report struct {
 func New(routes []discover.Route, root string) Report {
 	rep := Report{Routes: []Row{}}
 	for _, r := range routes {
-		file := r.Pos.Filename
-		if rel, err := filepath.Rel(root, file); err == nil && !strings.HasPrefix(rel, "..") {
-			file = filepath.ToSlash(rel)
-		}
+		file := Relative(root, r.Pos.Filename)
 		method := r.Method
 		if method == "" {
 			method = "*"
@@ -78,6 +75,15 @@ func New(routes []discover.Route, root string) Report {
 		rep.Summary.Coverage = float64(rep.Summary.Guarded) / float64(need)
 	}
 	return rep
+}
+
+// Relative is path relative to the module root, with forward slashes;
+// a path outside the root is returned as it is.
+func Relative(root, path string) string {
+	if rel, err := filepath.Rel(root, path); err == nil && !strings.HasPrefix(rel, "..") {
+		return filepath.ToSlash(rel)
+	}
+	return path
 }
 
 // pattern renders a row's route as written: METHOD host/path.
