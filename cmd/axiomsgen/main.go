@@ -62,11 +62,8 @@ func generate(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		fmt.Fprintf(stderr, "usage: axiomsgen [flags] [packages]\n\nGenerates guarded route registrations from //axioms: directives.\n\nflags:\n")
 		fs.PrintDefaults()
 	}
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return exitOK
-		}
-		return exitUsage
+	if code, ok := parseFlags(fs, args); !ok {
+		return code
 	}
 	opts := gen.Options{Output: *output, Register: *register}
 	if *tags != "" {
@@ -87,6 +84,21 @@ func generate(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		return exitUsage
 	}
 	return exitOK
+}
+
+// parseFlags parses a subcommand's flags; ok is false when the command
+// must stop with code (0 after -h, 2 on a bad flag, whose message the
+// flag package has printed).
+func parseFlags(fs *flag.FlagSet, args []string) (code int, ok bool) {
+	err := fs.Parse(args)
+	switch {
+	case err == nil:
+		return exitOK, true
+	case errors.Is(err, flag.ErrHelp):
+		return exitOK, false
+	default:
+		return exitUsage, false
+	}
 }
 
 // printError prints a Generate error and returns its exit status; ok is true

@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -77,11 +76,8 @@ func runReport(ctx context.Context, args []string, stdout, stderr io.Writer) int
 		fmt.Fprintf(stderr, "usage: axiomsgen report [-format text|json|markdown|sarif] [-o file] [-trust pkg.Func] [packages]\n\nLists every route of the packages with its guard status.\n\nflags:\n")
 		fs.PrintDefaults()
 	}
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return exitOK
-		}
-		return exitUsage
+	if code, ok := parseFlags(fs, args); !ok {
+		return code
 	}
 	write := map[string]func(report.Report, io.Writer) error{
 		"text":     report.Report.WriteText,
@@ -124,11 +120,8 @@ func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		fmt.Fprintf(stderr, "usage: axiomsgen check [-json] [-trust pkg.Func] [packages]\n\nFails (exit 1) on an unguarded or unresolvable route, an invalid directive or a stale generated file.\n\nflags:\n")
 		fs.PrintDefaults()
 	}
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return exitOK
-		}
-		return exitUsage
+	if code, ok := parseFlags(fs, args); !ok {
+		return code
 	}
 	pkgs, rep, err := c.analyse(ctx, fs.Args())
 	if code, ok := printError(err, stderr); !ok {
