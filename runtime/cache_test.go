@@ -1,6 +1,8 @@
 package runtime_test
 
 import (
+	"context"
+	"errors"
 	"net/http"
 	"net/http/httptest"
 	"sync"
@@ -254,5 +256,77 @@ func TestTypedClaimsHandler(t *testing.T) {
 		ServeHTTP(w, httptest.NewRequest("GET", "/", nil))
 	if w.Code != 401 {
 		t.Errorf("no guard: %d", w.Code)
+	}
+}
+
+// TestEnforce: the adapter entry point writes the rejection itself and
+// hands back a request carrying the claims on success.
+func TestEnforce(t *testing.T) {
+	iss := axiomstest.New(t)
+	g := newGuard(t, iss.Config())
+	req := runtime.Requirement{Scopes: [][]string{{"read"}}}
+	cases := []struct {
+		name, auth string
+		ok         bool
+		code       int
+	}{
+		{"no token", "", false, 401},
+		{"malformed", "Bearer a b", false, 400},
+		{"bad token", "Bearer x.y.z", false, 401},
+		{"missing scope", bearer(iss.Token(t, axiomstest.WithScopes("write"))), false, 403},
+		{"ok", bearer(iss.Token(t, axiomstest.WithScopes("read"), axiomstest.WithSubject("bob"))), true, 200},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			r := httptest.NewRequest("GET", "/", nil)
+			if tc.auth != "" {
+				r.Header.Set("Authorization", tc.auth)
+			}
+			w := httptest.NewRecorder()
+			r2, c, ok := g.Enforce(w, r, req)
+			if ok != tc.ok || w.Code != tc.code {
+				t.Fatalf("ok %v code %d, want %v %d", ok, w.Code, tc.ok, tc.code)
+			}
+			if !ok {
+				if c != nil || w.Body.Len() == 0 {
+					t.Errorf("rejection: claims %v, body %q", c, w.Body)
+				}
+				return
+			}
+			if w.Body.Len() != 0 || c.Subject != "bob" {
+				t.Errorf("success wrote %q, claims %+v", w.Body, c)
+			}
+			if got, _ := runtime.ClaimsFromContext(r2.Context()); got != c {
+				t.Error("the returned request does not carry the claims")
+			}
+			if _, inOld := runtime.ClaimsFromContext(r.Context()); inOld {
+				t.Error("the caller's request was modified")
+			}
+		})
+	}
+}
+
+func TestDecodeClaims(t *testing.T) {
+	iss := axiomstest.New(t)
+	g := newGuard(t, iss.Config())
+	type org struct {
+		OrgID string `json:"org_id"`
+	}
+	c, err := g.Verify(context.Background(), iss.Token(t, axiomstest.WithClaim("org_id", "o-1")))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if v, err := runtime.DecodeClaims[org](c); err != nil || v.OrgID != "o-1" {
+		t.Errorf("decode: %+v %v", v, err)
+	}
+	c, err = g.Verify(context.Background(), iss.Token(t, axiomstest.WithClaim("org_id", 7)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := runtime.DecodeClaims[org](c); !errors.Is(err, runtime.ErrInvalidToken) || runtime.StatusCode(err) != 401 {
+		t.Errorf("mistyped claim: %v", err)
+	}
+	if _, err := runtime.DecodeClaims[org](nil); !errors.Is(err, runtime.ErrNoToken) {
+		t.Errorf("nil claims: %v", err)
 	}
 }

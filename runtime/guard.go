@@ -133,13 +133,24 @@ func (g *Guard) Close() error {
 // valid token meeting req, and with its Claims in the request context.
 func (g *Guard) Handler(req Requirement, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		c, err := g.Authorize(r, req)
-		if err != nil {
-			g.WriteError(w, r, err)
-			return
+		if r, _, ok := g.Enforce(w, r, req); ok {
+			next.ServeHTTP(w, r)
 		}
-		next.ServeHTTP(w, r.WithContext(ContextWithClaims(r.Context(), c)))
 	})
+}
+
+// Enforce is Handler for router adapters (gin, echo and generated code):
+// it authorizes r against req. On success it returns r with the claims
+// in its context, the claims and true; on failure it has written the
+// rejection through WriteError and returns false, and the caller must
+// stop (gin: Abort; echo: return nil).
+func (g *Guard) Enforce(w http.ResponseWriter, r *http.Request, req Requirement) (*http.Request, *Claims, bool) {
+	c, err := g.Authorize(r, req)
+	if err != nil {
+		g.WriteError(w, r, err)
+		return r, nil, false
+	}
+	return r.WithContext(ContextWithClaims(r.Context(), c)), c, true
 }
 
 // Middleware returns Handler as a func(http.Handler) http.Handler, for

@@ -5,7 +5,9 @@ import "net/http"
 // Route describes one annotated route, as listed in the AxiomsRoutes table
 // of a package's generated file, for reports and for the application.
 type Route struct {
-	// Pattern is the net/http ServeMux pattern, e.g. "GET /items/{id}".
+	// Pattern is the route as written in its //axioms:route directive, in
+	// the syntax of the package's router: "GET /items/{id}" (net/http,
+	// chi, gorilla/mux) or "GET /items/:id" (gin, echo).
 	Pattern string
 	// Handler names the handler: "Func" or "(*Type).Method".
 	Handler string
@@ -46,11 +48,25 @@ func TypedClaimsHandler[T any](g *Guard, f func(http.ResponseWriter, *http.Reque
 			g.WriteError(w, r, &Error{Kind: ErrNoToken})
 			return
 		}
-		v := new(T)
-		if err := c.Decode(v); err != nil {
-			g.WriteError(w, r, newError(ErrInvalidToken, "the token's claims do not have the expected shape", err))
+		v, err := DecodeClaims[T](c)
+		if err != nil {
+			g.WriteError(w, r, err)
 			return
 		}
 		f(w, r, v)
 	})
+}
+
+// DecodeClaims decodes the verified claims into a new T, a struct with
+// json tags. A token whose claims do not fit T is an ErrInvalidToken
+// error (401 invalid_token through WriteError), never a panic.
+func DecodeClaims[T any](c *Claims) (*T, error) {
+	if c == nil {
+		return nil, &Error{Kind: ErrNoToken}
+	}
+	v := new(T)
+	if err := c.Decode(v); err != nil {
+		return nil, newError(ErrInvalidToken, "the token's claims do not have the expected shape", err)
+	}
+	return v, nil
 }
