@@ -24,6 +24,7 @@ import (
 	"strings"
 
 	"github.com/axioms-go/axiomsgen/internal/gen"
+	"github.com/axioms-go/axiomsgen/internal/parse"
 )
 
 func main() {
@@ -57,6 +58,7 @@ func generate(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	output := fs.String("output", gen.DefaultOutput, "name of the generated file in each package")
 	register := fs.String("register", gen.DefaultRegister, "name of the generated registration function")
 	tags := fs.String("tags", "", "comma-separated build tags used to load the packages")
+	router := fs.String("router", "", "router of the generated RegisterRoutes: net/http, chi, gorilla, gin or echo (default: inferred per package from the handlers' signatures and imports; recorded in the generated file)")
 	verbose := fs.Bool("v", false, "print each file written or removed")
 	fs.Usage = func() {
 		fmt.Fprintf(stderr, "usage: axiomsgen [flags] [packages]\n\nGenerates guarded route registrations from //axioms: directives.\n\nflags:\n")
@@ -65,7 +67,7 @@ func generate(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	if code, ok := parseFlags(fs, args); !ok {
 		return code
 	}
-	opts := gen.Options{Output: *output, Register: *register}
+	opts := gen.Options{Output: *output, Register: *register, Router: parse.Router(*router)}
 	if *tags != "" {
 		opts.Tags = strings.Split(*tags, ",")
 	}

@@ -129,8 +129,10 @@ func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	}
 	root := moduleRoot(pkgs)
 	findings := rep.Findings()
-	parsed, directiveErrs := gen.Parse(pkgs, c.genOptions())
-	stale, renderErrs := gen.CheckStale(parsed, c.genOptions())
+	opts := c.genOptions()
+	opts.Recorded = true
+	parsed, directiveErrs := gen.Parse(pkgs, opts)
+	stale, renderErrs := gen.CheckStale(parsed, opts)
 	for _, e := range append(directiveErrs, renderErrs...) {
 		findings = append(findings, report.Finding{File: rel(root, e.Pos.Filename), Line: e.Pos.Line, Column: e.Pos.Column, Message: e.Msg})
 	}

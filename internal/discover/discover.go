@@ -158,8 +158,13 @@ type funcRef struct {
 // generated RegisterRoutes registers them.
 func (d *discoverer) annotated(p *packages.Package) {
 	skip := func(name string) bool { return filepath.Base(name) == d.opts.Output }
-	handlers, _ := parse.Package(p.Fset, p.Syntax, p.TypesInfo, skip)
-	for _, h := range handlers {
+	popts := parse.Options{Skip: skip}
+	if len(p.GoFiles) > 0 {
+		// The router the generated file was made for (-router), if any.
+		popts.Router = parse.Router(parse.RecordedFlags(filepath.Join(filepath.Dir(p.GoFiles[0]), d.opts.Output))["router"])
+	}
+	res, _ := parse.Parse(p.Fset, p.Syntax, p.TypesInfo, popts)
+	for _, h := range res.Handlers {
 		req := h.Requirement().String()
 		if !h.Public {
 			d.wrappers[p.PkgPath+"."+h.WrapperName()] = req

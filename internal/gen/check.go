@@ -1,7 +1,6 @@
 package gen
 
 import (
-	"bufio"
 	"bytes"
 	"fmt"
 	"os"
@@ -20,22 +19,12 @@ type Stale struct {
 // RecordedOptions returns opts with the options recorded in the header of
 // the generated file at path, if any (DECISIONS 21).
 func RecordedOptions(path string, opts Options) Options {
-	f, err := os.Open(path)
-	if err != nil {
-		return opts
+	flags := parse.RecordedFlags(path)
+	if v, ok := flags["register"]; ok {
+		opts.Register = v
 	}
-	defer f.Close()
-	sc := bufio.NewScanner(f)
-	for i := 0; i < 5 && sc.Scan(); i++ {
-		rest, ok := strings.CutPrefix(sc.Text(), "// axiomsgen options:")
-		if !ok {
-			continue
-		}
-		for _, field := range strings.Fields(rest) {
-			if v, ok := strings.CutPrefix(field, "-register="); ok {
-				opts.Register = v
-			}
-		}
+	if v, ok := flags["router"]; ok {
+		opts.Router = parse.Router(v)
 	}
 	return opts
 }

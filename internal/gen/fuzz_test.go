@@ -53,11 +53,11 @@ func FuzzGenerate(f *testing.F) {
 		}
 		p := &packages.Package{PkgPath: "example.com/a", Name: pkg.Name(), Fset: fset, Syntax: []*ast.File{file},
 			Types: pkg, TypesInfo: info, GoFiles: []string{"/fuzz/a/a.go"}}
-		handlers, errs := parse.Package(fset, p.Syntax, info, nil)
+		res, errs := parse.Parse(fset, p.Syntax, info, parse.Options{})
 		if len(errs) > 0 {
 			return
 		}
-		out, rerrs := render(Package{Pkg: p, Handlers: handlers}, Options{}.withDefaults())
+		out, rerrs := render(Package{Pkg: p, Router: res.Router, RouterPath: res.RouterPath, Handlers: res.Handlers}, Options{}.withDefaults())
 		if len(rerrs) > 0 || out == nil || out.Content == nil {
 			return
 		}

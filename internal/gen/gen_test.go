@@ -15,6 +15,7 @@ import (
 	"testing"
 
 	"github.com/axioms-go/axiomsgen/internal/gen"
+	"github.com/axioms-go/axiomsgen/internal/parse"
 	"golang.org/x/tools/go/packages"
 	"golang.org/x/tools/txtar"
 )
@@ -32,7 +33,9 @@ func repoRoot(t testing.TB) string {
 // generated file at <path>; "want/errors" the expected findings, one
 // "file:line:col: message" per line; "want/loaderror" a substring of the
 // expected load error; "want/absent" paths that must not exist after the
-// run. The harness adds go.mod and go.sum unless the archive has them.
+// run. The harness adds go.mod and go.sum unless the archive has them;
+// its go.mod resolves the routers to their stand-ins in testdata/stubs.
+// Comment lines "register: X", "router: X" and "tags: a,b" set options.
 func TestGolden(t *testing.T) {
 	root := repoRoot(t)
 	archives, err := filepath.Glob(filepath.Join(root, "testdata", "gen", "*.txtar"))
@@ -77,6 +80,20 @@ func writeModule(t testing.TB, root string, ar *txtar.Archive) string {
 				mod += fmt.Sprintf("require %s %s // indirect\n", f[0], f[1])
 			}
 		}
+		// The routers' stand-ins (testdata/stubs), for the router archives.
+		stubs, _ := filepath.Glob(filepath.Join(root, "testdata", "stubs", "*", "go.mod"))
+		for _, gomod := range stubs {
+			b, err := os.ReadFile(gomod)
+			if err != nil {
+				t.Fatal(err)
+			}
+			path := strings.TrimSpace(strings.TrimPrefix(strings.SplitN(string(b), "\n", 2)[0], "module"))
+			version := "v0.0.0"
+			if i := strings.LastIndex(path, "/v"); i >= 0 && strings.Trim(path[i+2:], "0123456789") == "" {
+				version = path[i+1:] + ".0.0" // a /vN module path needs a vN version
+			}
+			mod += fmt.Sprintf("require %s %s\nreplace %s => %s\n", path, version, path, filepath.Dir(gomod))
+		}
 		if err := os.WriteFile(filepath.Join(dir, "go.mod"), []byte(mod), 0o644); err != nil {
 			t.Fatal(err)
 		}
@@ -103,6 +120,9 @@ func runArchive(t *testing.T, root, path string) {
 	for _, line := range strings.Split(string(ar.Comment), "\n") {
 		if v, ok := strings.CutPrefix(line, "register: "); ok {
 			opts.Register = strings.TrimSpace(v)
+		}
+		if v, ok := strings.CutPrefix(line, "router: "); ok {
+			opts.Router = parse.Router(strings.TrimSpace(v))
 		}
 		if v, ok := strings.CutPrefix(line, "tags: "); ok {
 			opts.Tags = strings.Split(strings.TrimSpace(v), ",")

@@ -82,7 +82,7 @@ func FuzzDirectives(f *testing.F) {
 				t.Fatalf("bad handler %+v", h)
 			}
 			for _, r := range h.Routes {
-				if validPattern(r.Pattern) != "" {
+				if ValidPattern(RouterHTTP, r.Pattern) != "" {
 					t.Fatalf("invalid pattern %q accepted", r.Pattern)
 				}
 			}

@@ -9,9 +9,9 @@ import (
 	"go/ast"
 	"go/token"
 	"go/types"
-	"net/http"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -83,18 +83,31 @@ type Route struct {
 	Pos     token.Position
 }
 
-// Shape is a supported handler signature.
+// Shape is what a handler takes besides its framework's parameters.
 type Shape int
 
 const (
-	// ShapeHTTP is func(http.ResponseWriter, *http.Request).
+	// ShapeHTTP takes nothing more: func(http.ResponseWriter,
+	// *http.Request), func(*gin.Context), func(echo.Context) error.
 	ShapeHTTP Shape = iota
-	// ShapeClaims is func(http.ResponseWriter, *http.Request, *runtime.Claims).
+	// ShapeClaims takes a last *runtime.Claims parameter.
 	ShapeClaims
-	// ShapeTyped is func(http.ResponseWriter, *http.Request, *T), T a
-	// struct type of the handler's package that the verified claims are
-	// decoded into.
+	// ShapeTyped takes a last *T parameter, T a struct type of the
+	// handler's package that the verified claims are decoded into.
 	ShapeTyped
+)
+
+// Framework is the family of a handler's signature.
+type Framework int
+
+const (
+	// FrameworkHTTP is func(http.ResponseWriter, *http.Request, ...):
+	// net/http, chi and gorilla/mux.
+	FrameworkHTTP Framework = iota
+	// FrameworkGin is func(*gin.Context, ...).
+	FrameworkGin
+	// FrameworkEcho is func(echo.Context, ...) error (echo v4).
+	FrameworkEcho
 )
 
 // Handler is an annotated func or method.
@@ -103,8 +116,12 @@ type Handler struct {
 	Recv    string // receiver type name; "" for a package func
 	PtrRecv bool   // receiver is a pointer
 	Shape   Shape
-	Claims  string         // T of ShapeTyped
-	Pos     token.Position // the func declaration
+	// Framework is the signature family; FrameworkPath the import path
+	// of gin or echo for those.
+	Framework     Framework
+	FrameworkPath string
+	Claims        string         // T of ShapeTyped
+	Pos           token.Position // the func declaration
 
 	Routes        []Route
 	Scopes        [][]string
@@ -141,24 +158,60 @@ func (h *Handler) HasRequirement() bool {
 // requirement. A func marked only //axioms:public is a report marker.
 func (h *Handler) Generated() bool { return len(h.Routes) > 0 || h.HasRequirement() }
 
-// Package parses the directives of one type-checked package. skip names
-// files (base names) whose comments are ignored, such as the generated
-// file being replaced. Handlers come in file-name then source order;
-// errors are sorted by position.
+// Package parses the directives of one type-checked package, inferring
+// its router. skip names files (base names) whose comments are ignored,
+// such as the generated file being replaced. Handlers come in file-name
+// then source order; errors are sorted by position.
 func Package(fset *token.FileSet, files []*ast.File, info *types.Info, skip func(filename string) bool) ([]*Handler, []Error) {
+	res, errs := Parse(fset, files, info, Options{Skip: skip})
+	return res.Handlers, errs
+}
+
+// Options control Parse.
+type Options struct {
+	// Skip names files (base names) whose comments are ignored.
+	Skip func(filename string) bool
+	// Router is the router of the generated registrations; "" infers it
+	// from the handlers' signatures and the package's imports.
+	Router Router
+}
+
+// Result is a parsed package.
+type Result struct {
+	Router Router
+	// RouterPath is the import path of the router package ("" for
+	// net/http).
+	RouterPath string
+	Handlers   []*Handler
+}
+
+// Parse parses the directives of one type-checked package: the routers'
+// patterns are checked with the rules of the package's router.
+func Parse(fset *token.FileSet, files []*ast.File, info *types.Info, opts Options) (Result, []Error) {
 	p := &parser{fset: fset, info: info}
 	files = slices.Clone(files)
 	slices.SortFunc(files, func(a, b *ast.File) int {
 		return cmp.Compare(fset.File(a.Pos()).Name(), fset.File(b.Pos()).Name())
 	})
+	var imports []string
 	for _, f := range files {
-		if skip != nil && skip(fset.File(f.Pos()).Name()) {
+		if opts.Skip != nil && opts.Skip(fset.File(f.Pos()).Name()) {
 			continue
+		}
+		for _, spec := range f.Imports {
+			if path, err := strconv.Unquote(spec.Path.Value); err == nil {
+				imports = append(imports, path)
+			}
 		}
 		p.file(f)
 	}
-	p.checkConflicts()
-	return p.handlers, SortErrors(p.errs)
+	res := Result{}
+	if len(p.handlers) > 0 {
+		res.Router, res.RouterPath = p.router(opts.Router, imports)
+		p.checkRoutes(res.Router)
+	}
+	res.Handlers = p.handlers
+	return res, SortErrors(p.errs)
 }
 
 type parser struct {
@@ -212,10 +265,6 @@ func (p *parser) funcDecl(fd *ast.FuncDecl) {
 		case DirRoute:
 			if d.Args == "" {
 				p.errorf(d.Slash, "//axioms:route needs a pattern such as \"GET /items/{id}\"")
-				continue
-			}
-			if msg := validPattern(d.Args); msg != "" {
-				p.errorf(d.ArgsPos, "invalid route pattern %q: %s", d.Args, msg)
 				continue
 			}
 			h.Routes = append(h.Routes, Route{Pattern: d.Args, Pos: p.fset.Position(d.ArgsPos)})
@@ -326,13 +375,14 @@ func (p *parser) signature(fd *ast.FuncDecl, h *Handler) bool {
 		}
 		h.Recv = named.Obj().Name()
 	}
-	shape, typed, ok := shapeOf(sig, obj.Pkg())
+	fw, fwPath, shape, typed, ok := shapeOf(sig, obj.Pkg())
 	if !ok {
-		p.errorf(fd.Pos(), "%s has an unsupported handler signature %s: use func(http.ResponseWriter, *http.Request), func(http.ResponseWriter, *http.Request, *runtime.Claims) or func(http.ResponseWriter, *http.Request, *T) with T a struct type of this package",
+		p.errorf(fd.Pos(), "%s has an unsupported handler signature %s: use func(http.ResponseWriter, *http.Request), func(*gin.Context) or func(echo.Context) error, each optionally with one more parameter, *runtime.Claims or *T with T a struct type of this package",
 			h.Name, types.TypeString(sig, func(p *types.Package) string { return p.Name() }))
 		return false
 	}
 	h.Claims = typed
+	h.Framework, h.FrameworkPath = fw, fwPath
 	if shape != ShapeHTTP && h.Public {
 		p.errorf(fd.Pos(), "%s is //axioms:public but takes the token's claims, which a public route never has: drop the parameter or add a requirement", h.Name)
 		return false
@@ -341,34 +391,55 @@ func (p *parser) signature(fd *ast.FuncDecl, h *Handler) bool {
 	return true
 }
 
-func shapeOf(sig *types.Signature, pkg *types.Package) (shape Shape, typed string, ok bool) {
-	params := sig.Params()
-	if sig.Results().Len() != 0 || sig.Variadic() || params.Len() < 2 || params.Len() > 3 {
-		return 0, "", false
+// Import paths of the routers whose handler signatures are recognised.
+const (
+	GinPath  = "github.com/gin-gonic/gin"
+	EchoPath = "github.com/labstack/echo/v4"
+)
+
+func shapeOf(sig *types.Signature, pkg *types.Package) (fw Framework, fwPath string, shape Shape, typed string, ok bool) {
+	params, results := sig.Params(), sig.Results()
+	if sig.Variadic() || params.Len() == 0 {
+		return 0, "", 0, "", false
 	}
-	if !isNamed(params.At(0).Type(), "net/http", "ResponseWriter") || !isPtrTo(params.At(1).Type(), "net/http", "Request") {
-		return 0, "", false
+	var fixed int // parameters of the framework
+	switch {
+	case params.Len() >= 2 && isNamed(params.At(0).Type(), "net/http", "ResponseWriter") && isPtrTo(params.At(1).Type(), "net/http", "Request") && results.Len() == 0:
+		fw, fixed = FrameworkHTTP, 2
+	case isPtrTo(params.At(0).Type(), GinPath, "Context") && results.Len() == 0:
+		fw, fwPath, fixed = FrameworkGin, GinPath, 1
+	case isNamed(params.At(0).Type(), EchoPath, "Context") && results.Len() == 1 && isError(results.At(0).Type()):
+		fw, fwPath, fixed = FrameworkEcho, EchoPath, 1
+	default:
+		return 0, "", 0, "", false
 	}
-	if params.Len() == 2 {
-		return ShapeHTTP, "", true
+	switch params.Len() - fixed {
+	case 0:
+		return fw, fwPath, ShapeHTTP, "", true
+	case 1:
+	default:
+		return 0, "", 0, "", false
 	}
-	if isPtrTo(params.At(2).Type(), RuntimePath, "Claims") {
-		return ShapeClaims, "", true
+	last := params.At(fixed).Type()
+	if isPtrTo(last, RuntimePath, "Claims") {
+		return fw, fwPath, ShapeClaims, "", true
 	}
 	// *T with T a struct type declared in the handler's package.
-	ptr, isPtr := types.Unalias(params.At(2).Type()).(*types.Pointer)
+	ptr, isPtr := types.Unalias(last).(*types.Pointer)
 	if !isPtr {
-		return 0, "", false
+		return 0, "", 0, "", false
 	}
 	named, isNamedT := types.Unalias(ptr.Elem()).(*types.Named)
 	if !isNamedT || named.Obj().Pkg() != pkg || named.TypeParams().Len() > 0 {
-		return 0, "", false
+		return 0, "", 0, "", false
 	}
 	if _, isStruct := named.Underlying().(*types.Struct); !isStruct {
-		return 0, "", false
+		return 0, "", 0, "", false
 	}
-	return ShapeTyped, named.Obj().Name(), true
+	return fw, fwPath, ShapeTyped, named.Obj().Name(), true
 }
+
+func isError(t types.Type) bool { return types.Identical(t, types.Universe.Lookup("error").Type()) }
 
 func isNamed(t types.Type, pkg, name string) bool {
 	n, ok := types.Unalias(t).(*types.Named)
@@ -378,58 +449,6 @@ func isNamed(t types.Type, pkg, name string) bool {
 func isPtrTo(t types.Type, pkg, name string) bool {
 	ptr, ok := types.Unalias(t).(*types.Pointer)
 	return ok && isNamed(ptr.Elem(), pkg, name)
-}
-
-// validPattern checks a pattern with net/http's own parser: ServeMux
-// panics on an invalid pattern, so register it on a scratch mux.
-func validPattern(pattern string) (msg string) {
-	defer func() {
-		if r := recover(); r != nil {
-			msg = strings.TrimPrefix(fmt.Sprint(r), "http: ")
-			msg = strings.TrimPrefix(msg, "parsing \""+pattern+"\": ")
-		}
-	}()
-	http.NewServeMux().Handle(pattern, http.NotFoundHandler())
-	return ""
-}
-
-// conflicts reports whether a and b cannot both be registered on one
-// ServeMux.
-func conflicts(a, b string) (conflict bool) {
-	defer func() {
-		if recover() != nil {
-			conflict = true
-		}
-	}()
-	mux := http.NewServeMux()
-	mux.Handle(a, http.NotFoundHandler())
-	mux.Handle(b, http.NotFoundHandler())
-	return false
-}
-
-// checkConflicts finds routes of the package that ServeMux would refuse
-// together at startup.
-func (p *parser) checkConflicts() {
-	type entry struct {
-		h *Handler
-		r Route
-	}
-	var all []entry
-	for _, h := range p.handlers {
-		for _, r := range h.Routes {
-			all = append(all, entry{h, r})
-		}
-	}
-	for j := range all {
-		for i := range j {
-			if conflicts(all[i].r.Pattern, all[j].r.Pattern) {
-				p.errs = append(p.errs, Error{Pos: all[j].r.Pos, Msg: fmt.Sprintf(
-					"route %q of %s conflicts with route %q of %s at %s: net/http.ServeMux would panic registering both",
-					all[j].r.Pattern, all[j].h.Display(), all[i].r.Pattern, all[i].h.Display(), Short(all[i].r.Pos))})
-				break
-			}
-		}
-	}
 }
 
 // suggest returns the known directive closest to name, if it is close.

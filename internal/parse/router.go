@@ -1,0 +1,448 @@
+package parse
+
+import (
+	"bufio"
+	"fmt"
+	"net/http"
+	"os"
+	"regexp"
+	"slices"
+	"strings"
+)
+
+// Router is the router a package's generated registrations are written
+// for.
+type Router string
+
+// The routers axiomsgen generates registrations for.
+const (
+	RouterHTTP    Router = "net/http"
+	RouterChi     Router = "chi"
+	RouterGorilla Router = "gorilla"
+	RouterGin     Router = "gin"
+	RouterEcho    Router = "echo"
+)
+
+// Routers lists the routers, as -router takes them.
+var Routers = []Router{RouterHTTP, RouterChi, RouterGorilla, RouterGin, RouterEcho}
+
+// Import paths of chi (v5, and the unversioned path of v1 to v4) and
+// gorilla/mux.
+const (
+	ChiPath       = "github.com/go-chi/chi/v5"
+	ChiLegacyPath = "github.com/go-chi/chi"
+	GorillaPath   = "github.com/gorilla/mux"
+)
+
+// Framework is the handler signature family the router's handlers have.
+func (r Router) Framework() Framework {
+	switch r {
+	case RouterGin:
+		return FrameworkGin
+	case RouterEcho:
+		return FrameworkEcho
+	}
+	return FrameworkHTTP
+}
+
+func (f Framework) String() string {
+	switch f {
+	case FrameworkGin:
+		return "gin"
+	case FrameworkEcho:
+		return "echo"
+	}
+	return "net/http"
+}
+
+// router resolves the package's router: the explicit one, else gin or
+// echo when the handlers have their signatures, else chi or gorilla/mux
+// when the package imports one of them, else net/http. Handlers of
+// another signature family than the router's are errors and dropped.
+func (p *parser) router(explicit Router, imports []string) (Router, string) {
+	chiPath := ""
+	for _, path := range imports {
+		if path == ChiPath || path == ChiLegacyPath {
+			chiPath = path
+		}
+	}
+	gorilla := slices.Contains(imports, GorillaPath)
+
+	router := explicit
+	if router == "" {
+		switch p.handlers[0].Framework {
+		case FrameworkGin:
+			router = RouterGin
+		case FrameworkEcho:
+			router = RouterEcho
+		default:
+			switch {
+			case chiPath != "" && gorilla:
+				h := p.handlers[0]
+				p.errs = append(p.errs, Error{Pos: h.Pos, Msg: "this package imports both chi and gorilla/mux, so the router RegisterRoutes takes is ambiguous: run axiomsgen with -router=chi, -router=gorilla or -router=net/http"})
+				router = RouterChi
+			case chiPath != "":
+				router = RouterChi
+			case gorilla:
+				router = RouterGorilla
+			default:
+				router = RouterHTTP
+			}
+		}
+	}
+	want := router.Framework()
+	var first *Handler
+	kept := p.handlers[:0]
+	for _, h := range p.handlers {
+		if h.Framework == want {
+			if first == nil {
+				first = h
+			}
+			kept = append(kept, h)
+			continue
+		}
+		if explicit != "" {
+			p.errs = append(p.errs, Error{Pos: h.Pos, Msg: fmt.Sprintf("%s is a %s handler, but -router=%s registers %s handlers: change its signature or the -router flag", h.Display(), h.Framework, string(router), want)})
+		} else {
+			p.errs = append(p.errs, Error{Pos: h.Pos, Msg: fmt.Sprintf("%s is a %s handler, but %s at %s is a %s handler: the routes of one package go on one router; move one of them to another package", h.Display(), h.Framework, first.Display(), Short(first.Pos), want)})
+		}
+	}
+	p.handlers = kept
+
+	switch router {
+	case RouterGin:
+		return router, GinPath
+	case RouterEcho:
+		return router, EchoPath
+	case RouterChi:
+		if chiPath == "" {
+			chiPath = ChiPath
+		}
+		return router, chiPath
+	case RouterGorilla:
+		return router, GorillaPath
+	}
+	return router, ""
+}
+
+// checkRoutes validates every route with the router's rules, drops the
+// handlers with an invalid one and reports routes that clash.
+func (p *parser) checkRoutes(router Router) {
+	kept := p.handlers[:0]
+	for _, h := range p.handlers {
+		ok := true
+		for _, rt := range h.Routes {
+			msg := ValidPattern(router, rt.Pattern)
+			switch {
+			case msg == "":
+				continue
+			case router == RouterHTTP:
+				p.errs = append(p.errs, Error{Pos: rt.Pos, Msg: fmt.Sprintf("invalid route pattern %q: %s", rt.Pattern, msg)})
+			default:
+				p.errs = append(p.errs, Error{Pos: rt.Pos, Msg: fmt.Sprintf("invalid %s route pattern %q: %s", router, rt.Pattern, msg)})
+			}
+			ok = false
+		}
+		if ok {
+			kept = append(kept, h)
+		}
+	}
+	p.handlers = kept
+	p.checkConflicts(router)
+}
+
+// ValidPattern checks a route pattern, "[METHOD ]/path", with the rules of
+// router, returning what is wrong or "".
+func ValidPattern(router Router, pattern string) string {
+	if router == RouterHTTP {
+		return validServeMux(pattern)
+	}
+	method, path := SplitRoute(pattern)
+	if strings.ContainsAny(path, " \t") {
+		return "write one method and one path, separated by a blank"
+	}
+	if method != "" {
+		if strings.TrimLeft(method, "ABCDEFGHIJKLMNOPQRSTUVWXYZ") != "" {
+			return fmt.Sprintf("the method %q must be upper-case letters, such as GET", method)
+		}
+		if router == RouterChi && !slices.Contains(chiMethods, method) {
+			return fmt.Sprintf("chi knows only the methods %s (register a route with another method by hand, after chi.RegisterMethod)", strings.Join(chiMethods, ", "))
+		}
+	}
+	if !strings.HasPrefix(path, "/") {
+		if strings.Contains(path, "/") {
+			return router.String() + " routes have no host: start the path with /"
+		}
+		return "the path must start with /"
+	}
+	if router == RouterChi || router == RouterGorilla {
+		return bracePath(router, path)
+	}
+	return colonPath(router, path)
+}
+
+func (r Router) String() string {
+	if r == RouterGorilla {
+		return "gorilla/mux"
+	}
+	return string(r)
+}
+
+var chiMethods = []string{"CONNECT", "DELETE", "GET", "HEAD", "OPTIONS", "PATCH", "POST", "PUT", "TRACE"}
+
+// SplitRoute splits "METHOD /path" into method and path; method is ""
+// when the pattern has none.
+func SplitRoute(pattern string) (method, path string) {
+	if i := strings.IndexAny(pattern, " \t"); i >= 0 {
+		return pattern[:i], strings.TrimLeft(pattern[i+1:], " \t")
+	}
+	return "", pattern
+}
+
+// bracePath checks a chi or gorilla/mux path: {name} and {name:regexp}
+// parameters (regexps may hold braces), chi's trailing * catch-all.
+func bracePath(router Router, path string) string {
+	names := map[string]bool{}
+	for i := 0; i < len(path); i++ {
+		switch path[i] {
+		case '{':
+			level, j := 0, i
+			for ; j < len(path); j++ {
+				if path[j] == '{' {
+					level++
+				} else if path[j] == '}' {
+					if level--; level == 0 {
+						break
+					}
+				}
+			}
+			if j == len(path) {
+				return "a { has no closing }"
+			}
+			name, re, hasRE := strings.Cut(path[i+1:j], ":")
+			switch {
+			case strings.HasSuffix(name, "...") && router == RouterChi:
+				return fmt.Sprintf("chi writes a catch-all as a trailing /*, not {%s}", name)
+			case strings.HasSuffix(name, "..."):
+				return fmt.Sprintf("gorilla/mux has no {%s} catch-all: use {%s:.*}", name, strings.TrimSuffix(name, "..."))
+			case name == "":
+				return "a parameter needs a name, such as {id}"
+			case strings.ContainsAny(name, "/{}*"):
+				return fmt.Sprintf("the parameter name %q is not a name", name)
+			case hasRE && re == "":
+				return fmt.Sprintf("the parameter {%s:} has an empty regular expression", name)
+			case names[name]:
+				return fmt.Sprintf("the parameter {%s} appears twice", name)
+			}
+			if hasRE {
+				if _, err := regexp.Compile(re); err != nil {
+					return fmt.Sprintf("the regular expression of {%s} does not compile: %v", name, err)
+				}
+			}
+			names[name] = true
+			i = j
+		case '}':
+			return "a } has no opening {"
+		case '*':
+			if router == RouterGorilla {
+				return "gorilla/mux has no * wildcard: use a parameter such as {rest:.*}"
+			}
+			if i != len(path)-1 {
+				return "chi allows * only at the end of a pattern"
+			}
+		case ':':
+			if path[i-1] == '/' {
+				return fmt.Sprintf("%s writes a path parameter as {name}, not :name", router)
+			}
+		}
+	}
+	return ""
+}
+
+// colonPath checks a gin or echo path: :name parameters, a * catch-all in
+// the last segment.
+func colonPath(router Router, path string) string {
+	segs := strings.Split(path[1:], "/")
+	names := map[string]bool{}
+	for k, seg := range segs {
+		if strings.ContainsAny(seg, "{}") {
+			return fmt.Sprintf("%s writes a path parameter as :name, not {name}", router)
+		}
+		i := strings.IndexAny(seg, ":*")
+		if i < 0 {
+			continue
+		}
+		name := seg[i+1:]
+		catchAll := seg[i] == '*'
+		switch {
+		case strings.ContainsAny(name, ":*"):
+			return fmt.Sprintf("segment %q has more than one parameter: %s allows one per segment", seg, router)
+		case name == "" && (!catchAll || router == RouterGin):
+			return fmt.Sprintf("a parameter needs a name, such as %cid", seg[i])
+		case catchAll && k != len(segs)-1:
+			return fmt.Sprintf("%s allows a * catch-all only in the last segment", router)
+		case catchAll && i != 0 && router == RouterGin:
+			return "gin needs a / right before a * catch-all"
+		case name != "" && names[name]:
+			return fmt.Sprintf("the parameter %s appears twice", name)
+		}
+		names[name] = true
+	}
+	return ""
+}
+
+// validServeMux checks a pattern with net/http's own parser: ServeMux
+// panics on an invalid pattern, so register it on a scratch mux.
+func validServeMux(pattern string) (msg string) {
+	defer func() {
+		if r := recover(); r != nil {
+			msg = strings.TrimPrefix(fmt.Sprint(r), "http: ")
+			msg = strings.TrimPrefix(msg, "parsing \""+pattern+"\": ")
+		}
+	}()
+	http.NewServeMux().Handle(pattern, http.NotFoundHandler())
+	return ""
+}
+
+// serveMuxConflict reports whether a and b cannot both be registered on
+// one ServeMux.
+func serveMuxConflict(a, b string) (conflict bool) {
+	defer func() {
+		if recover() != nil {
+			conflict = true
+		}
+	}()
+	mux := http.NewServeMux()
+	mux.Handle(a, http.NotFoundHandler())
+	mux.Handle(b, http.NotFoundHandler())
+	return false
+}
+
+// conflict reports why two valid patterns of router cannot both be
+// registered, or "".
+func conflict(router Router, a, b string) string {
+	if router == RouterHTTP {
+		if serveMuxConflict(a, b) {
+			return "net/http.ServeMux would panic registering both"
+		}
+		return ""
+	}
+	ma, pa := SplitRoute(a)
+	mb, pb := SplitRoute(b)
+	if ma != mb && ma != "" && mb != "" {
+		return "" // different methods never meet
+	}
+	if normalize(router, pa) == normalize(router, pb) {
+		switch router {
+		case RouterGin:
+			return "gin would panic registering both"
+		case RouterGorilla:
+			return "both match the same requests and gorilla/mux only ever serves the first"
+		default:
+			return fmt.Sprintf("both match the same requests and %s only ever serves the one registered last", router)
+		}
+	}
+	if router == RouterGin {
+		// gin's tree holds one parameter name per position.
+		sa, sb := strings.Split(pa, "/"), strings.Split(pb, "/")
+		for k := range min(len(sa), len(sb)) {
+			ia, ib := strings.IndexAny(sa[k], ":*"), strings.IndexAny(sb[k], ":*")
+			if ia >= 0 && ia == ib && sa[k][:ia] == sb[k][:ib] && sa[k] != sb[k] {
+				return fmt.Sprintf("gin would panic: it allows one parameter name per position, and these use %s and %s", sa[k][ia:], sb[k][ib:])
+			}
+			if sa[k] != sb[k] {
+				break
+			}
+		}
+	}
+	return ""
+}
+
+// normalize drops parameter names, so two paths matching the same
+// requests compare equal.
+func normalize(router Router, path string) string {
+	var b strings.Builder
+	if router == RouterChi || router == RouterGorilla {
+		for i := 0; i < len(path); i++ {
+			if path[i] != '{' {
+				b.WriteByte(path[i])
+				continue
+			}
+			level, j := 0, i
+			for ; j < len(path); j++ {
+				if path[j] == '{' {
+					level++
+				} else if path[j] == '}' {
+					if level--; level == 0 {
+						break
+					}
+				}
+			}
+			_, re, _ := strings.Cut(path[i+1:min(j, len(path))], ":")
+			b.WriteString("{:" + re + "}")
+			i = j
+		}
+		return b.String()
+	}
+	segs := strings.Split(path, "/")
+	for k, seg := range segs {
+		if i := strings.IndexAny(seg, ":*"); i >= 0 {
+			segs[k] = seg[:i+1]
+		}
+	}
+	return strings.Join(segs, "/")
+}
+
+// checkConflicts finds routes of the package that the router would
+// refuse together, or of which it would serve only one.
+func (p *parser) checkConflicts(router Router) {
+	type entry struct {
+		h *Handler
+		r Route
+	}
+	var all []entry
+	for _, h := range p.handlers {
+		for _, r := range h.Routes {
+			all = append(all, entry{h, r})
+		}
+	}
+	for j := range all {
+		for i := range j {
+			if why := conflict(router, all[i].r.Pattern, all[j].r.Pattern); why != "" {
+				p.errs = append(p.errs, Error{Pos: all[j].r.Pos, Msg: fmt.Sprintf(
+					"route %q of %s conflicts with route %q of %s at %s: %s",
+					all[j].r.Pattern, all[j].h.Display(), all[i].r.Pattern, all[i].h.Display(), Short(all[i].r.Pos), why)})
+				break
+			}
+		}
+	}
+}
+
+// OptionsLine starts the line of a generated file's header that records
+// the options it was generated with.
+const OptionsLine = "// axiomsgen options:"
+
+// RecordedFlags reads the options recorded in the header of the generated
+// file at path: "-name=value" fields, by name. A missing file records
+// nothing.
+func RecordedFlags(path string) map[string]string {
+	flags := map[string]string{}
+	f, err := os.Open(path)
+	if err != nil {
+		return flags
+	}
+	defer f.Close()
+	sc := bufio.NewScanner(f)
+	for i := 0; i < 5 && sc.Scan(); i++ {
+		rest, ok := strings.CutPrefix(sc.Text(), OptionsLine)
+		if !ok {
+			continue
+		}
+		for _, field := range strings.Fields(rest) {
+			if name, value, ok := strings.Cut(strings.TrimPrefix(field, "-"), "="); ok {
+				flags[name] = value
+			}
+		}
+	}
+	return flags
+}
