@@ -1,0 +1,22 @@
+module github.com/axioms-go/axiomsgen/examples/chi
+
+go 1.26.0
+
+require github.com/axioms-go/axiomsgen v0.0.0
+
+require (
+	golang.org/x/mod v0.42.0 // indirect
+	golang.org/x/sync v0.24.0 // indirect
+	golang.org/x/tools v0.52.0 // indirect
+)
+
+require (
+	github.com/MicahParks/jwkset v0.11.4 // indirect
+	github.com/go-chi/chi/v5 v5.5.0
+	github.com/golang-jwt/jwt/v5 v5.3.1 // indirect
+	golang.org/x/time v0.16.0 // indirect
+)
+
+replace github.com/axioms-go/axiomsgen => ../..
+
+tool github.com/axioms-go/axiomsgen/cmd/axiomsgen

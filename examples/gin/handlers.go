@@ -1,0 +1,78 @@
+package main
+
+//go:generate go tool axiomsgen
+
+import (
+	"net/http"
+
+	"github.com/axioms-go/axiomsgen/runtime"
+	"github.com/gin-gonic/gin"
+)
+
+// routes serves the API on a gin engine: the generated RegisterRoutes puts
+// each handler behind the guard of its //axioms: directives.
+func routes(g *runtime.Guard, s *Server) http.Handler {
+	gin.SetMode(gin.ReleaseMode)
+	r := gin.New()
+	r.Use(gin.Recovery())
+	RegisterRoutes(r, g, s)
+	return r
+}
+
+// Health answers load balancers.
+//
+//axioms:route GET /healthz
+//axioms:public
+func Health(c *gin.Context) {
+	c.String(http.StatusOK, "ok\n")
+}
+
+// GetNote returns one note.
+//
+//axioms:route GET /notes/:id
+//axioms:scopes read:notes
+func (s *Server) GetNote(c *gin.Context) {
+	n, ok := s.get(c.Param("id"))
+	if !ok {
+		c.JSON(http.StatusNotFound, gin.H{"error": "no such note"})
+		return
+	}
+	c.JSON(http.StatusOK, n)
+}
+
+// CreateNote stores a note owned by the token's subject.
+//
+//axioms:route POST /notes
+//axioms:scopes write:notes
+//axioms:roles editor
+func (s *Server) CreateNote(c *gin.Context, claims *runtime.Claims) {
+	var in struct {
+		Text string `json:"text" binding:"required"`
+	}
+	c.Request.Body = http.MaxBytesReader(c.Writer, c.Request.Body, 64<<10)
+	if err := c.ShouldBindJSON(&in); err != nil {
+		c.JSON(http.StatusBadRequest, gin.H{"error": `send {"text": "..."}`})
+		return
+	}
+	c.JSON(http.StatusCreated, s.add(in.Text, claims.Subject))
+}
+
+// DeleteNote removes a note.
+//
+//axioms:route DELETE /notes/:id
+//axioms:permissions notes:delete
+func (s *Server) DeleteNote(c *gin.Context) {
+	if !s.remove(c.Param("id")) {
+		c.JSON(http.StatusNotFound, gin.H{"error": "no such note"})
+		return
+	}
+	c.Status(http.StatusNoContent)
+}
+
+// Tenant tells the caller its tenant, read from the token's custom claims.
+//
+//axioms:route GET /tenant
+//axioms:authenticated
+func Tenant(c *gin.Context, t *TenantClaims) {
+	c.JSON(http.StatusOK, gin.H{"tenant": t.Tenant})
+}
