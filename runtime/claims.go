@@ -24,6 +24,13 @@ type Claims struct {
 	IssuedAt  time.Time // zero when the token has no "iat"
 	NotBefore time.Time // zero when the token has no "nbf"
 
+	// JKT is the token's "cnf.jkt": the RFC 7638 thumbprint of the key
+	// the token is bound to (DPoP, RFC 9449); "" for a bearer token.
+	JKT string
+	// SenderConstrained reports that this request proved possession of
+	// that key: DPoP scheme, valid proof, matching thumbprint.
+	SenderConstrained bool
+
 	raw map[string]any
 }
 
@@ -65,6 +72,13 @@ func ContextWithClaims(ctx context.Context, c *Claims) context.Context {
 func ClaimsFromContext(ctx context.Context) (*Claims, bool) {
 	c, ok := ctx.Value(claimsKey{}).(*Claims)
 	return c, ok && c != nil
+}
+
+// jktClaim reads cnf.jkt.
+func jktClaim(m map[string]any) string {
+	cnf, _ := m["cnf"].(map[string]any)
+	jkt, _ := cnf["jkt"].(string)
+	return jkt
 }
 
 // lookupClaim finds name as an exact key, then as a dotted path.

@@ -159,6 +159,48 @@ type Config struct {
 	// DefaultTokenCacheMaxBytes).
 	TokenCacheMaxBytes int
 
+	// DPoP says how DPoP (RFC 9449) sender-constrained tokens are treated
+	// (default DPoPAllowed). Whatever the mode, a token with "cnf.jkt"
+	// sent with the Bearer scheme is rejected, and a route whose
+	// Requirement sets DPoP accepts only DPoP.
+	DPoP DPoPMode
+
+	// DPoPAlgorithms is the proof signature allow-list (default
+	// DefaultDPoPAlgorithms); only asymmetric algorithms.
+	DPoPAlgorithms []string
+
+	// DPoPMaxAge is how old a proof's "iat" may be (default 5m); the jti
+	// replay window is as long. DPoPLeeway is how far in the future its
+	// "iat" may be (default 5s).
+	DPoPMaxAge time.Duration
+	DPoPLeeway time.Duration
+
+	// DPoPBaseURL is the external URL of this API as clients call it, e.g.
+	// "https://api.example.com" (a path prefix is kept: a proxy that
+	// strips "/v1" means "https://api.example.com/v1"). A proof's "htu"
+	// must equal it joined with the request's path. Without it, the URL
+	// is taken from X-Forwarded-Proto/X-Forwarded-Host or Forwarded, only
+	// on requests from TrustedProxies; a request's Host header alone is
+	// never trusted, so without either every DPoP request is rejected.
+	DPoPBaseURL string
+
+	// TrustedProxies lists the addresses (CIDRs or single IPs) of the
+	// reverse proxies whose forwarding headers say the external URL.
+	TrustedProxies []string
+
+	// DPoPReplay remembers used proofs (default: in memory, bounded by
+	// DPoPReplayCacheSize entries, default DefaultDPoPReplayCacheSize).
+	// Several instances need a shared store.
+	DPoPReplay          ReplayStore
+	DPoPReplayCacheSize int
+
+	// DPoPNonce makes proofs carry a server nonce (RFC 9449 section 8),
+	// sent in the DPoP-Nonce response header and rotated every
+	// DPoPNonceLifetime (default 5m; the previous nonce stays valid one
+	// more lifetime).
+	DPoPNonce         bool
+	DPoPNonceLifetime time.Duration
+
 	// Now returns the current time; nil means time.Now. For tests.
 	Now func() time.Time
 }
@@ -225,6 +267,12 @@ const (
 	EnvClientSecret       = "AXIOMS_CLIENT_SECRET"
 	EnvIntrospectAll      = "AXIOMS_INTROSPECT_ALL"
 	EnvIntrospectionTTL   = "AXIOMS_INTROSPECTION_CACHE_TTL"
+	EnvDPoP               = "AXIOMS_DPOP"
+	EnvDPoPAlgorithms     = "AXIOMS_DPOP_ALGORITHMS"
+	EnvDPoPBaseURL        = "AXIOMS_DPOP_BASE_URL"
+	EnvTrustedProxies     = "AXIOMS_TRUSTED_PROXIES"
+	EnvDPoPMaxAge         = "AXIOMS_DPOP_MAX_AGE"
+	EnvDPoPNonce          = "AXIOMS_DPOP_NONCE"
 	// EnvConfig names a JSON file of further issuers:
 	// {"issuers": [{"issuer", "audiences", "jwks_url", "algorithms",
 	// "scope_claims", "roles_claims", "permissions_claims"}]}. Without
@@ -307,6 +355,7 @@ func configFromLookup(lookup func(string) (string, bool)) (Config, error) {
 		{EnvMinRefreshInterval, &cfg.MinRefreshInterval},
 		{EnvFetchTimeout, &cfg.FetchTimeout},
 		{EnvIntrospectionTTL, &cfg.IntrospectionCacheTTL},
+		{EnvDPoPMaxAge, &cfg.DPoPMaxAge},
 	}
 	for _, d := range durations {
 		v := get(d.name)
@@ -335,6 +384,17 @@ func configFromLookup(lookup func(string) (string, bool)) (Config, error) {
 			errs = append(errs, fmt.Errorf("%s=%q must be true or false", EnvIntrospectAll, v))
 		}
 		cfg.IntrospectAll = b
+	}
+	cfg.DPoP = DPoPMode(strings.ToLower(get(EnvDPoP)))
+	cfg.DPoPAlgorithms = splitList(get(EnvDPoPAlgorithms))
+	cfg.DPoPBaseURL = get(EnvDPoPBaseURL)
+	cfg.TrustedProxies = splitList(get(EnvTrustedProxies))
+	if v := get(EnvDPoPNonce); v != "" {
+		b, err := strconv.ParseBool(v)
+		if err != nil {
+			errs = append(errs, fmt.Errorf("%s=%q must be true or false", EnvDPoPNonce, v))
+		}
+		cfg.DPoPNonce = b
 	}
 	if v := get(EnvRequireAtJWT); v != "" {
 		b, err := strconv.ParseBool(v)
@@ -505,7 +565,44 @@ func (cfg Config) validate() error {
 	if cfg.RefreshInterval < 0 || cfg.MinRefreshInterval < 0 || cfg.FetchTimeout < 0 {
 		errs = append(errs, errors.New("refresh intervals and fetch timeout must not be negative"))
 	}
+	errs = append(errs, cfg.validateDPoP()...)
 	return errors.Join(errs...)
+}
+
+func (cfg Config) validateDPoP() []error {
+	var errs []error
+	switch cfg.DPoP {
+	case "", DPoPAllowed, DPoPRequired, DPoPDisabled:
+	default:
+		errs = append(errs, fmt.Errorf("DPoP mode %q (Config.DPoP, %s) must be allowed, required or disabled", cfg.DPoP, EnvDPoP))
+	}
+	for _, alg := range cfg.DPoPAlgorithms {
+		if !slices.Contains(supportedAlgorithms, alg) {
+			errs = append(errs, fmt.Errorf("DPoP proof algorithm %q is refused (Config.DPoPAlgorithms, %s): choose asymmetric ones from %s", alg, EnvDPoPAlgorithms, strings.Join(supportedAlgorithms, " ")))
+		}
+	}
+	if cfg.DPoPBaseURL != "" {
+		u, err := url.Parse(cfg.DPoPBaseURL)
+		switch {
+		case err != nil:
+			errs = append(errs, fmt.Errorf("DPoP base URL %q (Config.DPoPBaseURL, %s) is not a URL: %w", cfg.DPoPBaseURL, EnvDPoPBaseURL, err))
+		case u.RawQuery != "" || u.Fragment != "":
+			errs = append(errs, fmt.Errorf("DPoP base URL %q (Config.DPoPBaseURL, %s) must have no query or fragment", cfg.DPoPBaseURL, EnvDPoPBaseURL))
+		default:
+			if err := checkURL(cfg.DPoPBaseURL); err != nil {
+				errs = append(errs, fmt.Errorf("DPoP base URL %q (Config.DPoPBaseURL, %s): %w", cfg.DPoPBaseURL, EnvDPoPBaseURL, err))
+			}
+		}
+	}
+	for _, p := range cfg.TrustedProxies {
+		if _, err := parsePrefix(strings.TrimSpace(p)); err != nil {
+			errs = append(errs, fmt.Errorf("trusted proxy %q (Config.TrustedProxies, %s) is not a CIDR such as 10.0.0.0/8 or an IP address", p, EnvTrustedProxies))
+		}
+	}
+	if cfg.DPoPMaxAge < 0 || cfg.DPoPLeeway < 0 || cfg.DPoPNonceLifetime < 0 || cfg.DPoPReplayCacheSize < 0 {
+		errs = append(errs, errors.New("the DPoP durations and replay cache size must not be negative"))
+	}
+	return errs
 }
 
 // checkURL accepts an absolute https URL, or an http URL whose host is
@@ -591,6 +688,21 @@ func (cfg Config) withDefaults() Config {
 	}
 	if cfg.Now == nil {
 		cfg.Now = time.Now
+	}
+	if cfg.DPoP == "" {
+		cfg.DPoP = DPoPAllowed
+	}
+	if len(cfg.DPoPAlgorithms) == 0 {
+		cfg.DPoPAlgorithms = DefaultDPoPAlgorithms
+	}
+	if cfg.DPoPMaxAge == 0 {
+		cfg.DPoPMaxAge = DefaultDPoPMaxAge
+	}
+	if cfg.DPoPLeeway == 0 {
+		cfg.DPoPLeeway = DefaultDPoPLeeway
+	}
+	if cfg.DPoPNonceLifetime == 0 {
+		cfg.DPoPNonceLifetime = DefaultDPoPNonceLifetime
 	}
 	return cfg
 }

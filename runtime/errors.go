@@ -38,6 +38,8 @@ type Error struct {
 	Scope []string
 	// Err is the underlying cause, if any, for logs.
 	Err error
+
+	dpop *dpopChallenge // set when the DPoP scheme is in play
 }
 
 func (e *Error) Error() string {
@@ -69,11 +71,11 @@ func newError(kind error, desc string, cause error) *Error {
 func kindOf(err error) error {
 	if e, ok := err.(*Error); ok {
 		switch e.Kind {
-		case ErrNoToken, ErrInvalidRequest, ErrInsufficient, ErrKeysUnavailable, ErrInvalidToken:
+		case ErrNoToken, ErrInvalidRequest, ErrInsufficient, ErrKeysUnavailable, ErrInvalidToken, ErrInvalidProof, ErrUseNonce:
 			return e.Kind
 		}
 	}
-	for _, k := range []error{ErrNoToken, ErrInvalidRequest, ErrInsufficient, ErrKeysUnavailable, ErrInvalidToken} {
+	for _, k := range []error{ErrNoToken, ErrInvalidRequest, ErrInsufficient, ErrKeysUnavailable, ErrInvalidProof, ErrUseNonce, ErrInvalidToken} {
 		if errors.Is(err, k) {
 			return k
 		}
@@ -98,10 +100,14 @@ func StatusCode(err error) int {
 }
 
 // ErrorCode is the OAuth error code for a rejection, as sent in the JSON
-// body: unauthorized, invalid_request, invalid_token, insufficient_scope or
-// temporarily_unavailable.
+// body: unauthorized, invalid_request, invalid_token, insufficient_scope,
+// temporarily_unavailable, invalid_dpop_proof or use_dpop_nonce.
 func ErrorCode(err error) string {
 	switch kindOf(err) {
+	case ErrInvalidProof:
+		return "invalid_dpop_proof"
+	case ErrUseNonce:
+		return "use_dpop_nonce"
 	case ErrNoToken:
 		return "unauthorized"
 	case ErrInvalidRequest:
@@ -129,27 +135,57 @@ func describe(err error) string {
 		return "the access token does not grant access to this resource"
 	case ErrKeysUnavailable:
 		return "the signing keys are not available yet; retry later"
+	case ErrInvalidProof:
+		return "the DPoP proof is invalid"
+	case ErrUseNonce:
+		return "the DPoP proof must carry the server's nonce"
 	default:
 		return "the access token is invalid"
 	}
 }
 
 // Challenge is the WWW-Authenticate value for a rejection (RFC 6750
-// section 3), or "" when none is sent (503).
+// section 3, RFC 9449 section 7.1), or "" when none is sent (503). Where
+// both schemes are accepted it holds a Bearer and a DPoP challenge, the
+// Bearer one first; the error attributes go on the scheme the request
+// used.
 func Challenge(err error, realm string) string {
 	kind := kindOf(err)
 	if kind == ErrKeysUnavailable {
 		return ""
 	}
+	var e *Error
+	if !errors.As(err, &e) || e.dpop == nil {
+		return challenge("Bearer", realm, "", err, kind != ErrNoToken)
+	}
+	d := e.dpop
+	var parts []string
+	if d.bearer {
+		parts = append(parts, challenge("Bearer", realm, "", err, kind != ErrNoToken && d.used != schemeDPoP))
+	}
+	if d.dpop {
+		parts = append(parts, challenge("DPoP", realm, d.algs, err, kind != ErrNoToken && (d.used == schemeDPoP || !d.bearer)))
+	}
+	return strings.Join(parts, ", ")
+}
+
+// challenge renders one challenge; withError adds the error attributes.
+func challenge(scheme, realm, algs string, err error, withError bool) string {
+	kind := kindOf(err)
 	var b strings.Builder
-	b.WriteString(`Bearer realm=`)
+	b.WriteString(scheme)
+	b.WriteString(` realm=`)
 	b.WriteString(quote(realm))
-	if kind == ErrNoToken {
+	if algs != "" {
+		b.WriteString(`, algs=`)
+		b.WriteString(quote(algs))
+	}
+	if !withError {
 		return b.String()
 	}
 	b.WriteString(`, error=`)
 	b.WriteString(quote(ErrorCode(err)))
-	if kind == ErrInvalidToken || kind == ErrInvalidRequest {
+	if kind == ErrInvalidToken || kind == ErrInvalidRequest || kind == ErrInvalidProof || kind == ErrUseNonce {
 		b.WriteString(`, error_description=`)
 		b.WriteString(quote(describe(err)))
 	}
@@ -194,6 +230,10 @@ func WriteErrorResponse(w http.ResponseWriter, err error, realm string) {
 	}
 	if status == http.StatusServiceUnavailable {
 		h.Set("Retry-After", "5")
+	}
+	var e *Error
+	if errors.As(err, &e) && e.dpop != nil && e.dpop.nonce != "" {
+		h.Set("DPoP-Nonce", e.dpop.nonce)
 	}
 	h.Set("Content-Type", "application/json")
 	h.Set("Cache-Control", "no-store")

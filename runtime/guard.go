@@ -32,7 +32,8 @@ type Guard struct {
 	issuers   map[string]*issuer // every accepted issuer by its "iss", primary included
 	cache     *tokenCache        // nil when off
 	intro     *introspector      // nil without IntrospectionURL
-	scratch   sync.Pool          // *[]byte decode buffers
+	dpop      *dpopVerifier
+	scratch   sync.Pool // *[]byte decode buffers
 	closeOnce sync.Once
 }
 
@@ -53,6 +54,7 @@ func New(ctx context.Context, cfg Config) (*Guard, error) {
 		cfg:     cfg,
 		issuers: map[string]*issuer{},
 		cache:   newTokenCache(cfg.TokenCacheSize, cfg.TokenCacheMaxBytes, cfg.Leeway, cfg.Now),
+		dpop:    newDPoPVerifier(cfg),
 	}
 	for _, ic := range cfg.issuerConfigs() {
 		iss := newIssuer(ctx, ic)
@@ -150,6 +152,9 @@ func (g *Guard) Enforce(w http.ResponseWriter, r *http.Request, req Requirement)
 		g.WriteError(w, r, err)
 		return r, nil, false
 	}
+	if c.SenderConstrained && g.dpop.nonces != nil {
+		w.Header().Set("DPoP-Nonce", g.dpop.nonces.current())
+	}
 	return r.WithContext(ContextWithClaims(r.Context(), c)), c, true
 }
 
@@ -159,18 +164,44 @@ func (g *Guard) Middleware(req Requirement) func(http.Handler) http.Handler {
 	return func(next http.Handler) http.Handler { return g.Handler(req, next) }
 }
 
-// Authorize checks the request's bearer token and req, and returns the
-// token's claims. Errors match one of ErrNoToken, ErrInvalidRequest,
-// ErrInvalidToken, ErrInsufficient or ErrKeysUnavailable with errors.Is;
-// pass them to WriteError. Authorize does not modify r.
+// Authorize checks the request's access token (Bearer, or DPoP with its
+// proof) and req, and returns the token's claims. Errors match one of
+// ErrNoToken, ErrInvalidRequest, ErrInvalidToken, ErrInsufficient,
+// ErrKeysUnavailable, ErrInvalidProof or ErrUseNonce with errors.Is; pass
+// them to WriteError. Authorize does not modify r.
 func (g *Guard) Authorize(r *http.Request, req Requirement) (*Claims, error) {
-	token, err := bearerToken(r, g.cfg.MaxTokenSize)
-	if err != nil {
-		return nil, err
+	used, token, err := credentials(r, g.cfg.MaxTokenSize)
+	if err == nil {
+		var c *Claims
+		if c, err = g.authorize(r, req, used, token); err == nil {
+			return c, nil
+		}
+	}
+	if g.cfg.DPoP == DPoPDisabled && !req.DPoP {
+		return nil, err // Bearer only: the RFC 6750 challenge alone
+	}
+	return nil, g.annotate(err, req, used)
+}
+
+func (g *Guard) authorize(r *http.Request, req Requirement, used scheme, token string) (*Claims, error) {
+	bearer, dpop := g.dpop.accepts(req)
+	switch {
+	case used == schemeBearer && !bearer:
+		return nil, newError(ErrNoToken, "this route needs a DPoP-bound access token sent with the DPoP scheme and a proof", nil)
+	case used == schemeDPoP && !dpop:
+		return nil, newError(ErrNoToken, "this server does not accept the DPoP scheme: send a bearer token", nil)
 	}
 	c, err := g.Verify(r.Context(), token)
 	if err != nil {
 		return nil, err
+	}
+	if used == schemeDPoP {
+		if err := g.authorizeDPoP(r, token, c); err != nil {
+			return nil, err
+		}
+	} else if c.JKT != "" {
+		// RFC 9449 section 7.1: a stolen bound token must not downgrade.
+		return nil, newError(ErrInvalidToken, "the access token is DPoP-bound (cnf.jkt): send it with the DPoP scheme and a proof", nil)
 	}
 	if err := req.check(c); err != nil {
 		return nil, err
@@ -194,32 +225,43 @@ func (g *Guard) WriteError(w http.ResponseWriter, r *http.Request, err error) {
 	WriteErrorResponse(w, err, g.cfg.Realm)
 }
 
-// bearerToken extracts the token of the request's Authorization header.
-func bearerToken(r *http.Request, maxSize int) (string, error) {
+// credentials extracts the scheme and token of the request's
+// Authorization header: Bearer or DPoP.
+func credentials(r *http.Request, maxSize int) (scheme, string, error) {
 	values := r.Header.Values("Authorization")
 	switch len(values) {
 	case 0:
-		return "", &Error{Kind: ErrNoToken}
+		return schemeNone, "", &Error{Kind: ErrNoToken}
 	case 1:
 	default:
-		return "", newError(ErrInvalidRequest, "the request has several Authorization headers", nil)
+		return schemeNone, "", newError(ErrInvalidRequest, "the request has several Authorization headers", nil)
 	}
 	v := values[0]
-	scheme, rest, _ := strings.Cut(v, " ")
-	if !strings.EqualFold(scheme, "Bearer") {
-		// Another scheme (Basic, ...) carries no bearer credentials.
-		return "", &Error{Kind: ErrNoToken}
+	name, rest, _ := strings.Cut(v, " ")
+	var used scheme
+	switch {
+	case strings.EqualFold(name, "Bearer"):
+		used = schemeBearer
+	case strings.EqualFold(name, "DPoP"):
+		used = schemeDPoP
+	default:
+		// Another scheme (Basic, ...) carries no token credentials.
+		return schemeNone, "", &Error{Kind: ErrNoToken}
 	}
 	token := strings.TrimLeft(rest, " ")
+	what := "bearer token"
+	if used == schemeDPoP {
+		what = "DPoP access token"
+	}
 	switch {
 	case token == "":
-		return "", newError(ErrInvalidRequest, "the bearer token is empty", nil)
+		return used, "", newError(ErrInvalidRequest, "the "+what+" is empty", nil)
 	case strings.IndexByte(token, ' ') >= 0 || strings.IndexByte(token, '\t') >= 0:
-		return "", newError(ErrInvalidRequest, "the bearer token contains blanks", nil)
+		return used, "", newError(ErrInvalidRequest, "the "+what+" contains blanks", nil)
 	case len(token) > maxSize:
-		return "", newError(ErrInvalidToken, fmt.Sprintf("the token is longer than %d bytes", maxSize), nil)
+		return used, "", newError(ErrInvalidToken, fmt.Sprintf("the token is longer than %d bytes", maxSize), nil)
 	}
-	return token, nil
+	return used, token, nil
 }
 
 // Verify validates a raw access token (signature, algorithm, issuer,
@@ -485,6 +527,7 @@ func (iss *issuer) claims(raw map[string]any) *Claims {
 		ExpiresAt:   timeClaim(raw, "exp"),
 		IssuedAt:    timeClaim(raw, "iat"),
 		NotBefore:   timeClaim(raw, "nbf"),
+		JKT:         jktClaim(raw),
 		raw:         raw,
 	}
 }

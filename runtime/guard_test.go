@@ -98,9 +98,19 @@ func wantReject(t *testing.T, res result, status int, code string) {
 	}
 }
 
+// TestResponseTable: with DPoP disabled the challenges are RFC 6750's
+// alone; in the default mode (DPoP allowed) a DPoP challenge follows.
 func TestResponseTable(t *testing.T) {
+	for _, mode := range []runtime.DPoPMode{runtime.DPoPDisabled, runtime.DPoPAllowed} {
+		t.Run(string(mode), func(t *testing.T) { testResponseTable(t, mode) })
+	}
+}
+
+func testResponseTable(t *testing.T, mode runtime.DPoPMode) {
 	iss := axiomstest.New(t)
-	g := newGuard(t, iss.Config())
+	cfg := iss.Config()
+	cfg.DPoP = mode
+	g := newGuard(t, cfg)
 	valid := iss.Token(t, axiomstest.WithScopes("read:items"))
 	need := runtime.Requirement{Scopes: [][]string{{"write:items", "admin"}}}
 
@@ -131,6 +141,9 @@ func TestResponseTable(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			res := serve(t, g, tt.req, tt.auth...)
+			if mode == runtime.DPoPAllowed && tt.challenge != "" {
+				tt.challenge += `, DPoP realm="api", algs="ES256 ES384 PS256 RS256 EdDSA"`
+			}
 			if res.status != tt.status || res.code != tt.code || res.challenge != tt.challenge {
 				t.Fatalf("got %d %q %q\nwant %d %q %q", res.status, res.code, res.challenge, tt.status, tt.code, tt.challenge)
 			}
@@ -375,7 +388,7 @@ func TestCustomErrorWriter(t *testing.T) {
 	g := newGuard(t, cfg)
 	res := serve(t, g, runtime.Requirement{Scopes: [][]string{{"x"}}}, bearer(iss.Token(t)))
 	wantReject(t, res, 403, "insufficient_scope")
-	if seen.Load() != 1 || res.challenge != `Bearer realm="custom", error="insufficient_scope", scope="x"` {
+	if seen.Load() != 1 || res.challenge != `Bearer realm="custom", error="insufficient_scope", scope="x", DPoP realm="custom", algs="ES256 ES384 PS256 RS256 EdDSA"` {
 		t.Errorf("custom writer not used: %q", res.challenge)
 	}
 }

@@ -22,6 +22,9 @@ type Requirement struct {
 	Roles         [][]string
 	Permissions   [][]string
 	Authenticated bool
+	// DPoP accepts only DPoP-bound tokens with a valid proof (RFC 9449),
+	// whatever Config.DPoP says (//axioms:dpop).
+	DPoP bool
 }
 
 // check returns nil when c meets r, or an ErrInsufficient *Error naming the
@@ -64,6 +67,9 @@ func (r Requirement) String() string {
 		for _, anyOf := range l.lists {
 			parts = append(parts, l.name+"("+strings.Join(anyOf, "|")+")")
 		}
+	}
+	if r.DPoP {
+		parts = append(parts, "dpop")
 	}
 	if len(parts) == 0 {
 		return "authenticated"

@@ -16,6 +16,7 @@ func TestBearerToken(t *testing.T) {
 		headers []string // Authorization values; nil means no header
 		want    string
 		kind    error
+		scheme  scheme
 	}{
 		{name: "no header", kind: ErrNoToken},
 		{name: "another scheme", headers: []string{"Basic dXNlcjpwYXNz"}, kind: ErrNoToken},
@@ -31,6 +32,9 @@ func TestBearerToken(t *testing.T) {
 		{name: "upper case scheme", headers: []string{"BEARER a.b.c"}, want: "a.b.c"},
 		{name: "several spaces", headers: []string{"Bearer   a.b.c"}, want: "a.b.c"},
 		{name: "scheme glued to token", headers: []string{"Bearera.b.c"}, kind: ErrNoToken},
+		{name: "dpop scheme", headers: []string{"DPoP a.b.c"}, want: "a.b.c", scheme: schemeDPoP},
+		{name: "dpop scheme any case", headers: []string{"dpop a.b.c"}, want: "a.b.c", scheme: schemeDPoP},
+		{name: "dpop scheme empty", headers: []string{"DPoP"}, kind: ErrInvalidRequest},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -38,15 +42,18 @@ func TestBearerToken(t *testing.T) {
 			for _, h := range tt.headers {
 				r.Header.Add("Authorization", h)
 			}
-			got, err := bearerToken(r, 100)
+			used, got, err := credentials(r, 100)
 			if tt.kind != nil {
 				if !errors.Is(err, tt.kind) {
 					t.Fatalf("err = %v, want kind %v", err, tt.kind)
 				}
 				return
 			}
-			if err != nil || got != tt.want {
-				t.Fatalf("got %q, %v; want %q", got, err, tt.want)
+			if tt.scheme == schemeNone {
+				tt.scheme = schemeBearer
+			}
+			if err != nil || got != tt.want || used != tt.scheme {
+				t.Fatalf("got %q (scheme %d), %v; want %q (scheme %d)", got, used, err, tt.want, tt.scheme)
 			}
 		})
 	}
