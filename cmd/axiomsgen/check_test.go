@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	goruntime "runtime"
@@ -267,5 +268,89 @@ func TestRouterExamplesAllGuarded(t *testing.T) {
 				t.Fatalf("check: exit %d\n%s%s", code, out.String(), errb.String())
 			}
 		})
+	}
+}
+
+const dpopPkg = `package a
+
+import (
+	"net/http"
+
+	"github.com/axioms-go/axiomsgen/runtime"
+)
+
+//axioms:route POST /payments
+//axioms:permissions payments:create
+//axioms:dpop
+func Pay(w http.ResponseWriter, r *http.Request) {}
+
+//axioms:route DELETE /items/{id}
+//axioms:permissions items:delete
+func Delete(w http.ResponseWriter, r *http.Request) {}
+
+//axioms:route GET /items
+//axioms:scopes read
+func List(w http.ResponseWriter, r *http.Request) {}
+
+func Serve(g *runtime.Guard) http.Handler {
+	mux := http.NewServeMux()
+	RegisterRoutes(mux, g)
+	mux.Handle("POST /refunds", g.Handler(runtime.Requirement{Permissions: [][]string{{"refunds"}}, DPoP: true}, http.HandlerFunc(List)))
+	return mux
+}
+`
+
+// TestDPoPReportAndCheck: the report says per route whether it requires
+// DPoP (hand-written requirements included), and check -require-dpop
+// fails on routes of the named kinds without it.
+func TestDPoPReportAndCheck(t *testing.T) {
+	dir := module(t, map[string]string{"a/a.go": dpopPkg})
+	generated(t, dir)
+	var out, errb bytes.Buffer
+	if code := run(context.Background(), []string{"report", "-format", "json", "./..."}, &out, &errb); code != 0 {
+		t.Fatalf("report: exit %d: %s", code, errb.String())
+	}
+	var doc struct {
+		Routes []struct {
+			Method, Path, Requirement string
+			DPoP                      bool
+		} `json:"routes"`
+	}
+	if err := json.Unmarshal(out.Bytes(), &doc); err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, r := range doc.Routes {
+		got = append(got, fmt.Sprintf("%s %s dpop=%v %s", r.Method, r.Path, r.DPoP, r.Requirement))
+	}
+	want := []string{
+		"POST /payments dpop=true permissions(payments:create) AND dpop",
+		"DELETE /items/{id} dpop=false permissions(items:delete)",
+		"GET /items dpop=false scopes(read)",
+		"POST /refunds dpop=true permissions(refunds) AND dpop",
+	}
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("routes:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+
+	out.Reset()
+	if code := run(context.Background(), []string{"check", "./..."}, &out, &errb); code != 0 {
+		t.Fatalf("check without -require-dpop: exit %d\n%s", code, out.String())
+	}
+	out.Reset()
+	if code := run(context.Background(), []string{"check", "-require-dpop", "permissions", "./..."}, &out, &errb); code != 1 {
+		t.Fatalf("check -require-dpop permissions: exit %d\n%s", code, out.String())
+	}
+	lines := strings.Split(strings.TrimSpace(out.String()), "\n")
+	if len(lines) != 1 || !strings.Contains(lines[0], "a/a.go:") || !strings.Contains(lines[0], "DELETE /items/{id}: route guarded by permissions(items:delete) does not require DPoP") {
+		t.Errorf("findings:\n%s", out.String())
+	}
+	out.Reset()
+	if code := run(context.Background(), []string{"check", "-require-dpop", "authenticated", "./..."}, &out, &errb); code != 1 || strings.Count(out.String(), "does not require DPoP") != 2 {
+		t.Errorf("check -require-dpop authenticated: exit %d\n%s", code, out.String())
+	}
+	errb.Reset()
+	if code := run(context.Background(), []string{"check", "-require-dpop", "admins", "./..."}, &out, &errb); code != 2 || !strings.Contains(errb.String(), "scopes, roles, permissions, authenticated") {
+		t.Errorf("bad -require-dpop value: exit %d %s", code, errb.String())
 	}
 }

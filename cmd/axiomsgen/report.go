@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"slices"
 	"strings"
 
 	"github.com/axioms-go/axiomsgen/internal/discover"
@@ -116,12 +117,24 @@ func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	var c common
 	c.register(fs)
 	asJSON := fs.Bool("json", false, "print findings as JSON")
+	requireDPoP := fs.String("require-dpop", "", "comma-separated requirement kinds (scopes, roles, permissions, authenticated = every guarded route) whose routes must also require DPoP (//axioms:dpop); off by default")
 	fs.Usage = func() {
-		fmt.Fprintf(stderr, "usage: axiomsgen check [-json] [-trust pkg.Func] [packages]\n\nFails (exit 1) on an unguarded or unresolvable route, an invalid directive or a stale generated file.\n\nflags:\n")
+		fmt.Fprintf(stderr, "usage: axiomsgen check [-json] [-trust pkg.Func] [-require-dpop kinds] [packages]\n\nFails (exit 1) on an unguarded or unresolvable route, an invalid directive or a stale generated file.\n\nflags:\n")
 		fs.PrintDefaults()
 	}
 	if code, ok := parseFlags(fs, args); !ok {
 		return code
+	}
+	var dpopKinds []string
+	for k := range strings.SplitSeq(*requireDPoP, ",") {
+		if k = strings.TrimSpace(k); k == "" {
+			continue
+		}
+		if !slices.Contains(report.DPoPKinds, k) {
+			fmt.Fprintf(stderr, "axiomsgen check: -require-dpop %q: use a comma-separated list of %s\n", k, strings.Join(report.DPoPKinds, ", "))
+			return exitUsage
+		}
+		dpopKinds = append(dpopKinds, k)
 	}
 	pkgs, rep, err := c.analyse(ctx, fs.Args())
 	if code, ok := printError(err, stderr); !ok {
@@ -129,6 +142,7 @@ func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	}
 	root := moduleRoot(pkgs)
 	findings := rep.Findings()
+	findings = append(findings, rep.DPoPFindings(dpopKinds)...)
 	opts := c.genOptions()
 	opts.Recorded = true
 	parsed, directiveErrs := gen.Parse(pkgs, opts)

@@ -42,6 +42,14 @@ type Route struct {
 	Status      Status
 	Requirement string // for guarded routes
 	Reason      string // for unknown routes: why
+	DPoP        bool   // guarded routes that accept only DPoP-bound tokens
+}
+
+// RequiresDPoP reports whether a requirement text (runtime.Requirement's
+// String) needs DPoP: "dpop" is always its last part, and no value can
+// end it that way since values sit inside parentheses.
+func RequiresDPoP(requirement string) bool {
+	return requirement == "dpop" || strings.HasSuffix(requirement, " AND dpop")
 }
 
 // Pattern renders the route as written in a check finding: "METHOD /path".
@@ -175,7 +183,7 @@ func (d *discoverer) annotated(p *packages.Package) {
 			if h.Public {
 				r.Status = Public
 			} else {
-				r.Status, r.Requirement = Guarded, req
+				r.Status, r.Requirement, r.DPoP = Guarded, req, h.DPoP
 			}
 			d.routes = append(d.routes, r)
 		}
@@ -1113,7 +1121,7 @@ func (w *walker) register(call *ast.CallExpr, st *router, method string, pattern
 	case guard == "" && st.ambiguous != "":
 		r.Status, r.Reason = Unknown, st.ambiguous
 	case guard != "":
-		r.Status, r.Requirement = Guarded, guard
+		r.Status, r.Requirement, r.DPoP = Guarded, guard, RequiresDPoP(guard)
 	case w.publicMarker(call, handlers):
 		r.Status = Public
 	case loop > 0:
@@ -1340,6 +1348,9 @@ func (w *walker) requirementOf(e ast.Expr) string {
 			dst = &req.Roles
 		case "Permissions":
 			dst = &req.Permissions
+		case "DPoP":
+			req.DPoP = types.ExprString(kv.Value) == "true"
+			continue
 		default:
 			continue
 		}

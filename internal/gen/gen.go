@@ -675,6 +675,9 @@ func (r *renderer) requirement(h *parse.Handler) string {
 	if h.Authenticated {
 		fields = append(fields, "Authenticated: true")
 	}
+	if h.DPoP {
+		fields = append(fields, "DPoP: true")
+	}
 	return r.rt + ".Requirement{" + strings.Join(fields, ", ") + "}"
 }
 

@@ -33,9 +33,10 @@ const (
 	DirPermissions   = "permissions"
 	DirAuthenticated = "authenticated"
 	DirPublic        = "public"
+	DirDPoP          = "dpop"
 )
 
-var knownDirectives = []string{DirRoute, DirScopes, DirRoles, DirPermissions, DirAuthenticated, DirPublic}
+var knownDirectives = []string{DirRoute, DirScopes, DirRoles, DirPermissions, DirAuthenticated, DirPublic, DirDPoP}
 
 // Error is a mistake in the annotations, at a position.
 type Error struct {
@@ -129,6 +130,8 @@ type Handler struct {
 	Permissions   [][]string
 	Authenticated bool
 	Public        bool
+	// DPoP: the route accepts only DPoP-bound tokens with a valid proof.
+	DPoP bool
 }
 
 // Display names the handler as Go does in stack traces: "Func" or
@@ -146,12 +149,13 @@ func (h *Handler) Display() string {
 
 // Requirement is the handler's requirement as the runtime checks it.
 func (h *Handler) Requirement() runtime.Requirement {
-	return runtime.Requirement{Scopes: h.Scopes, Roles: h.Roles, Permissions: h.Permissions, Authenticated: h.Authenticated}
+	return runtime.Requirement{Scopes: h.Scopes, Roles: h.Roles, Permissions: h.Permissions, Authenticated: h.Authenticated, DPoP: h.DPoP}
 }
 
-// HasRequirement reports whether any requirement directive is present.
+// HasRequirement reports whether any requirement directive is present
+// (//axioms:dpop is one: it implies a valid token).
 func (h *Handler) HasRequirement() bool {
-	return h.Authenticated || len(h.Scopes)+len(h.Roles)+len(h.Permissions) > 0
+	return h.Authenticated || h.DPoP || len(h.Scopes)+len(h.Roles)+len(h.Permissions) > 0
 }
 
 // Generated reports whether the handler gets generated code: a route or a
@@ -284,19 +288,22 @@ func (p *parser) funcDecl(fd *ast.FuncDecl) {
 			default:
 				h.Permissions = append(h.Permissions, values)
 			}
-		case DirAuthenticated, DirPublic:
+		case DirAuthenticated, DirPublic, DirDPoP:
 			if d.Args != "" {
 				p.errorf(d.ArgsPos, "//axioms:%s takes no arguments", d.Name)
 				continue
 			}
-			if d.Name == DirPublic {
+			switch d.Name {
+			case DirPublic:
 				h.Public = true
 				publicPos = d.Slash
-			} else {
+			case DirDPoP:
+				h.DPoP = true
+			default:
 				h.Authenticated = true
-				if reqPos == token.NoPos {
-					reqPos = d.Slash
-				}
+			}
+			if d.Name != DirPublic && reqPos == token.NoPos {
+				reqPos = d.Slash
 			}
 		default:
 			msg := fmt.Sprintf("unknown directive //axioms:%s", d.Name)

@@ -27,6 +27,7 @@ type Row struct {
 	Router      string `json:"router"`
 	Dynamic     string `json:"dynamic,omitempty"`
 	Reason      string `json:"reason,omitempty"`
+	DPoP        bool   `json:"dpop"` // accepts only DPoP-bound tokens
 }
 
 // Summary counts routes by status.
@@ -56,7 +57,7 @@ func New(routes []discover.Route, root string) Report {
 		}
 		rep.Routes = append(rep.Routes, Row{
 			Method: method, Host: r.Host, Path: r.Path, Handler: r.Handler, File: file, Line: r.Pos.Line, Column: r.Pos.Column,
-			Status: string(r.Status), Requirement: r.Requirement, Router: r.Router, Dynamic: r.Dynamic, Reason: r.Reason,
+			Status: string(r.Status), Requirement: r.Requirement, Router: r.Router, Dynamic: r.Dynamic, Reason: r.Reason, DPoP: r.DPoP,
 		})
 		rep.Summary.Total++
 		switch r.Status {
@@ -171,6 +172,30 @@ func (rep Report) Findings() []Finding {
 			continue
 		}
 		out = append(out, Finding{File: r.File, Line: r.Line, Column: r.Column, Message: msg})
+	}
+	return out
+}
+
+// DPoPKinds are the values -require-dpop takes: a guarded route whose
+// requirement has one of these kinds must require DPoP ("authenticated"
+// means every guarded route).
+var DPoPKinds = []string{"scopes", "roles", "permissions", "authenticated"}
+
+// DPoPFindings are the guarded routes whose requirement has one of kinds
+// but not DPoP.
+func (rep Report) DPoPFindings(kinds []string) []Finding {
+	var out []Finding
+	for _, r := range rep.Routes {
+		if r.Status != "guarded" || r.DPoP {
+			continue
+		}
+		for _, k := range kinds {
+			if k == "authenticated" || strings.Contains(r.Requirement, k+"(") {
+				out = append(out, Finding{File: r.File, Line: r.Line, Column: r.Column, Message: fmt.Sprintf(
+					"%s: route guarded by %s does not require DPoP (-require-dpop=%s): add //axioms:dpop (or Requirement.DPoP)", r.pattern(), r.Requirement, k)})
+				break
+			}
+		}
 	}
 	return out
 }
