@@ -219,7 +219,7 @@ func TestExamplesAllGuarded(t *testing.T) {
 	}
 	want := []string{
 		"public GET /healthz", "guarded GET /items", "guarded GET /items/{id}", "guarded POST /items",
-		"guarded DELETE /items/{id}", "guarded GET /me", "guarded GET /tenant",
+		"guarded DELETE /items/{id}", "guarded POST /payouts", "guarded GET /me", "guarded GET /tenant",
 	}
 	if strings.Join(got, "\n") != strings.Join(want, "\n") {
 		t.Errorf("routes:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"io"
 	"log/slog"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"strconv"
@@ -18,21 +19,30 @@ import (
 // promises, so the README's walkthrough stays true.
 func TestDevSamples(t *testing.T) {
 	iss := axiomstest.New(t, axiomstest.WithAudience(devAudience))
+	// The guard needs the server's URL (DPoP proofs name it), so listen
+	// first, as main does.
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
 	cfg := iss.Config()
 	cfg.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
+	cfg.DPoPBaseURL = "http://" + ln.Addr().String()
 	g, err := runtime.New(t.Context(), cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer g.Close()
-	srv := httptest.NewServer(routes(g, NewServer()))
+	srv := &httptest.Server{Listener: ln, Config: &http.Server{Handler: routes(g, NewServer())}}
+	srv.Start()
 	defer srv.Close()
+	key := iss.DPoPKey(t, "ES256")
 
-	do := func(t *testing.T, method, path, body, token string) int {
+	do := func(t *testing.T, method, path, body string, headers map[string]string) int {
 		t.Helper()
 		req, _ := http.NewRequest(method, srv.URL+path, strings.NewReader(body))
-		if token != "" {
-			req.Header.Set("Authorization", "Bearer "+token)
+		for k, v := range headers {
+			req.Header.Set(k, v)
 		}
 		resp, err := srv.Client().Do(req)
 		if err != nil {
@@ -41,16 +51,19 @@ func TestDevSamples(t *testing.T) {
 		resp.Body.Close()
 		return resp.StatusCode
 	}
-	if got := do(t, "GET", "/healthz", "", ""); got != 200 {
+	if got := do(t, "GET", "/healthz", "", nil); got != 200 {
 		t.Errorf("healthz = %d", got)
 	}
-	if got := do(t, "GET", "/items", "", ""); got != 401 {
+	if got := do(t, "GET", "/items", "", nil); got != 401 {
 		t.Errorf("no token = %d", got)
 	}
 	for _, d := range devTokens() {
 		t.Run(d.what, func(t *testing.T) {
-			tok := iss.Token(t, d.opts...)
-			if got := do(t, d.method, d.path, d.body, tok); strconv.Itoa(got) != d.expect {
+			h, err := devHeaders(iss, key, d, srv.URL)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := do(t, d.method, d.path, d.body, h); strconv.Itoa(got) != d.expect {
 				t.Errorf("%s %s = %d, want %s", d.method, d.path, got, d.expect)
 			}
 		})

@@ -16,8 +16,9 @@ var AxiomsRoutes = []runtime.Route{
 	{Pattern: "GET /items/{id}", Handler: "(*Server).GetItem", Requirement: runtime.Requirement{Scopes: [][]string{{"read:items", "admin"}}}, Position: "handlers.go:68:1"},
 	{Pattern: "POST /items", Handler: "(*Server).CreateItem", Requirement: runtime.Requirement{Scopes: [][]string{{"write:items"}}, Roles: [][]string{{"editor", "admin", "Global Admin"}}}, Position: "handlers.go:86:1"},
 	{Pattern: "DELETE /items/{id}", Handler: "(*Server).DeleteItem", Requirement: runtime.Requirement{Permissions: [][]string{{"items:delete"}}}, Position: "handlers.go:106:1"},
-	{Pattern: "GET /me", Handler: "Me", Requirement: runtime.Requirement{Authenticated: true}, Position: "handlers.go:123:1"},
-	{Pattern: "GET /tenant", Handler: "Tenant", Requirement: runtime.Requirement{Authenticated: true}, Position: "handlers.go:140:1"},
+	{Pattern: "POST /payouts", Handler: "(*Server).Payout", Requirement: runtime.Requirement{Permissions: [][]string{{"payouts:create"}}, DPoP: true}, Position: "handlers.go:126:1"},
+	{Pattern: "GET /me", Handler: "Me", Requirement: runtime.Requirement{Authenticated: true}, Position: "handlers.go:134:1"},
+	{Pattern: "GET /tenant", Handler: "Tenant", Requirement: runtime.Requirement{Authenticated: true}, Position: "handlers.go:151:1"},
 }
 
 // RegisterRoutes registers every annotated route of this package on mux, each
@@ -28,6 +29,7 @@ func RegisterRoutes(mux runtime.Mux, g *runtime.Guard, server *Server) {
 	mux.Handle("GET /items/{id}", GuardedServerGetItem(g, server))
 	mux.Handle("POST /items", GuardedServerCreateItem(g, server))
 	mux.Handle("DELETE /items/{id}", GuardedServerDeleteItem(g, server))
+	mux.Handle("POST /payouts", GuardedServerPayout(g, server))
 	mux.Handle("GET /me", GuardedMe(g))
 	mux.Handle("GET /tenant", GuardedTenant(g))
 }
@@ -54,6 +56,12 @@ func GuardedServerCreateItem(g *runtime.Guard, recv *Server) http.Handler {
 // Use it to register the handler by hand.
 func GuardedServerDeleteItem(g *runtime.Guard, recv *Server) http.Handler {
 	return g.Handler(runtime.Requirement{Permissions: [][]string{{"items:delete"}}}, http.HandlerFunc(recv.DeleteItem))
+}
+
+// GuardedServerPayout returns (*Server).Payout guarded by permissions(payouts:create) AND dpop.
+// Use it to register the handler by hand.
+func GuardedServerPayout(g *runtime.Guard, recv *Server) http.Handler {
+	return g.Handler(runtime.Requirement{Permissions: [][]string{{"payouts:create"}}, DPoP: true}, runtime.ClaimsHandlerFunc(recv.Payout))
 }
 
 // GuardedMe returns Me guarded by authenticated.

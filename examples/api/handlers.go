@@ -116,6 +116,17 @@ func (s *Server) DeleteItem(w http.ResponseWriter, r *http.Request) {
 	w.WriteHeader(http.StatusNoContent)
 }
 
+// Payout sends an item's value to its owner. Money moves, so a stolen
+// token alone must not do it: the token must be DPoP-bound and the request
+// must carry a fresh proof of the client's key.
+//
+//axioms:route POST /payouts
+//axioms:permissions payouts:create
+//axioms:dpop
+func (s *Server) Payout(w http.ResponseWriter, r *http.Request, c *runtime.Claims) {
+	writeJSON(w, http.StatusCreated, map[string]any{"payout": "queued", "by": c.Subject, "key": c.JKT})
+}
+
 // Me shows what the caller's token grants; any valid token will do.
 //
 //axioms:route GET /me

@@ -52,16 +52,21 @@ func run(addr string, dev bool) error {
 		}
 	}
 
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return err
+	}
+	base := "http://" + ln.Addr().String()
+	if dev {
+		// DPoP proofs name the URL the client calls: here, this listener.
+		cfg.DPoPBaseURL = base
+	}
 	guard, err := runtime.New(ctx, cfg)
 	if err != nil {
 		return err
 	}
 	defer guard.Close()
 
-	ln, err := net.Listen("tcp", addr)
-	if err != nil {
-		return err
-	}
 	srv := &http.Server{
 		Handler:           routes(guard, NewServer()),
 		ReadHeaderTimeout: 5 * time.Second,
@@ -70,7 +75,6 @@ func run(addr string, dev bool) error {
 		IdleTimeout:       60 * time.Second,
 		MaxHeaderBytes:    64 << 10,
 	}
-	base := "http://" + ln.Addr().String()
 	slog.Info("serving", "url", base, "issuer", cfg.Issuer, "dev", dev)
 	if issuer != nil {
 		if err := printDevTokens(os.Stdout, issuer, base); err != nil {
