@@ -94,6 +94,9 @@ func (k *DPoPKey) Alg() string { return k.alg }
 // token's cnf.jkt.
 func (k *DPoPKey) Thumbprint() string { return k.jkt }
 
+// Public is the public key.
+func (k *DPoPKey) Public() crypto.PublicKey { return k.key.Public() }
+
 // PublicJWK is the public key as the proof's jwk header carries it.
 func (k *DPoPKey) PublicJWK() map[string]any { return maps.Clone(k.jwk) }
 
