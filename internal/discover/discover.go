@@ -1112,12 +1112,31 @@ func (w *walker) register(call *ast.CallExpr, st *router, method string, pattern
 
 	// Guard status.
 	guard := st.guard
-	for _, h := range append(slices.Clone(handlers), mws...) {
-		if req, ok := w.guardValue(h); ok && guard == "" {
-			guard = req
+	firstGuard := -1
+	for i, h := range append(slices.Clone(handlers), mws...) {
+		if req, ok := w.guardValue(h); ok {
+			if guard == "" {
+				guard = req
+			}
+			if firstGuard < 0 {
+				firstGuard = i
+			}
+		}
+	}
+	// gin runs a chain in order: a handler before the guard runs for
+	// every request, token or not.
+	var before string
+	if st.kind == "gin" && st.guard == "" && firstGuard > 0 {
+		for _, h := range handlers[:min(firstGuard, len(handlers))] {
+			if !w.ginBuiltin(h) {
+				before = types.ExprString(h)
+				break
+			}
 		}
 	}
 	switch {
+	case before != "":
+		r.Status, r.Reason = Unknown, before+" runs before the guard in this gin chain, with or without a token: put the guard first"
 	case guard == "" && st.ambiguous != "":
 		r.Status, r.Reason = Unknown, st.ambiguous
 	case guard != "":
@@ -1136,6 +1155,18 @@ func (w *walker) register(call *ast.CallExpr, st *router, method string, pattern
 		r.Status = Unguarded
 	}
 	w.d.routes = append(w.d.routes, r)
+}
+
+// ginBuiltin reports a handler made by gin itself (gin.Logger(),
+// gin.Recovery()): middleware that never answers for the route.
+func (w *walker) ginBuiltin(e ast.Expr) bool {
+	var fn *types.Func
+	if call, ok := ast.Unparen(e).(*ast.CallExpr); ok {
+		fn, _ = typeutil.Callee(w.info(), call).(*types.Func)
+	} else {
+		fn = w.funcOf(e)
+	}
+	return fn != nil && fn.Pkg() != nil && fn.Pkg().Path() == ginPath
 }
 
 // untraceable reports a handler that is a parameter or other variable

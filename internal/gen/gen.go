@@ -278,6 +278,8 @@ type renderer struct {
 	// names of the runtime, net/http and router imports in the
 	// generated file
 	rt, http, router string
+	// parameter names: the guard, a wrapper's receiver, the router
+	g, recv, on string
 }
 
 func (r *renderer) printf(format string, args ...any) { fmt.Fprintf(&r.buf, format, args...) }
@@ -294,6 +296,19 @@ func (r *renderer) file() ([]byte, []parse.Error) {
 	r.rt, r.http = r.importName("runtime", scope), r.importName("http", scope)
 	if name := routerPkgName[r.pkg.Router]; name != "" {
 		r.router = r.importName(name, scope)
+	}
+	// Parameters must not shadow what the bodies refer to: the handlers,
+	// claims types and imports.
+	imports := map[string]bool{r.rt: true, r.http: true, r.router: true}
+	r.g = r.freeName(imports, "g", "guard", "axiomsGuard")
+	r.recv = r.freeName(imports, "recv", "receiver", "axiomsRecv")
+	switch r.pkg.Router {
+	case parse.RouterHTTP:
+		r.on = r.freeName(imports, "mux", "router", "axiomsMux")
+	case parse.RouterEcho:
+		r.on = r.freeName(imports, "e", "router", "axiomsRouter")
+	default:
+		r.on = r.freeName(imports, "r", "router", "axiomsRouter")
 	}
 
 	// Generated names, checked against the package and each other.
@@ -355,10 +370,37 @@ func (r *renderer) file() ([]byte, []parse.Error) {
 // importName picks the file-local name of an import, renaming it when the
 // package declares something of that name.
 func (r *renderer) importName(name string, scope *types.Scope) string {
-	if obj := scope.Lookup(name); obj != nil && !r.inOutput(obj.Pos()) {
-		return "axioms" + name
+	for i, try := 1, name; ; i++ {
+		if !r.declared(try) {
+			return try
+		}
+		try = "axioms" + name
+		if i > 1 {
+			try += strconv.Itoa(i)
+		}
 	}
-	return name
+}
+
+// declared reports whether the package declares name, outside the
+// generated file.
+func (r *renderer) declared(name string) bool {
+	obj := r.pkg.Pkg.Types.Scope().Lookup(name)
+	return obj != nil && !r.inOutput(obj.Pos())
+}
+
+// freeName is the first candidate the package does not declare and that
+// is not an import name.
+func (r *renderer) freeName(imports map[string]bool, candidates ...string) string {
+	for _, c := range candidates {
+		if !r.declared(c) && !imports[c] {
+			return c
+		}
+	}
+	for i := 2; ; i++ {
+		if c := candidates[len(candidates)-1] + strconv.Itoa(i); !r.declared(c) && !imports[c] {
+			return c
+		}
+	}
 }
 
 func alias(name, def string) string {
@@ -430,7 +472,7 @@ func (r *renderer) receivers() []*receiver {
 	}
 	var out []*receiver
 	byType := map[string]*receiver{}
-	used := map[string]bool{"mux": true, "g": true, "r": true, "e": true, r.rt: true, r.http: true, r.router: true}
+	used := map[string]bool{r.on: true, r.g: true, r.rt: true, r.http: true, r.router: true}
 	for _, h := range r.pkg.Handlers {
 		if !routed[h.Recv] {
 			continue
@@ -438,10 +480,10 @@ func (r *renderer) receivers() []*receiver {
 		rc, ok := byType[h.Recv]
 		if !ok {
 			name := lowerParam(h.Recv)
-			if token.IsKeyword(name) || types.Universe.Lookup(name) != nil || used[name] {
+			if token.IsKeyword(name) || types.Universe.Lookup(name) != nil || used[name] || r.declared(name) {
 				name += "Recv"
 			}
-			for base, i := name, 2; used[name]; i++ {
+			for base, i := name, 2; used[name] || r.declared(name); i++ {
 				name = base + strconv.Itoa(i)
 			}
 			used[name] = true
@@ -475,20 +517,21 @@ func (r *renderer) routeTable() {
 }
 
 func (r *renderer) register(recvs []*receiver, wrappers map[*parse.Handler]string) {
-	var routerParam, on string
+	on := r.on
+	var routerType string
 	switch r.pkg.Router {
 	case parse.RouterChi:
-		routerParam, on = "r "+r.router+".Router", "r"
+		routerType = r.router + ".Router"
 	case parse.RouterGorilla:
-		routerParam, on = "r *"+r.router+".Router", "r"
+		routerType = "*" + r.router + ".Router"
 	case parse.RouterGin:
-		routerParam, on = "r "+r.router+".IRoutes", "r"
+		routerType = r.router + ".IRoutes"
 	case parse.RouterEcho:
-		routerParam, on = "e "+EchoRouterType, "e"
+		routerType = EchoRouterType
 	default:
-		routerParam, on = "mux "+r.rt+".Mux", "mux"
+		routerType = r.rt + ".Mux"
 	}
-	params := []string{routerParam, "g *" + r.rt + ".Guard"}
+	params := []string{on + " " + routerType, r.g + " *" + r.rt + ".Guard"}
 	paramOf := map[string]*receiver{}
 	for _, rc := range recvs {
 		t := rc.typ
@@ -522,26 +565,26 @@ func (r *renderer) register(recvs []*receiver, wrappers map[*parse.Handler]strin
 					handler = fmt.Sprintf("%s.HandlerFunc(%s)", r.http, handler)
 				}
 			case recv != "":
-				handler = fmt.Sprintf("%s(g, %s)", wrappers[h], recv)
+				handler = fmt.Sprintf("%s(%s, %s)", wrappers[h], r.g, recv)
 			default:
-				handler = fmt.Sprintf("%s(g)", wrappers[h])
+				handler = fmt.Sprintf("%s(%s)", wrappers[h], r.g)
 			}
 			method, path := parse.SplitRoute(rt.Pattern)
 			switch {
 			case r.pkg.Router == parse.RouterHTTP:
-				r.printf("\tmux.Handle(%q, %s)\n", rt.Pattern, handler)
+				r.printf("\t%s.Handle(%q, %s)\n", on, rt.Pattern, handler)
 			case method == "" && (r.pkg.Router == parse.RouterGin || r.pkg.Router == parse.RouterEcho):
 				r.printf("\t%s.Any(%q, %s)\n", on, path, handler)
 			case method == "":
 				r.printf("\t%s.Handle(%q, %s)\n", on, path, handler)
 			case r.pkg.Router == parse.RouterChi:
-				r.printf("\tr.Method(%q, %q, %s)\n", method, path, handler)
+				r.printf("\t%s.Method(%q, %q, %s)\n", on, method, path, handler)
 			case r.pkg.Router == parse.RouterGorilla:
-				r.printf("\tr.Handle(%q, %s).Methods(%q)\n", path, handler, method)
+				r.printf("\t%s.Handle(%q, %s).Methods(%q)\n", on, path, handler, method)
 			case r.pkg.Router == parse.RouterGin:
-				r.printf("\tr.Handle(%q, %q, %s)\n", method, path, handler)
+				r.printf("\t%s.Handle(%q, %q, %s)\n", on, method, path, handler)
 			default:
-				r.printf("\te.Add(%q, %q, %s)\n", method, path, handler)
+				r.printf("\t%s.Add(%q, %q, %s)\n", on, method, path, handler)
 			}
 		}
 	}
@@ -553,43 +596,43 @@ func (r *renderer) wrapper(h *parse.Handler, name string) {
 		r.contextWrapper(h, name)
 		return
 	}
-	params := "g *" + r.rt + ".Guard"
+	params := r.g + " *" + r.rt + ".Guard"
 	target := h.Name
 	if h.Recv != "" {
 		t := h.Recv
 		if h.PtrRecv {
 			t = "*" + t
 		}
-		params += ", recv " + t
-		target = "recv." + h.Name
+		params += ", " + r.recv + " " + t
+		target = r.recv + "." + h.Name
 	}
 	var handler string
 	switch h.Shape {
 	case parse.ShapeClaims:
 		handler = fmt.Sprintf("%s.ClaimsHandlerFunc(%s)", r.rt, target)
 	case parse.ShapeTyped:
-		handler = fmt.Sprintf("%s.TypedClaimsHandler(g, %s)", r.rt, target)
+		handler = fmt.Sprintf("%s.TypedClaimsHandler(%s, %s)", r.rt, r.g, target)
 	default:
 		handler = fmt.Sprintf("%s.HandlerFunc(%s)", r.http, target)
 	}
 	r.printf("// %s returns %s guarded by %s.\n// Use it to register the handler by hand.\n", name, h.Display(), h.Requirement())
 	r.printf("func %s(%s) %s.Handler {\n", name, params, r.http)
-	r.printf("\treturn g.Handler(%s, %s)\n}\n\n", r.requirement(h), handler)
+	r.printf("\treturn %s.Handler(%s, %s)\n}\n\n", r.g, r.requirement(h), handler)
 }
 
 // contextWrapper renders the wrapper of a gin or echo handler: the guard
 // runs through Guard.Enforce, which writes any rejection itself.
 func (r *renderer) contextWrapper(h *parse.Handler, name string) {
 	// Locals must not shadow what the closure refers to.
-	reserved := map[string]bool{r.rt: true, r.router: true, h.Claims: true, "g": true, "recv": true}
-	target := "recv." + h.Name
-	params := "g *" + r.rt + ".Guard"
+	reserved := map[string]bool{r.rt: true, r.router: true, h.Claims: true, r.g: true, r.recv: true}
+	target := r.recv + "." + h.Name
+	params := r.g + " *" + r.rt + ".Guard"
 	if h.Recv != "" {
 		t := h.Recv
 		if h.PtrRecv {
 			t = "*" + t
 		}
-		params += ", recv " + t
+		params += ", " + r.recv + " " + t
 	} else {
 		target = h.Name
 		reserved[h.Name] = true
@@ -631,7 +674,7 @@ func (r *renderer) contextWrapper(h *parse.Handler, name string) {
 		ret = " error"
 	}
 	r.printf("\treturn func(%s %s)%s {\n", c, ctxType, ret)
-	r.printf("\t\t%s, %s, %s := g.Enforce(%s, %s, %s)\n", rq, claimsVar, ok, w, reqOf, req)
+	r.printf("\t\t%s, %s, %s := %s.Enforce(%s, %s, %s)\n", rq, claimsVar, ok, r.g, w, reqOf, req)
 	r.printf("\t\tif !%s {\n\t\t\t%s\n\t\t}\n", ok, reject)
 	r.printf("\t\t%s\n", setReq)
 	args := c
@@ -640,7 +683,7 @@ func (r *renderer) contextWrapper(h *parse.Handler, name string) {
 		args += ", " + claims
 	case parse.ShapeTyped:
 		r.printf("\t\t%s, %s := %s.DecodeClaims[%s](%s)\n", v, err, r.rt, h.Claims, claims)
-		r.printf("\t\tif %s != nil {\n\t\t\tg.WriteError(%s, %s, %s)\n", err, w, rq, err)
+		r.printf("\t\tif %s != nil {\n\t\t\t%s.WriteError(%s, %s, %s)\n", err, r.g, w, rq, err)
 		r.printf("\t\t\t%s\n\t\t}\n", reject)
 		args += ", " + v
 	}

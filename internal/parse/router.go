@@ -188,7 +188,7 @@ func (r Router) String() string {
 	return string(r)
 }
 
-var chiMethods = []string{"CONNECT", "DELETE", "GET", "HEAD", "OPTIONS", "PATCH", "POST", "PUT", "TRACE"}
+var chiMethods = []string{"CONNECT", "DELETE", "GET", "HEAD", "OPTIONS", "PATCH", "POST", "PUT", "QUERY", "TRACE"}
 
 // SplitRoute splits "METHOD /path" into method and path; method is ""
 // when the pattern has none.
@@ -221,6 +221,8 @@ func bracePath(router Router, path string) string {
 			}
 			name, re, hasRE := strings.Cut(path[i+1:j], ":")
 			switch {
+			case name == "$":
+				return fmt.Sprintf("{$} is net/http's end-of-path marker; %s reads it as a parameter named $: drop it (%s matches the path exactly)", router, router)
 			case strings.HasSuffix(name, "...") && router == RouterChi:
 				return fmt.Sprintf("chi writes a catch-all as a trailing /*, not {%s}", name)
 			case strings.HasSuffix(name, "..."):
@@ -235,8 +237,12 @@ func bracePath(router Router, path string) string {
 				return fmt.Sprintf("the parameter {%s} appears twice", name)
 			}
 			if hasRE {
-				if _, err := regexp.Compile(re); err != nil {
+				compiled, err := regexp.Compile(re)
+				if err != nil {
 					return fmt.Sprintf("the regular expression of {%s} does not compile: %v", name, err)
+				}
+				if router == RouterGorilla && compiled.NumSubexp() > 0 {
+					return fmt.Sprintf("the regular expression of {%s} has a capture group, which gorilla/mux refuses at registration: write (?:...)", name)
 				}
 			}
 			names[name] = true
@@ -283,6 +289,10 @@ func colonPath(router Router, path string) string {
 			return fmt.Sprintf("%s allows a * catch-all only in the last segment", router)
 		case catchAll && i != 0 && router == RouterGin:
 			return "gin needs a / right before a * catch-all"
+		case catchAll && name != "" && router == RouterEcho:
+			return fmt.Sprintf("echo's catch-all is a bare * (read it with c.Param(\"*\")), not *%s", name)
+		case strings.Trim(name, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_") != "":
+			return fmt.Sprintf("the parameter name %q has characters %s would keep in the name (c.Param(%q) would be empty): use letters, digits and _ only", name, router, strings.TrimRight(name, ".-~"))
 		case name != "" && names[name]:
 			return fmt.Sprintf("the parameter %s appears twice", name)
 		}
@@ -342,9 +352,33 @@ func conflict(router Router, a, b string) string {
 			return fmt.Sprintf("both match the same requests and %s only ever serves the one registered last", router)
 		}
 	}
+	if router == RouterGorilla && (ma == "" || ma == mb) {
+		if gorillaShadows(pa, pb) {
+			return "gorilla/mux serves the first matching route, and the earlier one matches every request of this one, so this one is never reached: put the more specific route first (file names, then source order) or narrow the earlier pattern"
+		}
+	}
 	if router == RouterGin {
-		// gin's tree holds one parameter name per position.
+		// gin's tree holds one parameter name per position, and a catch-all
+		// shares its position with nothing.
 		sa, sb := strings.Split(pa, "/"), strings.Split(pb, "/")
+		for _, pair := range [][2][]string{{sa, sb}, {sb, sa}} {
+			x, y := pair[0], pair[1]
+			k := len(x) - 1
+			if !strings.HasPrefix(x[k], "*") || len(y) <= k {
+				continue
+			}
+			same := true
+			for i := range k {
+				px, py := strings.HasPrefix(x[i], ":"), strings.HasPrefix(y[i], ":")
+				if x[i] != y[i] && !(px && py) {
+					same = false
+					break
+				}
+			}
+			if same {
+				return "gin would panic: a * catch-all shares its position with no other route"
+			}
+		}
 		for k := range min(len(sa), len(sb)) {
 			ia, ib := strings.IndexAny(sa[k], ":*"), strings.IndexAny(sb[k], ":*")
 			if ia >= 0 && ia == ib && sa[k][:ia] == sb[k][:ib] && sa[k] != sb[k] {
@@ -445,4 +479,93 @@ func RecordedFlags(path string) map[string]string {
 		}
 	}
 	return flags
+}
+
+// gorillaShadows reports whether every request matching path b also
+// matches the earlier path a, tried on a sample path built from b.
+func gorillaShadows(a, b string) bool {
+	re, ok := gorillaRegexp(a)
+	if !ok {
+		return false
+	}
+	sample, ok := gorillaSample(b)
+	return ok && re.MatchString(sample)
+}
+
+// gorillaRegexp turns a gorilla/mux path template into its regexp:
+// {name} matches [^/]+, {name:re} matches re.
+func gorillaRegexp(path string) (*regexp.Regexp, bool) {
+	var b strings.Builder
+	b.WriteString("^")
+	for i := 0; i < len(path); i++ {
+		if path[i] != '{' {
+			b.WriteString(regexp.QuoteMeta(path[i : i+1]))
+			continue
+		}
+		level, j := 0, i
+		for ; j < len(path); j++ {
+			if path[j] == '{' {
+				level++
+			} else if path[j] == '}' {
+				if level--; level == 0 {
+					break
+				}
+			}
+		}
+		if j == len(path) {
+			return nil, false
+		}
+		_, re, hasRE := strings.Cut(path[i+1:j], ":")
+		if !hasRE {
+			re = "[^/]+"
+		}
+		b.WriteString("(?:" + re + ")")
+		i = j
+	}
+	b.WriteString("$")
+	re, err := regexp.Compile(b.String())
+	return re, err == nil
+}
+
+// gorillaSample is a path matching template b: each parameter replaced by
+// a value its own pattern accepts.
+func gorillaSample(path string) (string, bool) {
+	var b strings.Builder
+	for i := 0; i < len(path); i++ {
+		if path[i] != '{' {
+			b.WriteByte(path[i])
+			continue
+		}
+		level, j := 0, i
+		for ; j < len(path); j++ {
+			if path[j] == '{' {
+				level++
+			} else if path[j] == '}' {
+				if level--; level == 0 {
+					break
+				}
+			}
+		}
+		if j == len(path) {
+			return "", false
+		}
+		_, re, hasRE := strings.Cut(path[i+1:j], ":")
+		value := ""
+		if !hasRE {
+			value = "x"
+		} else if own, err := regexp.Compile("^(?:" + re + ")$"); err == nil {
+			for _, c := range []string{"1", "x", "X", "x1", "abc", "2024-01-01", "x/y"} {
+				if own.MatchString(c) {
+					value = c
+					break
+				}
+			}
+		}
+		if value == "" {
+			return "", false
+		}
+		b.WriteString(value)
+		i = j
+	}
+	return b.String(), true
 }

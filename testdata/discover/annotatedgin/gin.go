@@ -26,7 +26,9 @@ func Serve(g *runtime.Guard) *gin.Engine {
 	r := gin.New()
 	RegisterRoutes(r, g)
 	api := r.Group("/v2")
-	api.GET("/items/:id", GuardedItem(g)) // want "guarded GET /v2/items/:id scopes(read)"
-	api.GET("/open", open)                // want "unguarded GET /v2/open"
+	api.GET("/items/:id", GuardedItem(g))            // want "guarded GET /v2/items/:id scopes(read)"
+	api.GET("/open", open)                           // want "unguarded GET /v2/open"
+	api.GET("/before", open, GuardedItem(g))         // want "unknown GET /v2/before"
+	api.GET("/logged", gin.Logger(), GuardedItem(g)) // want "guarded GET /v2/logged scopes(read)"
 	return r
 }
