@@ -55,3 +55,25 @@ func TestNormalizeURL(t *testing.T) {
 		}
 	}
 }
+
+// FuzzDPoPProof feeds arbitrary proofs, methods and URLs to the proof
+// checks: they reject or accept, never panic, and accept only proofs whose
+// signature verified (the fuzzer cannot forge one, so nothing but the
+// seed's exact bytes may pass).
+func FuzzDPoPProof(f *testing.F) {
+	f.Add(rfc9449Proof, "POST", "https://server.example.com/token")
+	f.Add(rfc9449Proof, "POST", "https://SERVER.example.com:443/token?x#y")
+	f.Add("e30.e30.AA", "GET", "https://a/")
+	f.Add(`eyJ0eXAiOiJkcG9wK2p3dCIsImFsZyI6IlJTMjU2IiwiandrIjp7Imt0eSI6IlJTQSIsIm4iOiJBQSIsImUiOiJBUUFCIn19.e30.AA`, "GET", "http://[::1]:80/a/../b")
+	d := &dpopVerifier{algs: DefaultDPoPAlgorithms, maxAge: DefaultDPoPMaxAge, leeway: DefaultDPoPLeeway,
+		now: func() time.Time { return time.Unix(1562262616, 0) }}
+	f.Fuzz(func(t *testing.T, proof, method, rawURL string) {
+		if len(proof) > maxProofSize {
+			return
+		}
+		p, err := d.check(proof, method, "", func() (string, error) { return normalizeURL(rawURL) })
+		if err == nil && (proof != rfc9449Proof || p.jkt != "0ZcOCORZNYy-DWpqq30jZyJGHTN0d2HglBV3uiguA4I") {
+			t.Fatalf("accepted a proof that is not the signed seed: %q", proof)
+		}
+	})
+}
