@@ -188,6 +188,13 @@ type Config struct {
 	// reverse proxies whose forwarding headers say the external URL.
 	TrustedProxies []string
 
+	// ForwardedHeaders is the header family the trusted proxies write:
+	// ForwardedX (default: X-Forwarded-Proto and X-Forwarded-Host) or
+	// ForwardedStandard (Forwarded, RFC 7239). Only that family is read,
+	// only its last (right-most) value, and both scheme and host must be
+	// there: a header of the other family is whatever the client sent.
+	ForwardedHeaders string
+
 	// DPoPReplay remembers used proofs (default: in memory, bounded by
 	// DPoPReplayCacheSize entries, default DefaultDPoPReplayCacheSize).
 	// Several instances need a shared store.
@@ -273,6 +280,7 @@ const (
 	EnvTrustedProxies     = "AXIOMS_TRUSTED_PROXIES"
 	EnvDPoPMaxAge         = "AXIOMS_DPOP_MAX_AGE"
 	EnvDPoPNonce          = "AXIOMS_DPOP_NONCE"
+	EnvForwardedHeaders   = "AXIOMS_FORWARDED_HEADERS"
 	// EnvConfig names a JSON file of further issuers:
 	// {"issuers": [{"issuer", "audiences", "jwks_url", "algorithms",
 	// "scope_claims", "roles_claims", "permissions_claims"}]}. Without
@@ -389,6 +397,7 @@ func configFromLookup(lookup func(string) (string, bool)) (Config, error) {
 	cfg.DPoPAlgorithms = splitList(get(EnvDPoPAlgorithms))
 	cfg.DPoPBaseURL = get(EnvDPoPBaseURL)
 	cfg.TrustedProxies = splitList(get(EnvTrustedProxies))
+	cfg.ForwardedHeaders = strings.ToLower(get(EnvForwardedHeaders))
 	if v := get(EnvDPoPNonce); v != "" {
 		b, err := strconv.ParseBool(v)
 		if err != nil {
@@ -594,6 +603,11 @@ func (cfg Config) validateDPoP() []error {
 			}
 		}
 	}
+	switch cfg.ForwardedHeaders {
+	case "", ForwardedX, ForwardedStandard:
+	default:
+		errs = append(errs, fmt.Errorf("forwarded headers %q (Config.ForwardedHeaders, %s) must be %s or %s", cfg.ForwardedHeaders, EnvForwardedHeaders, ForwardedX, ForwardedStandard))
+	}
 	for _, p := range cfg.TrustedProxies {
 		if _, err := parsePrefix(strings.TrimSpace(p)); err != nil {
 			errs = append(errs, fmt.Errorf("trusted proxy %q (Config.TrustedProxies, %s) is not a CIDR such as 10.0.0.0/8 or an IP address", p, EnvTrustedProxies))
@@ -703,6 +717,9 @@ func (cfg Config) withDefaults() Config {
 	}
 	if cfg.DPoPNonceLifetime == 0 {
 		cfg.DPoPNonceLifetime = DefaultDPoPNonceLifetime
+	}
+	if cfg.ForwardedHeaders == "" {
+		cfg.ForwardedHeaders = ForwardedX
 	}
 	return cfg
 }

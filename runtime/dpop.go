@@ -13,6 +13,7 @@ import (
 	"encoding/base64"
 	"errors"
 	"fmt"
+	"hash/maphash"
 	"math"
 	"math/big"
 	"net"
@@ -56,6 +57,12 @@ const (
 	maxProofSize = 8 << 10
 	// maxJTI caps a proof's jti.
 	maxJTI = 256
+)
+
+// The header families a trusted proxy may write (Config.ForwardedHeaders).
+const (
+	ForwardedX        = "x-forwarded"
+	ForwardedStandard = "forwarded"
 )
 
 // DefaultDPoPAlgorithms is the proof signature allow-list used when
@@ -102,9 +109,11 @@ type dpopVerifier struct {
 	leeway   time.Duration
 	base     *url.URL // scheme, host and path prefix of the external URL
 	proxies  []netip.Prefix
-	replay   ReplayStore
-	nonces   *nonceSource // nil: no server nonces
-	now      func() time.Time
+	// forwardedHeader is the header family the trusted proxies write.
+	forwardedHeader string
+	replay          ReplayStore
+	nonces          *nonceSource // nil: no server nonces
+	now             func() time.Time
 }
 
 func newDPoPVerifier(cfg Config) *dpopVerifier {
@@ -120,9 +129,10 @@ func newDPoPVerifier(cfg Config) *dpopVerifier {
 		d.base = &url.URL{Scheme: strings.ToLower(u.Scheme), Host: normalHost(strings.ToLower(u.Scheme), u.Host), Path: strings.TrimSuffix(u.EscapedPath(), "/")}
 	}
 	for _, p := range cfg.TrustedProxies {
-		prefix, _ := parsePrefix(p) // validated
+		prefix, _ := parsePrefix(strings.TrimSpace(p)) // validated
 		d.proxies = append(d.proxies, prefix)
 	}
+	d.forwardedHeader = cfg.ForwardedHeaders
 	if d.replay == nil {
 		d.replay = NewMemoryReplayStore(cfg.DPoPReplayCacheSize, d.now)
 	}
@@ -193,13 +203,6 @@ func (d *dpopVerifier) check(raw, method, token string, reqURL func() (string, e
 	if err != nil {
 		return nil, proofError("the proof's jwk is not usable: "+err.Error(), nil)
 	}
-	method_ := jwt.GetSigningMethod(alg)
-	if method_ == nil {
-		return nil, proofError(fmt.Sprintf("the proof's alg %q is not supported", alg), nil)
-	}
-	if err := method_.Verify(signingInput, sig, key); err != nil {
-		return nil, proofError("the proof's signature does not verify with its jwk", err)
-	}
 
 	jti, _ := payload["jti"].(string)
 	switch {
@@ -241,6 +244,15 @@ func (d *dpopVerifier) check(raw, method, token string, reqURL func() (string, e
 		if subtle.ConstantTimeCompare([]byte(ath), []byte(base64.RawURLEncoding.EncodeToString(sum[:]))) != 1 {
 			return nil, proofError("the proof's ath is not the hash of this access token", nil)
 		}
+	}
+	// The signature last: it is the expensive check, and junk proofs
+	// should not cost one.
+	method_ := jwt.GetSigningMethod(alg)
+	if method_ == nil {
+		return nil, proofError(fmt.Sprintf("the proof's alg %q is not supported", alg), nil)
+	}
+	if err := method_.Verify(signingInput, sig, key); err != nil {
+		return nil, proofError("the proof's signature does not verify with its jwk", err)
 	}
 	if d.nonces != nil {
 		nonce, _ := payload["nonce"].(string)
@@ -382,25 +394,24 @@ func proofKey(jwk map[string]any, alg string) (crypto.PublicKey, string, error) 
 }
 
 // requestURL is the normalised URL the client used for r, from the
-// configured base URL, or from a trusted proxy's forwarding headers. A
-// Host header alone is never trusted: it is whatever the client sent.
+// configured base URL, or from the forwarding headers a trusted proxy
+// wrote. A Host header is never used: it is whatever the client sent.
 func (d *dpopVerifier) requestURL(r *http.Request) (string, error) {
-	path := r.URL.EscapedPath()
+	path := normalizePercent(r.URL.EscapedPath())
+	if removeDotSegments(path) != path {
+		// The router sees the path as it is; resolving the dots here
+		// could name a resource outside this API (a base path prefix).
+		return "", proofError("the request path has dot segments", nil)
+	}
 	if d.base != nil {
 		return normalizeURL(d.base.Scheme + "://" + d.base.Host + d.base.Path + path)
 	}
 	if !d.fromTrustedProxy(r) {
 		return "", proofError("this server cannot check htu: it has no external base URL (AXIOMS_DPOP_BASE_URL) and the request did not come through a trusted proxy (AXIOMS_TRUSTED_PROXIES)", nil)
 	}
-	proto, host := forwarded(r.Header)
-	if proto == "" {
-		proto = "http"
-		if r.TLS != nil {
-			proto = "https"
-		}
-	}
-	if host == "" {
-		host = r.Host
+	proto, host := d.forwarded(r.Header)
+	if proto == "" || host == "" {
+		return "", proofError("the trusted proxy did not say the external scheme and host (X-Forwarded-Proto and X-Forwarded-Host, or Forwarded proto= and host=, as AXIOMS_FORWARDED_HEADERS says)", nil)
 	}
 	return normalizeURL(proto + "://" + host + path)
 }
@@ -426,29 +437,29 @@ func (d *dpopVerifier) fromTrustedProxy(r *http.Request) bool {
 	return false
 }
 
-// forwarded reads the scheme and host the nearest proxy recorded: the
-// last Forwarded element that has them, else the last X-Forwarded-Proto
-// and X-Forwarded-Host values (proxies append, so the last ones are the
-// trusted proxy's own).
-func forwarded(h http.Header) (proto, host string) {
-	if values := h.Values("Forwarded"); len(values) > 0 {
-		elems := strings.Split(strings.Join(values, ","), ",")
-		for i := len(elems) - 1; i >= 0 && (proto == "" || host == ""); i-- {
-			var p, hst string
-			for pair := range strings.SplitSeq(elems[i], ";") {
-				k, v, _ := strings.Cut(strings.TrimSpace(pair), "=")
-				v = strings.Trim(v, `"`)
-				switch strings.ToLower(k) {
-				case "proto":
-					p = v
-				case "host":
-					hst = v
-				}
-			}
-			if p != "" || hst != "" {
-				return p, hst
+// forwarded reads the scheme and host the nearest proxy recorded, from
+// the one header family it is configured to write: the last element of
+// Forwarded, or the last values of X-Forwarded-Proto and X-Forwarded-Host
+// (proxies append, so the last ones are the trusted proxy's own; what a
+// client wrote to their left is ignored).
+func (d *dpopVerifier) forwarded(h http.Header) (proto, host string) {
+	if d.forwardedHeader == ForwardedStandard {
+		values := h.Values("Forwarded")
+		if len(values) == 0 {
+			return "", ""
+		}
+		elems := strings.Split(values[len(values)-1], ",")
+		for pair := range strings.SplitSeq(elems[len(elems)-1], ";") {
+			k, v, _ := strings.Cut(strings.TrimSpace(pair), "=")
+			v = strings.Trim(v, `"`)
+			switch strings.ToLower(k) {
+			case "proto":
+				proto = v
+			case "host":
+				host = v
 			}
 		}
+		return proto, host
 	}
 	last := func(name string) string {
 		values := h.Values(name)
@@ -548,11 +559,21 @@ func removeDotSegments(in string) string {
 	return strings.Join(out, "/")
 }
 
-// parsePrefix parses a CIDR or a single IP address.
+// parsePrefix parses a CIDR or a single IP address; an IPv4-mapped IPv6
+// prefix becomes its IPv4 prefix, as peers are compared unmapped.
 func parsePrefix(s string) (netip.Prefix, error) {
 	if strings.Contains(s, "/") {
 		p, err := netip.ParsePrefix(s)
-		return p.Masked(), err
+		if err != nil {
+			return p, err
+		}
+		if p.Addr().Is4In6() {
+			if p.Bits() < 96 {
+				return netip.Prefix{}, errors.New("an IPv4-mapped prefix needs at least 96 bits")
+			}
+			p = netip.PrefixFrom(p.Addr().Unmap(), p.Bits()-96)
+		}
+		return p.Masked(), nil
 	}
 	ip, err := netip.ParseAddr(s)
 	if err != nil {
@@ -617,6 +638,7 @@ func (n *nonceSource) valid(s string) bool {
 // (fail closed: the request gets 503 rather than a replay window).
 type MemoryReplayStore struct {
 	shards [64]replayShard
+	seed   maphash.Seed // shard choice: unpredictable, so no shard can be aimed at
 	now    func() time.Time
 }
 
@@ -637,7 +659,7 @@ func NewMemoryReplayStore(size int, now func() time.Time) *MemoryReplayStore {
 	if now == nil {
 		now = time.Now
 	}
-	s := &MemoryReplayStore{now: now}
+	s := &MemoryReplayStore{now: now, seed: maphash.MakeSeed()}
 	for i := range s.shards {
 		s.shards[i].seen = map[[32]byte]int64{}
 		s.shards[i].max = max(size/len(s.shards), 1)
@@ -650,7 +672,7 @@ var errReplayFull = errors.New("the DPoP replay cache is full")
 // Seen implements ReplayStore.
 func (s *MemoryReplayStore) Seen(_ context.Context, key string, expiry time.Time) (bool, error) {
 	h := sha256.Sum256([]byte(key))
-	sh := &s.shards[h[0]&63]
+	sh := &s.shards[maphash.String(s.seed, key)&63]
 	now := s.now().UnixNano()
 	sh.mu.Lock()
 	defer sh.mu.Unlock()

@@ -93,13 +93,16 @@ func TestDPoPChecks(t *testing.T) {
 	p256, _ := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
 	withD := e.key.PublicJWK()
 	withD["d"] = "AAAA"
-	rsaJWK := e.iss.DPoPKey(t, "RS256").PublicJWK()
+	rsaKey := e.iss.DPoPKey(t, "RS256")
+	rsaJWK := rsaKey.PublicJWK()
+	es512, es384 := e.iss.DPoPKey(t, "ES512"), e.iss.DPoPKey(t, "ES384")
 
 	tests := []struct {
 		name   string
 		method string
 		url    string // request URL
 		token  string
+		key    *axiomstest.DPoPKey // default e.key
 		opts   []axiomstest.ProofOption
 		edit   func(r *http.Request)
 		status int
@@ -133,7 +136,14 @@ func TestDPoPChecks(t *testing.T) {
 		{name: "jwk of another key type than alg", opts: []axiomstest.ProofOption{axiomstest.WithProofHeader("jwk", rsaJWK)}, status: 401, code: "invalid_dpop_proof"},
 		{name: "HS256 proof", opts: []axiomstest.ProofOption{axiomstest.WithProofSigner("HS256", nil)}, status: 401, code: "invalid_dpop_proof"},
 		{name: "none proof", opts: []axiomstest.ProofOption{axiomstest.WithProofSigner("none", nil)}, status: 401, code: "invalid_dpop_proof"},
-		{name: "alg outside the allow-list", opts: []axiomstest.ProofOption{axiomstest.WithProofHeader("alg", "ES512")}, status: 401, code: "invalid_dpop_proof"},
+		{name: "alg outside the allow-list (a genuine ES512 proof)", key: es512, token: e.iss.Token(t, axiomstest.WithDPoPKey(es512), axiomstest.WithScopes("read")), status: 401, code: "invalid_dpop_proof"},
+		{name: "PS256 header over an RS256 signature", key: rsaKey, token: e.iss.Token(t, axiomstest.WithDPoPKey(rsaKey), axiomstest.WithScopes("read")),
+			opts: []axiomstest.ProofOption{axiomstest.WithProofHeader("alg", "PS256")}, status: 401, code: "invalid_dpop_proof"},
+		{name: "ES256 header with a P-384 jwk", key: es384, token: e.iss.Token(t, axiomstest.WithDPoPKey(es384), axiomstest.WithScopes("read")),
+			opts: []axiomstest.ProofOption{axiomstest.WithProofHeader("alg", "ES256")}, status: 401, code: "invalid_dpop_proof"},
+		{name: "iat just inside the window", opts: []axiomstest.ProofOption{axiomstest.WithProofTime(now.Add(-5*time.Minute + 3*time.Second))}, status: 200},
+		{name: "iat just outside the window", opts: []axiomstest.ProofOption{axiomstest.WithProofTime(now.Add(-5*time.Minute - 2*time.Second))}, status: 401, code: "invalid_dpop_proof"},
+		{name: "iat just past the future leeway", opts: []axiomstest.ProofOption{axiomstest.WithProofTime(now.Add(7 * time.Second))}, status: 401, code: "invalid_dpop_proof"},
 		{name: "signed by a key other than its jwk", opts: []axiomstest.ProofOption{axiomstest.WithProofSigner("ES256", p256)}, status: 401, code: "invalid_dpop_proof"},
 		{name: "typ JWT", opts: []axiomstest.ProofOption{axiomstest.WithProofHeader("typ", "JWT")}, status: 401, code: "invalid_dpop_proof"},
 		{name: "typ missing", opts: []axiomstest.ProofOption{axiomstest.WithoutProofHeader("typ")}, status: 401, code: "invalid_dpop_proof"},
@@ -151,7 +161,11 @@ func TestDPoPChecks(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			method, u, tok := cmpOr(tt.method, "GET"), cmpOr(tt.url, url), cmpOr(tt.token, e.tok)
-			r := dpopRequest(t, e.key, method, u, tok, tt.opts...)
+			key := e.key
+			if tt.key != nil {
+				key = tt.key
+			}
+			r := dpopRequest(t, key, method, u, tok, tt.opts...)
 			if tt.edit != nil {
 				tt.edit(r)
 			}
@@ -159,7 +173,7 @@ func TestDPoPChecks(t *testing.T) {
 			if res.status != tt.status || res.code != tt.code {
 				t.Fatalf("got %d %q (%s), want %d %q", res.status, res.code, res.challenge, tt.status, tt.code)
 			}
-			if tt.status == 200 && (!res.claims.SenderConstrained || res.claims.JKT != e.key.Thumbprint()) {
+			if tt.status == 200 && (!res.claims.SenderConstrained || res.claims.JKT != key.Thumbprint()) {
 				t.Errorf("claims not sender-constrained: %+v", res.claims)
 			}
 			for _, secret := range []string{tok, r.Header.Get("DPoP")} {
@@ -274,6 +288,24 @@ func TestDPoPModes(t *testing.T) {
 	}
 }
 
+// TestUnverifiableConfirmation: a token whose cnf is not a DPoP jkt string
+// (mTLS x5t#S256, a number, an empty string) is refused with either
+// scheme: ignoring a binding would make a bound token a bearer token.
+func TestUnverifiableConfirmation(t *testing.T) {
+	e := newDPoPEnv(t, nil)
+	for _, cnf := range []any{map[string]any{"x5t#S256": "bwcK0esc3ACC3DB2Y5_lESsXE8o9ltc05O89jdN-dg2"}, map[string]any{"jkt": 123}, map[string]any{"jkt": ""}, "abc"} {
+		tok := e.iss.Token(t, axiomstest.WithClaim("cnf", cnf))
+		r := httptest.NewRequest("GET", dpopBase+"/items", nil)
+		r.Header.Set("Authorization", "Bearer "+tok)
+		if res := e.do(t, r, runtime.Requirement{}); res.status != 401 || res.code != "invalid_token" {
+			t.Errorf("cnf %v as Bearer: %d %q", cnf, res.status, res.code)
+		}
+		if res := e.do(t, dpopRequest(t, e.key, "GET", dpopBase+"/items", tok), runtime.Requirement{}); res.status != 401 {
+			t.Errorf("cnf %v with DPoP: %d", cnf, res.status)
+		}
+	}
+}
+
 // TestDPoPChallenges: both challenges where both schemes are accepted,
 // the error on the scheme the request used.
 func TestDPoPChallenges(t *testing.T) {
@@ -380,6 +412,19 @@ func TestDPoPExternalURL(t *testing.T) {
 			t.Fatalf("%d %s", res.status, res.challenge)
 		}
 	})
+	t.Run("path with dot segments under a base prefix", func(t *testing.T) {
+		e := newDPoPEnv(t, func(c *runtime.Config) { c.DPoPBaseURL = "https://gw.example.test/api" })
+		for _, path := range []string{"/../admin", "/%2e%2e/admin", "/x/.%2E/../admin"} {
+			r := httptest.NewRequest("GET", "http://10.0.0.5:8080/", nil)
+			r.URL.RawPath, r.URL.Path = path, strings.ReplaceAll(strings.ReplaceAll(path, "%2e", "."), "%2E", ".")
+			proof, _ := e.key.Proof("GET", "https://gw.example.test/admin", e.tok)
+			r.Header.Set("Authorization", "DPoP "+e.tok)
+			r.Header.Set("DPoP", proof)
+			if res := e.do(t, r, runtime.Requirement{}); res.status != 401 {
+				t.Errorf("%s: %d", path, res.status)
+			}
+		}
+	})
 	proxied := func(remote string, headers map[string]string) *http.Request {
 		r := httptest.NewRequest("GET", "http://backend.internal:8080/items", nil)
 		r.RemoteAddr = remote
@@ -388,36 +433,59 @@ func TestDPoPExternalURL(t *testing.T) {
 		}
 		return r
 	}
-	e := newDPoPEnv(t, func(c *runtime.Config) { c.DPoPBaseURL = ""; c.TrustedProxies = []string{"10.0.0.0/8", "192.0.2.7"} })
-	sign := func(r *http.Request, htu string) *http.Request {
-		p, err := e.key.Proof("GET", htu, e.tok)
-		if err != nil {
-			t.Fatal(err)
-		}
-		r.Header.Set("Authorization", "DPoP "+e.tok)
-		r.Header.Set("DPoP", p)
-		return r
-	}
-	xf := map[string]string{"X-Forwarded-Proto": "https", "X-Forwarded-Host": "api.example.test"}
-	for _, tt := range []struct {
-		name   string
-		r      *http.Request
-		htu    string
-		status int
-	}{
-		{"trusted proxy, X-Forwarded-*", proxied("10.1.2.3:4000", xf), "https://api.example.test/items", 200},
-		{"trusted single IP", proxied("192.0.2.7:4000", xf), "https://api.example.test/items", 200},
-		{"trusted proxy, Forwarded, last element wins", proxied("10.1.2.3:4000", map[string]string{"Forwarded": `proto=http;host=evil.example.test, proto=https;host="api.example.test"`}), "https://api.example.test/items", 200},
-		{"trusted proxy, client-supplied first X-Forwarded-Host value ignored", proxied("10.1.2.3:4000", map[string]string{"X-Forwarded-Proto": "https", "X-Forwarded-Host": "evil.example.test, api.example.test"}), "https://evil.example.test/items", 401},
-		{"untrusted peer with forwarding headers", proxied("203.0.113.9:4000", xf), "https://api.example.test/items", 401},
-		{"untrusted peer, proof for its Host header", proxied("203.0.113.9:4000", nil), "http://backend.internal:8080/items", 401},
-	} {
-		t.Run(tt.name, func(t *testing.T) {
-			if res := e.do(t, sign(tt.r, tt.htu), runtime.Requirement{}); res.status != tt.status {
-				t.Fatalf("%d, want %d (%s)", res.status, tt.status, res.challenge)
-			}
+	for _, family := range []string{runtime.ForwardedX, runtime.ForwardedStandard} {
+		e := newDPoPEnv(t, func(c *runtime.Config) {
+			c.DPoPBaseURL = ""
+			c.TrustedProxies = []string{" 10.0.0.0/8", "192.0.2.7", "::ffff:198.51.100.0/120"}
+			c.ForwardedHeaders = family
 		})
+		sign := func(r *http.Request, htu string) *http.Request {
+			p, err := e.key.Proof("GET", htu, e.tok)
+			if err != nil {
+				t.Fatal(err)
+			}
+			r.Header.Set("Authorization", "DPoP "+e.tok)
+			r.Header.Set("DPoP", p)
+			return r
+		}
+		xf := map[string]string{"X-Forwarded-Proto": "https", "X-Forwarded-Host": "api.example.test"}
+		fwd := map[string]string{"Forwarded": `for=203.0.113.9;proto=https;host="api.example.test"`}
+		std := family == runtime.ForwardedStandard
+		for _, tt := range []struct {
+			name   string
+			r      *http.Request
+			htu    string
+			status int
+		}{
+			{"trusted proxy, its headers", proxied("10.1.2.3:4000", map[string]string{"X-Forwarded-Proto": "https", "X-Forwarded-Host": "api.example.test", "Forwarded": fwd["Forwarded"]}), "https://api.example.test/items", 200},
+			{"trusted single IP", proxied("192.0.2.7:4000", map[string]string{"X-Forwarded-Proto": "https", "X-Forwarded-Host": "api.example.test", "Forwarded": fwd["Forwarded"]}), "https://api.example.test/items", 200},
+			{"trusted IPv4-mapped prefix", proxied("[::ffff:198.51.100.9]:4000", map[string]string{"X-Forwarded-Proto": "https", "X-Forwarded-Host": "api.example.test", "Forwarded": fwd["Forwarded"]}), "https://api.example.test/items", 200},
+			{"a client's header of the other family is ignored", proxied("10.1.2.3:4000", otherFamily(std)), "https://other-api.example.test/items", 401},
+			{"... while the proxy's own says the real host", proxied("10.1.2.3:4000", otherFamily(std)), "https://api.example.test/items", 200},
+			{"a client's value left of the proxy's is ignored", proxied("10.1.2.3:4000", map[string]string{
+				"X-Forwarded-Proto": "https", "X-Forwarded-Host": "other-api.example.test, api.example.test",
+				"Forwarded": `proto=https;host=other-api.example.test, proto=https;host=api.example.test`}), "https://other-api.example.test/items", 401},
+			{"the proxy's element without host: no fallback to earlier ones or to Host", proxied("10.1.2.3:4000", map[string]string{
+				"X-Forwarded-Proto": "https", "Forwarded": `proto=https;host=api.example.test, for=203.0.113.9`}), "http://backend.internal:8080/items", 401},
+			{"untrusted peer with forwarding headers", proxied("203.0.113.9:4000", xf), "https://api.example.test/items", 401},
+			{"untrusted peer, proof for its Host header", proxied("203.0.113.9:4000", nil), "http://backend.internal:8080/items", 401},
+		} {
+			t.Run(family+"/"+tt.name, func(t *testing.T) {
+				if res := e.do(t, sign(tt.r, tt.htu), runtime.Requirement{}); res.status != tt.status {
+					t.Fatalf("%d, want %d (%s)", res.status, tt.status, res.challenge)
+				}
+			})
+		}
 	}
+}
+
+// otherFamily: the proxy's honest headers of the family it is configured
+// to write, and a client's header of the other family naming another host.
+func otherFamily(std bool) map[string]string {
+	if std {
+		return map[string]string{"Forwarded": `proto=https;host=api.example.test`, "X-Forwarded-Proto": "https", "X-Forwarded-Host": "other-api.example.test"}
+	}
+	return map[string]string{"X-Forwarded-Proto": "https", "X-Forwarded-Host": "api.example.test", "Forwarded": `proto=https;host=other-api.example.test`}
 }
 
 // TestDPoPConfig: bad DPoP settings are configuration errors.
@@ -434,6 +502,8 @@ func TestDPoPConfig(t *testing.T) {
 		{"http base URL", func(c *runtime.Config) { c.DPoPBaseURL = "http://api.example.com" }, "https"},
 		{"base URL with a query", func(c *runtime.Config) { c.DPoPBaseURL = "https://api.example.com/?a=b" }, "no query"},
 		{"proxy", func(c *runtime.Config) { c.TrustedProxies = []string{"10.0.0.0/33"} }, "CIDR"},
+		{"short mapped proxy prefix", func(c *runtime.Config) { c.TrustedProxies = []string{"::ffff:0:0/64"} }, "CIDR"},
+		{"forwarded headers", func(c *runtime.Config) { c.ForwardedHeaders = "x-real-ip" }, "x-forwarded or forwarded"},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			cfg := iss.Config()
@@ -452,12 +522,13 @@ func TestDPoPConfig(t *testing.T) {
 	t.Setenv("AXIOMS_TRUSTED_PROXIES", "10.0.0.0/8, 192.0.2.1")
 	t.Setenv("AXIOMS_DPOP_MAX_AGE", "2m")
 	t.Setenv("AXIOMS_DPOP_NONCE", "true")
+	t.Setenv("AXIOMS_FORWARDED_HEADERS", "Forwarded")
 	cfg, err := runtime.ConfigFromEnv()
 	if err != nil {
 		t.Fatal(err)
 	}
 	if cfg.DPoP != runtime.DPoPRequired || strings.Join(cfg.DPoPAlgorithms, " ") != "ES256 EdDSA" || cfg.DPoPBaseURL != "https://api.example.com" ||
-		len(cfg.TrustedProxies) != 2 || cfg.DPoPMaxAge != 2*time.Minute || !cfg.DPoPNonce {
+		len(cfg.TrustedProxies) != 2 || cfg.DPoPMaxAge != 2*time.Minute || !cfg.DPoPNonce || cfg.ForwardedHeaders != runtime.ForwardedStandard {
 		t.Errorf("config from env: %+v", cfg)
 	}
 }

@@ -195,6 +195,11 @@ func (g *Guard) authorize(r *http.Request, req Requirement, used scheme, token s
 	if err != nil {
 		return nil, err
 	}
+	if c.JKT == "" && c.raw["cnf"] != nil {
+		// A confirmation this server cannot verify (mTLS x5t#S256, a
+		// malformed jkt): binding it ignores would make it a bearer token.
+		return nil, newError(ErrInvalidToken, "the access token has a cnf claim this server cannot verify (only a DPoP cnf.jkt string)", nil)
+	}
 	if used == schemeDPoP {
 		if err := g.authorizeDPoP(r, token, c); err != nil {
 			return nil, err
