@@ -12,11 +12,11 @@ import (
 
 // AxiomsRoutes lists the routes annotated in this package, in source order.
 var AxiomsRoutes = []runtime.Route{
-	{Pattern: "GET /healthz", Handler: "Health", Public: true, Position: "handlers.go:25:1"},
-	{Pattern: "GET /notes/{id}", Handler: "(*Server).GetNote", Requirement: runtime.Requirement{Scopes: [][]string{{"read:notes"}}}, Position: "handlers.go:33:1"},
-	{Pattern: "POST /notes", Handler: "(*Server).CreateNote", Requirement: runtime.Requirement{Scopes: [][]string{{"write:notes"}}, Roles: [][]string{{"editor"}}}, Position: "handlers.go:47:1"},
-	{Pattern: "DELETE /notes/{id}", Handler: "(*Server).DeleteNote", Requirement: runtime.Requirement{Permissions: [][]string{{"notes:delete"}}}, Position: "handlers.go:62:1"},
-	{Pattern: "GET /tenant", Handler: "Tenant", Requirement: runtime.Requirement{Authenticated: true}, Position: "handlers.go:74:1"},
+	{Pattern: "GET /healthz", Handler: "Health", Public: true, Position: "handlers.go:36:1"},
+	{Pattern: "GET /notes/{id}", Handler: "(*Server).GetNote", Requirement: runtime.Requirement{Scopes: [][]string{{"read:notes"}}}, Position: "handlers.go:44:1"},
+	{Pattern: "POST /notes", Handler: "(*Server).CreateNote", Requirement: runtime.Requirement{Scopes: [][]string{{"write:notes"}}, Roles: [][]string{{"editor"}}}, Position: "handlers.go:58:1"},
+	{Pattern: "DELETE /notes/{id}", Handler: "(*Server).DeleteNote", Requirement: runtime.Requirement{Permissions: [][]string{{"notes:delete"}}}, Position: "handlers.go:73:1"},
+	{Pattern: "GET /tenant", Handler: "Tenant", Requirement: runtime.Requirement{Authenticated: true}, Position: "handlers.go:85:1"},
 }
 
 // RegisterRoutes registers every annotated route of this package on r, each

@@ -1,114 +1,12 @@
 package main
 
 import (
-	"bytes"
-	"encoding/json"
-	"io"
-	"log/slog"
-	"net/http"
-	"net/http/httptest"
-	"strings"
 	"testing"
 
-	"github.com/axioms-go/axiomsgen/runtime"
-	"github.com/axioms-go/axiomsgen/runtime/axiomstest"
+	"github.com/axioms-go/axiomsgen/examples/internal/notesapi"
 )
 
-func newTestServer(t *testing.T) (*httptest.Server, *axiomstest.Issuer) {
-	t.Helper()
-	iss := axiomstest.New(t, axiomstest.WithAudience(devAudience))
-	cfg := iss.Config()
-	cfg.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
-	g, err := runtime.New(t.Context(), cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { g.Close() })
-	srv := httptest.NewServer(routes(g, NewServer()))
-	t.Cleanup(srv.Close)
-	return srv, iss
-}
-
-func send(t *testing.T, srv *httptest.Server, method, path, body, token string) (int, http.Header, string) {
-	t.Helper()
-	req, err := http.NewRequest(method, srv.URL+path, strings.NewReader(body))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if token != "" {
-		req.Header.Set("Authorization", "Bearer "+token)
-	}
-	if body != "" {
-		req.Header.Set("Content-Type", "application/json")
-	}
-	resp, err := srv.Client().Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	b, _ := io.ReadAll(resp.Body)
-	return resp.StatusCode, resp.Header, string(b)
-}
-
-// TestDevRequests sends every request -dev prints through the real
-// chi router and checks the status it promises (pass, 401, 403).
-func TestDevRequests(t *testing.T) {
-	srv, iss := newTestServer(t)
-	for _, d := range devRequests() {
-		t.Run(d.what, func(t *testing.T) {
-			tok := ""
-			if d.token != nil {
-				tok = iss.Token(t, d.token...)
-			}
-			code, h, body := send(t, srv, d.method, d.path, d.body, tok)
-			if code != d.status {
-				t.Fatalf("%s %s = %d, want %d (%s)", d.method, d.path, code, d.status, body)
-			}
-			if code == 401 || code == 403 {
-				if !strings.HasPrefix(h.Get("WWW-Authenticate"), "Bearer ") || !strings.Contains(body, `"error"`) {
-					t.Errorf("rejection without its challenge or JSON body: %q %q", h.Get("WWW-Authenticate"), body)
-				}
-				if tok != "" && strings.Contains(body, tok) {
-					t.Error("the token is echoed")
-				}
-			}
-		})
-	}
-}
-
-// TestHandlersSeeRequest: path parameters, claims and typed claims reach
-// the handlers through the generated wrappers.
-func TestHandlersSeeRequest(t *testing.T) {
-	srv, iss := newTestServer(t)
-	code, _, body := send(t, srv, "GET", "/notes/1", "", iss.Token(t, axiomstest.WithScopes("read:notes")))
-	if code != 200 || !strings.Contains(body, `"id":"1"`) {
-		t.Errorf("GET /notes/1 = %d %s", code, body)
-	}
-	if code, _, _ := send(t, srv, "GET", "/notes/404", "", iss.Token(t, axiomstest.WithScopes("read:notes"))); code != 404 {
-		t.Errorf("GET /notes/404 = %d", code)
-	}
-	code, _, body = send(t, srv, "POST", "/notes", `{"text":"x"}`, iss.Token(t, axiomstest.WithSubject("bob"), axiomstest.WithScopes("write:notes"), axiomstest.WithRoles("editor")))
-	var n map[string]string
-	if code != 201 || json.Unmarshal([]byte(body), &n) != nil || n["owner"] != "bob" {
-		t.Errorf("POST /notes = %d %s (owner must be the token's subject)", code, body)
-	}
-	code, _, body = send(t, srv, "GET", "/tenant", "", iss.Token(t, axiomstest.WithClaim("tenant", "acme")))
-	if code != 200 || !strings.Contains(body, "acme") {
-		t.Errorf("GET /tenant = %d %s", code, body)
-	}
-	// A claim that does not fit the handler's struct is 401, never a panic.
-	if code, _, _ := send(t, srv, "GET", "/tenant", "", iss.Token(t, axiomstest.WithClaim("tenant", 42))); code != 401 {
-		t.Errorf("GET /tenant with a numeric tenant = %d, want 401", code)
-	}
-}
-
-func TestPrintDevRequests(t *testing.T) {
-	iss := axiomstest.New(t, axiomstest.WithAudience(devAudience))
-	var out bytes.Buffer
-	if err := printDevRequests(&out, iss, "http://127.0.0.1:8080"); err != nil {
-		t.Fatal(err)
-	}
-	if n := strings.Count(out.String(), "curl -i"); n != len(devRequests()) {
-		t.Errorf("printed %d curl commands, want %d", n, len(devRequests()))
-	}
-}
+// TestAPI sends the sample requests (pass, 401, 403), path parameters,
+// claims and typed claims through the real chi router and the
+// generated registrations.
+func TestAPI(t *testing.T) { notesapi.Test(t, routes) }

@@ -10,11 +10,11 @@ import (
 
 // AxiomsRoutes lists the routes annotated in this package, in source order.
 var AxiomsRoutes = []runtime.Route{
-	{Pattern: "GET /healthz", Handler: "Health", Public: true, Position: "handlers.go:27:1"},
-	{Pattern: "GET /notes/:id", Handler: "(*Server).GetNote", Requirement: runtime.Requirement{Scopes: [][]string{{"read:notes"}}}, Position: "handlers.go:35:1"},
-	{Pattern: "POST /notes", Handler: "(*Server).CreateNote", Requirement: runtime.Requirement{Scopes: [][]string{{"write:notes"}}, Roles: [][]string{{"editor"}}}, Position: "handlers.go:48:1"},
-	{Pattern: "DELETE /notes/:id", Handler: "(*Server).DeleteNote", Requirement: runtime.Requirement{Permissions: [][]string{{"notes:delete"}}}, Position: "handlers.go:62:1"},
-	{Pattern: "GET /tenant", Handler: "Tenant", Requirement: runtime.Requirement{Authenticated: true}, Position: "handlers.go:73:1"},
+	{Pattern: "GET /healthz", Handler: "Health", Public: true, Position: "handlers.go:38:1"},
+	{Pattern: "GET /notes/:id", Handler: "(*Server).GetNote", Requirement: runtime.Requirement{Scopes: [][]string{{"read:notes"}}}, Position: "handlers.go:46:1"},
+	{Pattern: "POST /notes", Handler: "(*Server).CreateNote", Requirement: runtime.Requirement{Scopes: [][]string{{"write:notes"}}, Roles: [][]string{{"editor"}}}, Position: "handlers.go:59:1"},
+	{Pattern: "DELETE /notes/:id", Handler: "(*Server).DeleteNote", Requirement: runtime.Requirement{Permissions: [][]string{{"notes:delete"}}}, Position: "handlers.go:73:1"},
+	{Pattern: "GET /tenant", Handler: "Tenant", Requirement: runtime.Requirement{Authenticated: true}, Position: "handlers.go:84:1"},
 }
 
 // AxiomsEchoRouter is what RegisterRoutes needs of an echo router: *echo.Echo and

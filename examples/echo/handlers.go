@@ -5,14 +5,25 @@ package main
 import (
 	"net/http"
 
+	"github.com/axioms-go/axiomsgen/examples/internal/notesapi"
 	"github.com/axioms-go/axiomsgen/runtime"
 	"github.com/labstack/echo/v4"
 	"github.com/labstack/echo/v4/middleware"
 )
 
+// Server serves the notes API; the store is shared by the router examples.
+type Server struct{ *notesapi.Store }
+
+// TenantClaims are the custom claims the tenant route reads: the
+// generated wrapper decodes the verified token into them.
+type TenantClaims struct {
+	Tenant string `json:"tenant"`
+}
+
 // routes serves the API on an echo instance: the generated RegisterRoutes
 // puts each handler behind the guard of its //axioms: directives.
-func routes(g *runtime.Guard, s *Server) http.Handler {
+func routes(g *runtime.Guard) http.Handler {
+	s := &Server{notesapi.NewStore()}
 	e := echo.New()
 	e.HideBanner, e.HidePort = true, true
 	e.Use(middleware.BodyLimit("64K"))
@@ -33,7 +44,7 @@ func Health(c echo.Context) error {
 //axioms:route GET /notes/:id
 //axioms:scopes read:notes
 func (s *Server) GetNote(c echo.Context) error {
-	n, ok := s.get(c.Param("id"))
+	n, ok := s.Get(c.Param("id"))
 	if !ok {
 		return echo.NewHTTPError(http.StatusNotFound, "no such note")
 	}
@@ -52,7 +63,7 @@ func (s *Server) CreateNote(c echo.Context, claims *runtime.Claims) error {
 	if err := c.Bind(&in); err != nil || in.Text == "" {
 		return echo.NewHTTPError(http.StatusBadRequest, `send {"text": "..."}`)
 	}
-	return c.JSON(http.StatusCreated, s.add(in.Text, claims.Subject))
+	return c.JSON(http.StatusCreated, s.Add(in.Text, claims.Subject))
 }
 
 // DeleteNote removes a note.
@@ -60,7 +71,7 @@ func (s *Server) CreateNote(c echo.Context, claims *runtime.Claims) error {
 //axioms:route DELETE /notes/:id
 //axioms:permissions notes:delete
 func (s *Server) DeleteNote(c echo.Context) error {
-	if !s.remove(c.Param("id")) {
+	if !s.Remove(c.Param("id")) {
 		return echo.NewHTTPError(http.StatusNotFound, "no such note")
 	}
 	return c.NoContent(http.StatusNoContent)

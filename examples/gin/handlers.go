@@ -5,13 +5,24 @@ package main
 import (
 	"net/http"
 
+	"github.com/axioms-go/axiomsgen/examples/internal/notesapi"
 	"github.com/axioms-go/axiomsgen/runtime"
 	"github.com/gin-gonic/gin"
 )
 
+// Server serves the notes API; the store is shared by the router examples.
+type Server struct{ *notesapi.Store }
+
+// TenantClaims are the custom claims the tenant route reads: the
+// generated wrapper decodes the verified token into them.
+type TenantClaims struct {
+	Tenant string `json:"tenant"`
+}
+
 // routes serves the API on a gin engine: the generated RegisterRoutes puts
 // each handler behind the guard of its //axioms: directives.
-func routes(g *runtime.Guard, s *Server) http.Handler {
+func routes(g *runtime.Guard) http.Handler {
+	s := &Server{notesapi.NewStore()}
 	gin.SetMode(gin.ReleaseMode)
 	r := gin.New()
 	r.Use(gin.Recovery())
@@ -32,7 +43,7 @@ func Health(c *gin.Context) {
 //axioms:route GET /notes/:id
 //axioms:scopes read:notes
 func (s *Server) GetNote(c *gin.Context) {
-	n, ok := s.get(c.Param("id"))
+	n, ok := s.Get(c.Param("id"))
 	if !ok {
 		c.JSON(http.StatusNotFound, gin.H{"error": "no such note"})
 		return
@@ -54,7 +65,7 @@ func (s *Server) CreateNote(c *gin.Context, claims *runtime.Claims) {
 		c.JSON(http.StatusBadRequest, gin.H{"error": `send {"text": "..."}`})
 		return
 	}
-	c.JSON(http.StatusCreated, s.add(in.Text, claims.Subject))
+	c.JSON(http.StatusCreated, s.Add(in.Text, claims.Subject))
 }
 
 // DeleteNote removes a note.
@@ -62,7 +73,7 @@ func (s *Server) CreateNote(c *gin.Context, claims *runtime.Claims) {
 //axioms:route DELETE /notes/:id
 //axioms:permissions notes:delete
 func (s *Server) DeleteNote(c *gin.Context) {
-	if !s.remove(c.Param("id")) {
+	if !s.Remove(c.Param("id")) {
 		c.JSON(http.StatusNotFound, gin.H{"error": "no such note"})
 		return
 	}

@@ -6,13 +6,24 @@ import (
 	"encoding/json"
 	"net/http"
 
+	"github.com/axioms-go/axiomsgen/examples/internal/notesapi"
 	"github.com/axioms-go/axiomsgen/runtime"
 	"github.com/gorilla/mux"
 )
 
+// Server serves the notes API; the store is shared by the router examples.
+type Server struct{ *notesapi.Store }
+
+// TenantClaims are the custom claims the tenant route reads: the
+// generated wrapper decodes the verified token into them.
+type TenantClaims struct {
+	Tenant string `json:"tenant"`
+}
+
 // routes serves the API on a gorilla/mux router: the generated RegisterRoutes
 // puts each handler behind the guard of its //axioms: directives.
-func routes(g *runtime.Guard, s *Server) http.Handler {
+func routes(g *runtime.Guard) http.Handler {
+	s := &Server{notesapi.NewStore()}
 	r := mux.NewRouter()
 	RegisterRoutes(r, g, s)
 	return r
@@ -31,7 +42,7 @@ func Health(w http.ResponseWriter, r *http.Request) {
 //axioms:route GET /notes/{id}
 //axioms:scopes read:notes
 func (s *Server) GetNote(w http.ResponseWriter, r *http.Request) {
-	n, ok := s.get(mux.Vars(r)["id"])
+	n, ok := s.Get(mux.Vars(r)["id"])
 	if !ok {
 		http.Error(w, "no such note", http.StatusNotFound)
 		return
@@ -52,7 +63,7 @@ func (s *Server) CreateNote(w http.ResponseWriter, r *http.Request, c *runtime.C
 		http.Error(w, `send {"text": "..."}`, http.StatusBadRequest)
 		return
 	}
-	writeJSON(w, http.StatusCreated, s.add(in.Text, c.Subject))
+	writeJSON(w, http.StatusCreated, s.Add(in.Text, c.Subject))
 }
 
 // DeleteNote removes a note.
@@ -60,7 +71,7 @@ func (s *Server) CreateNote(w http.ResponseWriter, r *http.Request, c *runtime.C
 //axioms:route DELETE /notes/{id}
 //axioms:permissions notes:delete
 func (s *Server) DeleteNote(w http.ResponseWriter, r *http.Request) {
-	if !s.remove(mux.Vars(r)["id"]) {
+	if !s.Remove(mux.Vars(r)["id"]) {
 		http.Error(w, "no such note", http.StatusNotFound)
 		return
 	}

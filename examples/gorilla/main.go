@@ -1,91 +1,10 @@
 // Command gorilla is a small notes API on gorilla/mux whose routes are guarded
-// by axiomsgen's generated registrations. It reads the AXIOMS_* environment
-// variables; with -dev it starts an in-process test issuer on loopback
-// instead and prints curl commands with tokens that pass and fail.
+// by axiomsgen's generated registrations (handlers.go, axioms_gen.go). It
+// reads the AXIOMS_* environment variables; with -dev it starts an
+// in-process test issuer on loopback instead and prints curl commands with
+// tokens that pass and fail.
 package main
 
-import (
-	"context"
-	"errors"
-	"flag"
-	"fmt"
-	"log/slog"
-	"net"
-	"net/http"
-	"os"
-	"os/signal"
-	"syscall"
-	"time"
+import "github.com/axioms-go/axiomsgen/examples/internal/notesapi"
 
-	"github.com/axioms-go/axiomsgen/runtime"
-	"github.com/axioms-go/axiomsgen/runtime/axiomstest"
-)
-
-func main() {
-	addr := flag.String("addr", "127.0.0.1:8080", "listen address")
-	dev := flag.Bool("dev", false, "start an embedded test issuer on loopback and print sample requests (never in production)")
-	flag.Parse()
-	if err := run(*addr, *dev); err != nil {
-		fmt.Fprintln(os.Stderr, "gorilla:", err)
-		os.Exit(1)
-	}
-}
-
-func run(addr string, dev bool) error {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
-
-	var cfg runtime.Config
-	var issuer *axiomstest.Issuer
-	if dev {
-		var err error
-		if issuer, err = axiomstest.Start(axiomstest.WithAudience(devAudience)); err != nil {
-			return fmt.Errorf("starting the dev issuer: %w", err)
-		}
-		defer issuer.Close()
-		cfg = issuer.Config()
-	} else {
-		var err error
-		if cfg, err = runtime.ConfigFromEnv(); err != nil {
-			return fmt.Errorf("%w\n(set the AXIOMS_* variables described in the README, or run with -dev for a local test issuer)", err)
-		}
-	}
-	guard, err := runtime.New(ctx, cfg)
-	if err != nil {
-		return err
-	}
-	defer guard.Close()
-
-	ln, err := net.Listen("tcp", addr)
-	if err != nil {
-		return err
-	}
-	srv := &http.Server{
-		Handler:           routes(guard, NewServer()),
-		ReadHeaderTimeout: 5 * time.Second,
-		ReadTimeout:       10 * time.Second,
-		WriteTimeout:      10 * time.Second,
-		IdleTimeout:       60 * time.Second,
-		MaxHeaderBytes:    64 << 10,
-	}
-	base := "http://" + ln.Addr().String()
-	slog.Info("serving", "url", base, "issuer", cfg.Issuer, "dev", dev)
-	if issuer != nil {
-		if err := printDevRequests(os.Stdout, issuer, base); err != nil {
-			return err
-		}
-	}
-	errc := make(chan error, 1)
-	go func() { errc <- srv.Serve(ln) }()
-	select {
-	case err := <-errc:
-		return err
-	case <-ctx.Done():
-	}
-	shutdown, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-	defer cancel()
-	if err := srv.Shutdown(shutdown); err != nil && !errors.Is(err, http.ErrServerClosed) {
-		return err
-	}
-	return nil
-}
+func main() { notesapi.Main("gorilla", routes) }
