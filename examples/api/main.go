@@ -6,17 +6,15 @@ package main
 
 import (
 	"context"
-	"errors"
 	"flag"
 	"fmt"
 	"log/slog"
 	"net"
-	"net/http"
 	"os"
 	"os/signal"
 	"syscall"
-	"time"
 
+	"github.com/axioms-go/axiomsgen/examples/internal/demo"
 	"github.com/axioms-go/axiomsgen/runtime"
 	"github.com/axioms-go/axiomsgen/runtime/axiomstest"
 )
@@ -67,32 +65,11 @@ func run(addr string, dev bool) error {
 	}
 	defer guard.Close()
 
-	srv := &http.Server{
-		Handler:           routes(guard, NewServer()),
-		ReadHeaderTimeout: 5 * time.Second,
-		ReadTimeout:       10 * time.Second,
-		WriteTimeout:      10 * time.Second,
-		IdleTimeout:       60 * time.Second,
-		MaxHeaderBytes:    64 << 10,
-	}
 	slog.Info("serving", "url", base, "issuer", cfg.Issuer, "dev", dev)
 	if issuer != nil {
 		if err := printDevTokens(os.Stdout, issuer, base); err != nil {
 			return err
 		}
 	}
-
-	errc := make(chan error, 1)
-	go func() { errc <- srv.Serve(ln) }()
-	select {
-	case err := <-errc:
-		return err
-	case <-ctx.Done():
-	}
-	shutdown, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-	defer cancel()
-	if err := srv.Shutdown(shutdown); err != nil && !errors.Is(err, http.ErrServerClosed) {
-		return err
-	}
-	return nil
+	return demo.Serve(ctx, ln, routes(guard, NewServer()))
 }

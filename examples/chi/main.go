@@ -5,6 +5,6 @@
 // tokens that pass and fail.
 package main
 
-import "github.com/axioms-go/axiomsgen/examples/internal/notesapi"
+import "github.com/axioms-go/axiomsgen/examples/internal/demo"
 
-func main() { notesapi.Main("chi", routes) }
+func main() { demo.Main("chi", routes) }

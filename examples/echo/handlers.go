@@ -5,14 +5,14 @@ package main
 import (
 	"net/http"
 
-	"github.com/axioms-go/axiomsgen/examples/internal/notesapi"
+	"github.com/axioms-go/axiomsgen/examples/internal/demo"
 	"github.com/axioms-go/axiomsgen/runtime"
 	"github.com/labstack/echo/v4"
 	"github.com/labstack/echo/v4/middleware"
 )
 
 // Server serves the notes API; the store is shared by the router examples.
-type Server struct{ *notesapi.Store }
+type Server struct{ *demo.Store }
 
 // TenantClaims are the custom claims the tenant route reads: the
 // generated wrapper decodes the verified token into them.
@@ -23,7 +23,7 @@ type TenantClaims struct {
 // routes serves the API on an echo instance: the generated RegisterRoutes
 // puts each handler behind the guard of its //axioms: directives.
 func routes(g *runtime.Guard) http.Handler {
-	s := &Server{notesapi.NewStore()}
+	s := &Server{demo.NewStore()}
 	e := echo.New()
 	e.HideBanner, e.HidePort = true, true
 	e.Use(middleware.BodyLimit("64K"))

@@ -5,6 +5,6 @@
 // tokens that pass and fail.
 package main
 
-import "github.com/axioms-go/axiomsgen/examples/internal/notesapi"
+import "github.com/axioms-go/axiomsgen/examples/internal/demo"
 
-func main() { notesapi.Main("echo", routes) }
+func main() { demo.Main("echo", routes) }

@@ -5,13 +5,13 @@ package main
 import (
 	"net/http"
 
-	"github.com/axioms-go/axiomsgen/examples/internal/notesapi"
+	"github.com/axioms-go/axiomsgen/examples/internal/demo"
 	"github.com/axioms-go/axiomsgen/runtime"
 	"github.com/gin-gonic/gin"
 )
 
 // Server serves the notes API; the store is shared by the router examples.
-type Server struct{ *notesapi.Store }
+type Server struct{ *demo.Store }
 
 // TenantClaims are the custom claims the tenant route reads: the
 // generated wrapper decodes the verified token into them.
@@ -22,7 +22,7 @@ type TenantClaims struct {
 // routes serves the API on a gin engine: the generated RegisterRoutes puts
 // each handler behind the guard of its //axioms: directives.
 func routes(g *runtime.Guard) http.Handler {
-	s := &Server{notesapi.NewStore()}
+	s := &Server{demo.NewStore()}
 	gin.SetMode(gin.ReleaseMode)
 	r := gin.New()
 	r.Use(gin.Recovery())

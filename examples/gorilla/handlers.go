@@ -6,13 +6,13 @@ import (
 	"encoding/json"
 	"net/http"
 
-	"github.com/axioms-go/axiomsgen/examples/internal/notesapi"
+	"github.com/axioms-go/axiomsgen/examples/internal/demo"
 	"github.com/axioms-go/axiomsgen/runtime"
 	"github.com/gorilla/mux"
 )
 
 // Server serves the notes API; the store is shared by the router examples.
-type Server struct{ *notesapi.Store }
+type Server struct{ *demo.Store }
 
 // TenantClaims are the custom claims the tenant route reads: the
 // generated wrapper decodes the verified token into them.
@@ -23,7 +23,7 @@ type TenantClaims struct {
 // routes serves the API on a gorilla/mux router: the generated RegisterRoutes
 // puts each handler behind the guard of its //axioms: directives.
 func routes(g *runtime.Guard) http.Handler {
-	s := &Server{notesapi.NewStore()}
+	s := &Server{demo.NewStore()}
 	r := mux.NewRouter()
 	RegisterRoutes(r, g, s)
 	return r

@@ -3,10 +3,10 @@ package main
 import (
 	"testing"
 
-	"github.com/axioms-go/axiomsgen/examples/internal/notesapi"
+	"github.com/axioms-go/axiomsgen/examples/internal/demo"
 )
 
 // TestAPI sends the sample requests (pass, 401, 403), path parameters,
 // claims and typed claims through the real gorilla/mux router and the
 // generated registrations.
-func TestAPI(t *testing.T) { notesapi.Test(t, routes) }
+func TestAPI(t *testing.T) { demo.Test(t, routes) }

@@ -206,16 +206,7 @@ func bracePath(router Router, path string) string {
 	for i := 0; i < len(path); i++ {
 		switch path[i] {
 		case '{':
-			level, j := 0, i
-			for ; j < len(path); j++ {
-				if path[j] == '{' {
-					level++
-				} else if path[j] == '}' {
-					if level--; level == 0 {
-						break
-					}
-				}
-			}
+			j := closingBrace(path, i)
 			if j == len(path) {
 				return "a { has no closing }"
 			}
@@ -402,16 +393,7 @@ func normalize(router Router, path string) string {
 				b.WriteByte(path[i])
 				continue
 			}
-			level, j := 0, i
-			for ; j < len(path); j++ {
-				if path[j] == '{' {
-					level++
-				} else if path[j] == '}' {
-					if level--; level == 0 {
-						break
-					}
-				}
-			}
+			j := closingBrace(path, i)
 			_, re, _ := strings.Cut(path[i+1:min(j, len(path))], ":")
 			b.WriteString("{:" + re + "}")
 			i = j
@@ -502,16 +484,7 @@ func gorillaRegexp(path string) (*regexp.Regexp, bool) {
 			b.WriteString(regexp.QuoteMeta(path[i : i+1]))
 			continue
 		}
-		level, j := 0, i
-		for ; j < len(path); j++ {
-			if path[j] == '{' {
-				level++
-			} else if path[j] == '}' {
-				if level--; level == 0 {
-					break
-				}
-			}
-		}
+		j := closingBrace(path, i)
 		if j == len(path) {
 			return nil, false
 		}
@@ -536,16 +509,7 @@ func gorillaSample(path string) (string, bool) {
 			b.WriteByte(path[i])
 			continue
 		}
-		level, j := 0, i
-		for ; j < len(path); j++ {
-			if path[j] == '{' {
-				level++
-			} else if path[j] == '}' {
-				if level--; level == 0 {
-					break
-				}
-			}
-		}
+		j := closingBrace(path, i)
 		if j == len(path) {
 			return "", false
 		}
@@ -568,4 +532,21 @@ func gorillaSample(path string) (string, bool) {
 		i = j
 	}
 	return b.String(), true
+}
+
+// closingBrace is the index of the } closing the { at path[i], counting
+// nested braces (regexps may hold them), or len(path) when there is none.
+func closingBrace(path string, i int) int {
+	level := 0
+	for j := i; j < len(path); j++ {
+		switch path[j] {
+		case '{':
+			level++
+		case '}':
+			if level--; level == 0 {
+				return j
+			}
+		}
+	}
+	return len(path)
 }

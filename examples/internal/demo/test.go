@@ -1,4 +1,4 @@
-package notesapi
+package demo
 
 import (
 	"bytes"

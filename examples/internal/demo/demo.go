@@ -1,9 +1,9 @@
-// Package notesapi is what the router examples (examples/chi, gorilla,
-// gin, echo) share: the notes store, the -dev issuer and server loop, the
-// sample requests and the end-to-end tests. Each example keeps only what
-// differs per router: its handlers with their //axioms: directives, and
-// the router they are registered on.
-package notesapi
+// Package demo is what the examples share: the server loop, and for the
+// router examples (examples/chi, gorilla, gin, echo) the notes store, the
+// -dev issuer, the sample requests and the end-to-end tests. Each router
+// example keeps only what differs: its handlers with their //axioms:
+// directives, and the router they are registered on.
+package demo
 
 import (
 	"context"
@@ -162,20 +162,26 @@ func run(addr string, dev bool, routes func(*runtime.Guard) http.Handler) error 
 	if err != nil {
 		return err
 	}
-	srv := &http.Server{
-		Handler:           routes(guard),
-		ReadHeaderTimeout: 5 * time.Second,
-		ReadTimeout:       10 * time.Second,
-		WriteTimeout:      10 * time.Second,
-		IdleTimeout:       60 * time.Second,
-		MaxHeaderBytes:    64 << 10,
-	}
 	base := "http://" + ln.Addr().String()
 	slog.Info("serving", "url", base, "issuer", cfg.Issuer, "dev", dev)
 	if issuer != nil {
 		if err := PrintRequests(os.Stdout, issuer, base); err != nil {
 			return err
 		}
+	}
+	return Serve(ctx, ln, routes(guard))
+}
+
+// Serve serves h on ln with bounded timeouts and header size until ctx
+// ends, then shuts down gracefully (5 s at most).
+func Serve(ctx context.Context, ln net.Listener, h http.Handler) error {
+	srv := &http.Server{
+		Handler:           h,
+		ReadHeaderTimeout: 5 * time.Second,
+		ReadTimeout:       10 * time.Second,
+		WriteTimeout:      10 * time.Second,
+		IdleTimeout:       60 * time.Second,
+		MaxHeaderBytes:    64 << 10,
 	}
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
