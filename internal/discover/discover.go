@@ -43,6 +43,8 @@ type Route struct {
 	Requirement string // for guarded routes
 	Reason      string // for unknown routes: why
 	DPoP        bool   // guarded routes that accept only DPoP-bound tokens
+
+	pkg string // annotated rows: the package whose directives made them
 }
 
 // RequiresDPoP reports whether a requirement text (runtime.Requirement's
@@ -83,7 +85,7 @@ func Routes(pkgs []*packages.Package, opts Options) []Route {
 		states: map[types.Object]*router{}, wholeGuard: map[types.Object]string{}, mounts: map[types.Object]*router{},
 		calledWithRouter: map[*types.Func]bool{}, done: map[*ast.CallExpr]int{}, mountCalls: map[*ast.CallExpr]bool{},
 		rawUse: map[types.Object]bool{}, callbacks: map[*ast.FuncLit]bool{}, mountCount: map[types.Object]int{},
-		values: map[types.Object]ast.Expr{},
+		values: map[types.Object]ast.Expr{}, regMounts: map[string][]*router{},
 	}
 	for _, p := range pkgs {
 		d.annotated(p)
@@ -108,6 +110,7 @@ func Routes(pkgs []*packages.Package, opts Options) []Route {
 		w.walkAll()
 		w.oddRegistrations()
 	}
+	d.mountAnnotated()
 	slices.SortFunc(d.routes, func(a, b Route) int {
 		return cmp.Or(cmp.Compare(a.Pos.Filename, b.Pos.Filename), cmp.Compare(a.Pos.Line, b.Pos.Line),
 			cmp.Compare(a.Pos.Column, b.Pos.Column), cmp.Compare(a.Pattern(), b.Pattern()))
@@ -154,6 +157,38 @@ type discoverer struct {
 	// callbacks: FuncLits run by chi Route/Group as the router is built.
 	callbacks map[*ast.FuncLit]bool
 	depth     int
+	// regMounts: the routers each package's generated registration
+	// function is called with, by package path.
+	regMounts map[string][]*router
+}
+
+// mountAnnotated puts the annotated rows under the prefix of the router
+// their generated registration function was called with (a gin or echo
+// group, a chi sub-router, a StripPrefix mount): one row per distinct
+// prefix. Rows of a package whose registration call was not seen keep
+// the pattern as written.
+func (d *discoverer) mountAnnotated() {
+	var out []Route
+	for _, r := range d.routes {
+		mounts := d.regMounts[r.pkg]
+		if r.pkg == "" || len(mounts) == 0 {
+			out = append(out, r)
+			continue
+		}
+		seen := map[string]bool{}
+		for _, st := range mounts {
+			key := st.prefix + "\x00" + st.dynamic
+			if seen[key] {
+				continue
+			}
+			seen[key] = true
+			m := r
+			m.Path = st.prefix + r.Path
+			m.Dynamic = cmp.Or(st.dynamic, r.Dynamic)
+			out = append(out, m)
+		}
+	}
+	d.routes = out
 }
 
 // funcRef locates a function declaration and the walker of its package.
@@ -178,7 +213,7 @@ func (d *discoverer) annotated(p *packages.Package) {
 			d.wrappers[p.PkgPath+"."+h.WrapperName()] = req
 		}
 		for _, rt := range h.Routes {
-			r := Route{Router: "axioms", Handler: p.PkgPath + "." + h.Display(), Pos: h.Pos}
+			r := Route{Router: "axioms", Handler: p.PkgPath + "." + h.Display(), Pos: h.Pos, pkg: p.PkgPath}
 			r.Method, r.Host, r.Path = splitPattern(rt.Pattern)
 			if h.Public {
 				r.Status = Public
@@ -840,6 +875,14 @@ func (w *walker) call(call *ast.CallExpr, loop int) {
 		return
 	}
 	pkg, name := funcID(fn)
+
+	// The generated registration function: the package's annotated rows
+	// are served under this router.
+	if fn.Pkg() != nil && fn.Signature().Recv() == nil && !strings.HasPrefix(fn.Name(), parse.WrapperPrefix) &&
+		len(call.Args) > 0 && w.inGenerated(fn) && routerKind(w.info().TypeOf(call.Args[0])) != "" {
+		w.d.regMounts[fn.Pkg().Path()] = append(w.d.regMounts[fn.Pkg().Path()], w.routerOf(call.Args[0]))
+		return
+	}
 
 	// Past the binding depth, a helper receiving routers is walked once
 	// more unbound (its routes come out unknown); deeper still, the call
