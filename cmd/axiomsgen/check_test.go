@@ -354,3 +354,25 @@ func TestDPoPReportAndCheck(t *testing.T) {
 		t.Errorf("bad -require-dpop value: exit %d %s", code, errb.String())
 	}
 }
+
+// TestCheckRecordedTags: a file generated with -tags says so, and check
+// run without them explains the mismatch instead of calling it stale.
+func TestCheckRecordedTags(t *testing.T) {
+	dir := module(t, map[string]string{
+		"a/a.go":          "package a\n\nimport \"net/http\"\n\n//axioms:route GET /x\n//axioms:scopes read\nfunc X(w http.ResponseWriter, r *http.Request) {}\n",
+		"a/enterprise.go": "//go:build enterprise\n\npackage a\n\nimport \"net/http\"\n\n//axioms:route GET /audit\n//axioms:roles auditor\nfunc Audit(w http.ResponseWriter, r *http.Request) {}\n",
+	})
+	t.Chdir(dir)
+	var out, errb bytes.Buffer
+	if code := run(context.Background(), []string{"-tags", "enterprise", "./..."}, &out, &errb); code != 0 {
+		t.Fatalf("generate: exit %d: %s", code, errb.String())
+	}
+	out.Reset()
+	if code := run(context.Background(), []string{"check", "-tags", "enterprise", "./..."}, &out, &errb); code != 0 {
+		t.Fatalf("check with the tags: exit %d\n%s", code, out.String())
+	}
+	out.Reset()
+	if code := run(context.Background(), []string{"check", "./..."}, &out, &errb); code != 1 || !strings.Contains(out.String(), `was generated with -tags="enterprise" but checked with -tags=""`) {
+		t.Fatalf("check without the tags: exit %d\n%s", code, out.String())
+	}
+}

@@ -41,6 +41,10 @@ func CheckStale(parsed []Package, opts Options) ([]Stale, Findings) {
 			continue
 		}
 		path := filepath.Join(dir, opts.Output)
+		if recorded, loaded := parse.RecordedFlags(path)["tags"], strings.Join(opts.Tags, ","); recorded != loaded {
+			stale = append(stale, Stale{Path: path, Diff: fmt.Sprintf("%s was generated with -tags=%q but checked with -tags=%q: run axiomsgen check -tags=%s (or regenerate with the tags you check with)\n", path, recorded, loaded, recorded)})
+			continue
+		}
 		popts := RecordedOptions(path, opts)
 		f, errs := render(p, popts)
 		findings = append(findings, errs...)

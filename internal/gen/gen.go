@@ -336,6 +336,11 @@ func (r *renderer) file() ([]byte, []parse.Error) {
 	if r.opts.Router != "" {
 		r.printf(" -router=%s", string(r.opts.Router))
 	}
+	if len(r.opts.Tags) > 0 {
+		// Directives in tagged files depend on them: check says so
+		// rather than reporting a stale file.
+		r.printf(" -tags=%s", strings.Join(r.opts.Tags, ","))
+	}
 	r.printf("\n\npackage %s\n\n", r.pkg.Pkg.Name)
 	r.printf("import (\n")
 	if r.pkg.Router.Framework() == parse.FrameworkHTTP {
