@@ -151,7 +151,11 @@ func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		findings = append(findings, report.Finding{File: rel(root, e.Pos.Filename), Line: e.Pos.Line, Column: e.Pos.Column, Message: e.Msg})
 	}
 	for _, s := range stale {
-		findings = append(findings, report.Finding{File: rel(root, s.Path), Line: 1, Column: 1, Message: "generated file is stale: run go generate"})
+		msg := "generated file is stale: run go generate"
+		if s.Reason != "" {
+			msg = s.Reason
+		}
+		findings = append(findings, report.Finding{File: rel(root, s.Path), Line: 1, Column: 1, Message: msg})
 	}
 	if *asJSON {
 		type staleJSON struct {

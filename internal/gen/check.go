@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"github.com/axioms-go/axiomsgen/internal/parse"
@@ -14,6 +15,9 @@ import (
 type Stale struct {
 	Path string
 	Diff string // unified diff, disk (a/) to expected (b/)
+	// Reason replaces the diff when the file cannot be compared: it was
+	// generated with other build tags than check loaded the package with.
+	Reason string
 }
 
 // RecordedOptions returns opts with the options recorded in the header of
@@ -41,9 +45,13 @@ func CheckStale(parsed []Package, opts Options) ([]Stale, Findings) {
 			continue
 		}
 		path := filepath.Join(dir, opts.Output)
-		if recorded, loaded := parse.RecordedFlags(path)["tags"], strings.Join(opts.Tags, ","); recorded != loaded {
-			stale = append(stale, Stale{Path: path, Diff: fmt.Sprintf("%s was generated with -tags=%q but checked with -tags=%q: run axiomsgen check -tags=%s (or regenerate with the tags you check with)\n", path, recorded, loaded, recorded)})
-			continue
+		if isGenerated(path) {
+			recorded := NormalizeTags([]string{parse.RecordedFlags(path)["tags"]})
+			if !slices.Equal(recorded, opts.Tags) {
+				stale = append(stale, Stale{Path: path, Reason: fmt.Sprintf("generated with -tags=%q but checked with -tags=%q: run axiomsgen check -tags=%s, or regenerate with the tags you check with",
+					strings.Join(recorded, ","), strings.Join(opts.Tags, ","), strings.Join(recorded, ","))})
+				continue
+			}
 		}
 		popts := RecordedOptions(path, opts)
 		f, errs := render(p, popts)

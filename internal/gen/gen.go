@@ -47,7 +47,20 @@ type Options struct {
 	Recorded bool
 }
 
+// NormalizeTags splits build tags given with commas or blanks, drops
+// empty and repeated ones and sorts them: the form recorded in a
+// generated file and compared by check.
+func NormalizeTags(tags []string) []string {
+	var out []string
+	for _, t := range tags {
+		out = append(out, strings.FieldsFunc(t, func(r rune) bool { return r == ',' || unicode.IsSpace(r) })...)
+	}
+	slices.Sort(out)
+	return slices.Compact(out)
+}
+
 func (o Options) withDefaults() Options {
+	o.Tags = NormalizeTags(o.Tags)
 	if o.Output == "" {
 		o.Output = DefaultOutput
 	}
