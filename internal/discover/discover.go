@@ -85,7 +85,8 @@ func Routes(pkgs []*packages.Package, opts Options) []Route {
 		states: map[types.Object]*router{}, wholeGuard: map[types.Object]string{}, mounts: map[types.Object]*router{},
 		calledWithRouter: map[*types.Func]bool{}, done: map[*ast.CallExpr]int{}, mountCalls: map[*ast.CallExpr]bool{},
 		rawUse: map[types.Object]bool{}, callbacks: map[*ast.FuncLit]bool{}, mountCount: map[types.Object]int{},
-		values: map[types.Object]ast.Expr{}, regMounts: map[string][]*router{},
+		values: map[types.Object]ast.Expr{}, regMounts: map[string][]regMount{},
+		regCalls: map[string]int{}, regUses: map[string]int{},
 	}
 	for _, p := range pkgs {
 		d.annotated(p)
@@ -158,8 +159,18 @@ type discoverer struct {
 	callbacks map[*ast.FuncLit]bool
 	depth     int
 	// regMounts: the routers each package's generated registration
-	// function is called with, by package path.
-	regMounts map[string][]*router
+	// function is called with, by package path; regCalls counts those
+	// calls as walked, regUses the references to the function in the
+	// source (a reference that is not a walked call, such as a func
+	// value, leaves the mount unknown).
+	regMounts         map[string][]regMount
+	regCalls, regUses map[string]int
+}
+
+// regMount is one call of a generated registration function.
+type regMount struct {
+	prefix, dynamic string
+	reason          string // why the prefix is not certain, if it is not
 }
 
 // mountAnnotated puts the annotated rows under the prefix of the router
@@ -175,17 +186,23 @@ func (d *discoverer) mountAnnotated() {
 			out = append(out, r)
 			continue
 		}
+		if d.regUses[r.pkg] > d.regCalls[r.pkg] {
+			// Also called some way the walk does not follow: keep the
+			// pattern as written.
+			mounts = append(mounts, regMount{})
+		}
 		seen := map[string]bool{}
-		for _, st := range mounts {
-			key := st.prefix + "\x00" + st.dynamic
-			if seen[key] {
-				continue
-			}
-			seen[key] = true
+		for _, mt := range mounts {
 			m := r
-			m.Path = st.prefix + r.Path
-			m.Dynamic = cmp.Or(st.dynamic, r.Dynamic)
-			out = append(out, m)
+			if mt.reason != "" {
+				m.Path, m.Dynamic = "{?}"+r.Path, mt.reason
+			} else {
+				m.Path, m.Dynamic = mt.prefix+r.Path, cmp.Or(mt.dynamic, r.Dynamic)
+			}
+			if key := m.Path + "\x00" + m.Dynamic; !seen[key] {
+				seen[key] = true
+				out = append(out, m)
+			}
 		}
 	}
 	d.routes = out
@@ -239,6 +256,13 @@ func splitPattern(p string) (method, host, path string) {
 // collect makes the walker of a package and records its functions.
 func (d *discoverer) collect(p *packages.Package) *walker {
 	w := &walker{d: d, p: p}
+	for id, obj := range p.TypesInfo.Uses {
+		fn, ok := obj.(*types.Func)
+		if ok && fn.Pkg() != nil && fn.Signature().Recv() == nil && !strings.HasPrefix(fn.Name(), parse.WrapperPrefix) &&
+			w.inGenerated(fn) && filepath.Base(p.Fset.Position(id.Pos()).Filename) != d.opts.Output {
+			d.regUses[fn.Pkg().Path()]++
+		}
+	}
 	for _, f := range p.Syntax {
 		if filepath.Base(p.Fset.File(f.Pos()).Name()) == d.opts.Output {
 			continue
@@ -880,7 +904,16 @@ func (w *walker) call(call *ast.CallExpr, loop int) {
 	// are served under this router.
 	if fn.Pkg() != nil && fn.Signature().Recv() == nil && !strings.HasPrefix(fn.Name(), parse.WrapperPrefix) &&
 		len(call.Args) > 0 && w.inGenerated(fn) && routerKind(w.info().TypeOf(call.Args[0])) != "" {
-		w.d.regMounts[fn.Pkg().Path()] = append(w.d.regMounts[fn.Pkg().Path()], w.routerOf(call.Args[0]))
+		st := w.routerOf(call.Args[0])
+		mt := regMount{prefix: st.prefix, dynamic: st.dynamic}
+		switch {
+		case loop > 0:
+			mt.reason = "registered inside a loop"
+		case st.ambiguous != "":
+			mt.reason = st.ambiguous
+		}
+		w.d.regMounts[fn.Pkg().Path()] = append(w.d.regMounts[fn.Pkg().Path()], mt)
+		w.d.regCalls[fn.Pkg().Path()]++
 		return
 	}
 

@@ -12,7 +12,7 @@ import (
 
 //axioms:route GET /items/{id:[0-9]+}
 //axioms:roles admin
-func Item(w http.ResponseWriter, r *http.Request) {} // want "guarded GET /items/{id:[0-9]+} roles(admin)"
+func Item(w http.ResponseWriter, r *http.Request) {} // want "guarded GET /items/{id:[0-9]+} roles(admin)" "guarded GET /api/items/{id:[0-9]+} roles(admin)"
 
 func Serve(g *runtime.Guard) http.Handler {
 	r := chi.NewRouter()
@@ -20,4 +20,13 @@ func Serve(g *runtime.Guard) http.Handler {
 	r.Method("GET", "/by-hand/{id}", GuardedItem(g))                // want "guarded GET /by-hand/{id} roles(admin)"
 	r.Get("/open", func(w http.ResponseWriter, r *http.Request) {}) // want "unguarded GET /open"
 	return r
+}
+
+// Mounted serves the same routes under /api through chi's Mount.
+func Mounted(g *runtime.Guard) http.Handler {
+	parent := chi.NewRouter()
+	sub := chi.NewRouter()
+	RegisterRoutes(sub, g)
+	parent.Mount("/api", sub)
+	return parent
 }
