@@ -14,7 +14,7 @@ import (
 	"os/signal"
 	"syscall"
 
-	"github.com/axioms-go/axiomsgen/examples/internal/demo"
+	"github.com/axioms-go/axiomsgen/examples/demo"
 	"github.com/axioms-go/axiomsgen/runtime"
 	"github.com/axioms-go/axiomsgen/runtime/axiomstest"
 )

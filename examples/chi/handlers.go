@@ -6,7 +6,7 @@ import (
 	"encoding/json"
 	"net/http"
 
-	"github.com/axioms-go/axiomsgen/examples/internal/demo"
+	"github.com/axioms-go/axiomsgen/examples/demo"
 	"github.com/axioms-go/axiomsgen/runtime"
 	"github.com/go-chi/chi/v5"
 )

@@ -5,6 +5,6 @@
 // tokens that pass and fail.
 package main
 
-import "github.com/axioms-go/axiomsgen/examples/internal/demo"
+import "github.com/axioms-go/axiomsgen/examples/demo"
 
 func main() { demo.Main("chi", routes) }

@@ -3,7 +3,7 @@ package main
 import (
 	"testing"
 
-	"github.com/axioms-go/axiomsgen/examples/internal/demo"
+	"github.com/axioms-go/axiomsgen/examples/demo"
 )
 
 // TestAPI sends the sample requests (pass, 401, 403), path parameters,

@@ -5,7 +5,7 @@ package main
 import (
 	"net/http"
 
-	"github.com/axioms-go/axiomsgen/examples/internal/demo"
+	"github.com/axioms-go/axiomsgen/examples/demo"
 	"github.com/axioms-go/axiomsgen/runtime"
 	"github.com/gin-gonic/gin"
 )

@@ -2,7 +2,9 @@
 // router examples (examples/chi, gorilla, gin, echo) the notes store, the
 // -dev issuer, the sample requests and the end-to-end tests. Each router
 // example keeps only what differs: its handlers with their //axioms:
-// directives, and the router they are registered on.
+// directives, and the router they are registered on. It is public so a
+// copied example still builds against this module; it is support code for
+// the examples, not an API to build on.
 package demo
 
 import (
