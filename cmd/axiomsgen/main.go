@@ -3,9 +3,9 @@
 //
 // Usage:
 //
-//	axiomsgen [-output axioms_gen.go] [-register RegisterRoutes] [-tags a,b] [-v] [packages]
+//	axiomsgen [-output axioms_gen.go] [-register RegisterRoutes] [-router net/http|chi|gorilla|gin|echo] [-tags a,b] [-v] [packages]
 //	axiomsgen report [-format text|json|markdown|sarif] [-o file] [-trust pkg.Func] [packages]
-//	axiomsgen check [-json] [-trust pkg.Func] [packages]
+//	axiomsgen check [-json] [-trust pkg.Func] [-require-dpop kinds] [packages]
 //
 // With no packages it processes the current directory, which is what
 // //go:generate needs. Exit status: 0 success, 1 annotation errors
