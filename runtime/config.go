@@ -1,6 +1,7 @@
 package runtime
 
 import (
+	"cmp"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -667,35 +668,14 @@ func (cfg Config) withDefaults() Config {
 	if len(cfg.PermissionClaims) == 0 {
 		cfg.PermissionClaims = DefaultPermissionClaims
 	}
+	if len(cfg.DPoPAlgorithms) == 0 {
+		cfg.DPoPAlgorithms = DefaultDPoPAlgorithms
+	}
 	switch {
 	case cfg.Leeway == 0:
 		cfg.Leeway = DefaultLeeway
 	case cfg.Leeway < 0:
 		cfg.Leeway = 0
-	}
-	if cfg.Realm == "" {
-		cfg.Realm = DefaultRealm
-	}
-	if cfg.RefreshInterval == 0 {
-		cfg.RefreshInterval = DefaultRefreshInterval
-	}
-	if cfg.MinRefreshInterval == 0 {
-		cfg.MinRefreshInterval = DefaultMinRefreshInterval
-	}
-	if cfg.FetchTimeout == 0 {
-		cfg.FetchTimeout = DefaultFetchTimeout
-	}
-	if cfg.MaxTokenSize == 0 {
-		cfg.MaxTokenSize = DefaultMaxTokenSize
-	}
-	if cfg.Logger == nil {
-		cfg.Logger = slog.Default()
-	}
-	if cfg.IntrospectionCacheTTL == 0 {
-		cfg.IntrospectionCacheTTL = DefaultIntrospectionCacheTTL
-	}
-	if cfg.TokenCacheSize == 0 {
-		cfg.TokenCacheSize = DefaultTokenCacheSize
 	}
 	if cfg.TokenCacheMaxBytes <= 0 {
 		cfg.TokenCacheMaxBytes = DefaultTokenCacheMaxBytes
@@ -703,23 +683,18 @@ func (cfg Config) withDefaults() Config {
 	if cfg.Now == nil {
 		cfg.Now = time.Now
 	}
-	if cfg.DPoP == "" {
-		cfg.DPoP = DPoPAllowed
-	}
-	if len(cfg.DPoPAlgorithms) == 0 {
-		cfg.DPoPAlgorithms = DefaultDPoPAlgorithms
-	}
-	if cfg.DPoPMaxAge == 0 {
-		cfg.DPoPMaxAge = DefaultDPoPMaxAge
-	}
-	if cfg.DPoPLeeway == 0 {
-		cfg.DPoPLeeway = DefaultDPoPLeeway
-	}
-	if cfg.DPoPNonceLifetime == 0 {
-		cfg.DPoPNonceLifetime = DefaultDPoPNonceLifetime
-	}
-	if cfg.ForwardedHeaders == "" {
-		cfg.ForwardedHeaders = ForwardedX
-	}
+	cfg.Realm = cmp.Or(cfg.Realm, DefaultRealm)
+	cfg.RefreshInterval = cmp.Or(cfg.RefreshInterval, DefaultRefreshInterval)
+	cfg.MinRefreshInterval = cmp.Or(cfg.MinRefreshInterval, DefaultMinRefreshInterval)
+	cfg.FetchTimeout = cmp.Or(cfg.FetchTimeout, DefaultFetchTimeout)
+	cfg.MaxTokenSize = cmp.Or(cfg.MaxTokenSize, DefaultMaxTokenSize)
+	cfg.Logger = cmp.Or(cfg.Logger, slog.Default())
+	cfg.IntrospectionCacheTTL = cmp.Or(cfg.IntrospectionCacheTTL, DefaultIntrospectionCacheTTL)
+	cfg.TokenCacheSize = cmp.Or(cfg.TokenCacheSize, DefaultTokenCacheSize)
+	cfg.DPoP = cmp.Or(cfg.DPoP, DPoPAllowed)
+	cfg.DPoPMaxAge = cmp.Or(cfg.DPoPMaxAge, DefaultDPoPMaxAge)
+	cfg.DPoPLeeway = cmp.Or(cfg.DPoPLeeway, DefaultDPoPLeeway)
+	cfg.DPoPNonceLifetime = cmp.Or(cfg.DPoPNonceLifetime, DefaultDPoPNonceLifetime)
+	cfg.ForwardedHeaders = cmp.Or(cfg.ForwardedHeaders, ForwardedX)
 	return cfg
 }

@@ -16,7 +16,6 @@ import (
 
 	"github.com/axioms-go/axiomsgen/examples/demo"
 	"github.com/axioms-go/axiomsgen/runtime"
-	"github.com/axioms-go/axiomsgen/runtime/axiomstest"
 )
 
 func main() {
@@ -33,21 +32,12 @@ func run(addr string, dev bool) error {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 
-	var cfg runtime.Config
-	var issuer *axiomstest.Issuer
-	if dev {
-		var err error
-		issuer, err = axiomstest.Start(axiomstest.WithAudience(devAudience))
-		if err != nil {
-			return fmt.Errorf("starting the dev issuer: %w", err)
-		}
+	cfg, issuer, err := demo.Config(dev, devAudience)
+	if err != nil {
+		return err
+	}
+	if issuer != nil {
 		defer issuer.Close()
-		cfg = issuer.Config()
-	} else {
-		var err error
-		if cfg, err = runtime.ConfigFromEnv(); err != nil {
-			return fmt.Errorf("%w\n(set the AXIOMS_* variables described in the README, or run with -dev for a local test issuer)", err)
-		}
 	}
 
 	ln, err := net.Listen("tcp", addr)

@@ -139,20 +139,12 @@ func run(addr string, dev bool, routes func(*runtime.Guard) http.Handler) error 
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 
-	var cfg runtime.Config
-	var issuer *axiomstest.Issuer
-	if dev {
-		var err error
-		if issuer, err = axiomstest.Start(axiomstest.WithAudience(Audience)); err != nil {
-			return fmt.Errorf("starting the dev issuer: %w", err)
-		}
+	cfg, issuer, err := Config(dev, Audience)
+	if err != nil {
+		return err
+	}
+	if issuer != nil {
 		defer issuer.Close()
-		cfg = issuer.Config()
-	} else {
-		var err error
-		if cfg, err = runtime.ConfigFromEnv(); err != nil {
-			return fmt.Errorf("%w\n(set the AXIOMS_* variables described in the README, or run with -dev for a local test issuer)", err)
-		}
 	}
 	guard, err := runtime.New(ctx, cfg)
 	if err != nil {
@@ -172,6 +164,24 @@ func run(addr string, dev bool, routes func(*runtime.Guard) http.Handler) error 
 		}
 	}
 	return Serve(ctx, ln, routes(guard))
+}
+
+// Config is the guard's configuration: with dev, that of a test issuer
+// started on loopback for audience (the caller closes it); otherwise the
+// AXIOMS_* environment variables.
+func Config(dev bool, audience string) (runtime.Config, *axiomstest.Issuer, error) {
+	if dev {
+		issuer, err := axiomstest.Start(axiomstest.WithAudience(audience))
+		if err != nil {
+			return runtime.Config{}, nil, fmt.Errorf("starting the dev issuer: %w", err)
+		}
+		return issuer.Config(), issuer, nil
+	}
+	cfg, err := runtime.ConfigFromEnv()
+	if err != nil {
+		return runtime.Config{}, nil, fmt.Errorf("%w\n(set the AXIOMS_* variables described in the README, or run with -dev for a local test issuer)", err)
+	}
+	return cfg, nil, nil
 }
 
 // Serve serves h on ln with bounded timeouts and header size until ctx

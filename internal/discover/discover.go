@@ -1481,12 +1481,12 @@ func (w *walker) requirementOf(e ast.Expr) string {
 	return req.String()
 }
 
-// Router packages.
+// Router packages, as the generator knows them.
 const (
-	chiPath     = "github.com/go-chi/chi/v5"
-	gorillaPath = "github.com/gorilla/mux"
-	ginPath     = "github.com/gin-gonic/gin"
-	echoPath    = "github.com/labstack/echo/v4"
+	chiPath     = parse.ChiPath
+	gorillaPath = parse.GorillaPath
+	ginPath     = parse.GinPath
+	echoPath    = parse.EchoPath
 )
 
 // routerKind names the router library of a type, "" if it is not a router.
