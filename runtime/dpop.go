@@ -171,11 +171,7 @@ func (d *dpopVerifier) verify(r *http.Request, token string) (*proof, error) {
 	if len(raw) > maxProofSize {
 		return nil, proofError(fmt.Sprintf("the proof is longer than %d bytes", maxProofSize), nil)
 	}
-	p, err := d.check(raw, r.Method, token, func() (string, error) { return d.requestURL(r) })
-	if err != nil {
-		return nil, err
-	}
-	return p, nil
+	return d.check(raw, r.Method, token, func() (string, error) { return d.requestURL(r) })
 }
 
 // check validates a proof for method, the URL reqURL returns and the
@@ -247,11 +243,11 @@ func (d *dpopVerifier) check(raw, method, token string, reqURL func() (string, e
 	}
 	// The signature last: it is the expensive check, and junk proofs
 	// should not cost one.
-	method_ := jwt.GetSigningMethod(alg)
-	if method_ == nil {
+	signing := jwt.GetSigningMethod(alg)
+	if signing == nil {
 		return nil, proofError(fmt.Sprintf("the proof's alg %q is not supported", alg), nil)
 	}
-	if err := method_.Verify(signingInput, sig, key); err != nil {
+	if err := signing.Verify(signingInput, sig, key); err != nil {
 		return nil, proofError("the proof's signature does not verify with its jwk", err)
 	}
 	if d.nonces != nil {

@@ -182,20 +182,20 @@ func (k *DPoPKey) Proof(method, rawURL, accessToken string, opts ...ProofOption)
 	for name := range s.drop {
 		delete(claims, name)
 	}
-	var method_ jwt.SigningMethod
+	var signing jwt.SigningMethod
 	var key any = s.signer
 	switch {
 	case s.alg == "none":
-		method_, key = jwt.SigningMethodNone, jwt.UnsafeAllowNoneSignatureType
+		signing, key = jwt.SigningMethodNone, jwt.UnsafeAllowNoneSignatureType
 	case len(s.alg) > 2 && s.alg[:2] == "HS":
-		method_, key = jwt.GetSigningMethod(s.alg), []byte("secret")
+		signing, key = jwt.GetSigningMethod(s.alg), []byte("secret")
 	default:
-		method_ = jwt.GetSigningMethod(s.alg)
+		signing = jwt.GetSigningMethod(s.alg)
 	}
-	if method_ == nil {
+	if signing == nil {
 		return "", fmt.Errorf("axiomstest: proof algorithm %q is not supported", s.alg)
 	}
-	tok := jwt.NewWithClaims(method_, claims)
+	tok := jwt.NewWithClaims(signing, claims)
 	tok.Header = map[string]any{"typ": "dpop+jwt", "alg": s.alg, "jwk": maps.Clone(k.jwk)}
 	maps.Copy(tok.Header, s.header)
 	for name := range s.dropHeader {
