@@ -6,6 +6,10 @@ import (
 	"go/parser"
 	"go/token"
 	"go/types"
+	"path/filepath"
+	goruntime "runtime"
+	"strconv"
+	"sync"
 	"testing"
 
 	"github.com/axioms-go/axiomsgen/internal/parse"
@@ -21,16 +25,20 @@ func FuzzGenerate(f *testing.F) {
 		"package a\n\nimport (\n\t\"net/http\"\n\n\t\"github.com/axioms-go/axiomsgen/runtime\"\n)\n\ntype S struct{}\n\n//axioms:route POST example.com/items/{id}\n//axioms:roles a \"b c\"\n//axioms:permissions p\nfunc (s *S) C(w http.ResponseWriter, r *http.Request, c *runtime.Claims) {}\n\n//axioms:route GET /h\n//axioms:public\nfunc H(w http.ResponseWriter, r *http.Request) {}\n",
 		"package a\n\nimport \"net/http\"\n\ntype T int\n\n//axioms:route GET /{x...}\n//axioms:authenticated\nfunc (T) V(w http.ResponseWriter, r *http.Request) {}\n\n//axioms:scopes only\nfunc W(w http.ResponseWriter, r *http.Request) {}\n",
 		"package a\n\n//axioms:route GET /x\n//axioms:scope read\nfunc X() {}\n",
+		"package a\n\nimport (\n\t\"github.com/axioms-go/axiomsgen/runtime\"\n\t\"github.com/gin-gonic/gin\"\n)\n\ntype C struct{ Org string `json:\"org\"` }\n\ntype S struct{}\n\n//axioms:route GET /items/:id\n//axioms:scopes read\nfunc (s *S) Item(c *gin.Context, claims *runtime.Claims) {}\n\n//axioms:route /org/*rest\n//axioms:dpop\nfunc Org(c *gin.Context, o *C) {}\n\n//axioms:route GET /h\n//axioms:public\nfunc H(c *gin.Context) {}\n",
+		"package a\n\nimport \"github.com/labstack/echo/v4\"\n\ntype g struct{ X string }\n\n//axioms:route DELETE /items/:id\n//axioms:permissions d\nfunc D(c echo.Context, x *g) error { return nil }\n\n//axioms:route /static/*\n//axioms:authenticated\nfunc r(c echo.Context) error { return nil }\n",
+		"package a\n\nimport (\n\t\"net/http\"\n\n\t\"github.com/go-chi/chi/v5\"\n)\n\nvar _ chi.Router\n\n//axioms:route GET /items/{id:[0-9]+}\n//axioms:roles admin\nfunc I(w http.ResponseWriter, r *http.Request) {}\n\n//axioms:route /files/*\n//axioms:public\nfunc F(w http.ResponseWriter, r *http.Request) {}\n",
+		"package a\n\nimport (\n\t\"net/http\"\n\n\t\"github.com/gorilla/mux\"\n)\n\nvar _ mux.Router\n\n//axioms:route PUT /items/{id}\n//axioms:scopes write\nfunc P(w http.ResponseWriter, r *http.Request) {}\n",
 	} {
 		f.Add(s)
 	}
-	imp := importer.ForCompiler(token.NewFileSet(), "source", nil)
+	imp := stubImporter(f, importer.ForCompiler(token.NewFileSet(), "source", nil).(types.ImporterFrom))
 	check := func(fset *token.FileSet, files []*ast.File) (*types.Package, *types.Info, error) {
 		info := &types.Info{
 			Types: map[ast.Expr]types.TypeAndValue{}, Defs: map[*ast.Ident]types.Object{}, Uses: map[*ast.Ident]types.Object{},
 			Implicits: map[ast.Node]types.Object{}, Selections: map[*ast.SelectorExpr]*types.Selection{}, Scopes: map[ast.Node]*types.Scope{},
 		}
-		conf := types.Config{Importer: imp.(types.ImporterFrom)}
+		conf := types.Config{Importer: imp}
 		pkg, err := conf.Check("example.com/a", fset, files, info)
 		return pkg, info, err
 	}
@@ -43,7 +51,7 @@ func FuzzGenerate(f *testing.F) {
 		for _, imp := range file.Imports {
 			// Keep to the packages the seeds use: loading others from
 			// source is slow and tells nothing about the generator.
-			if p := imp.Path.Value; p != `"net/http"` && p != `"github.com/axioms-go/axiomsgen/runtime"` {
+			if p, _ := strconv.Unquote(imp.Path.Value); p != "net/http" && p != parse.RuntimePath && routerStubs[p] == "" {
 				return
 			}
 		}
@@ -54,6 +62,7 @@ func FuzzGenerate(f *testing.F) {
 		p := &packages.Package{PkgPath: "example.com/a", Name: pkg.Name(), Fset: fset, Syntax: []*ast.File{file},
 			Types: pkg, TypesInfo: info, GoFiles: []string{"/fuzz/a/a.go"}}
 		res, errs := parse.Parse(fset, p.Syntax, info, parse.Options{})
+		p.Imports = map[string]*packages.Package{}
 		if len(errs) > 0 {
 			return
 		}
@@ -69,4 +78,52 @@ func FuzzGenerate(f *testing.F) {
 			t.Fatalf("generated code does not compile: %v\n--- source\n%s\n--- generated\n%s", err, src, out.Content)
 		}
 	})
+}
+
+// routerStubs are the routers' stand-ins of testdata/stubs, by import path.
+var routerStubs = map[string]string{
+	parse.GinPath: "gin", parse.EchoPath: "echo", parse.ChiPath: "chi", parse.GorillaPath: "gorilla",
+}
+
+// stubImporter imports the routers from their stand-ins (type-checked
+// from source once each) and everything else through base.
+func stubImporter(tb testing.TB, base types.ImporterFrom) types.ImporterFrom {
+	_, self, _, _ := goruntime.Caller(0)
+	root := filepath.Join(filepath.Dir(self), "..", "..", "testdata", "stubs")
+	var mu sync.Mutex
+	cache := map[string]*types.Package{}
+	return importerFromFunc(func(path, dir string, mode types.ImportMode) (*types.Package, error) {
+		name, ok := routerStubs[path]
+		if !ok {
+			return base.ImportFrom(path, dir, mode)
+		}
+		mu.Lock()
+		defer mu.Unlock()
+		if p, ok := cache[path]; ok {
+			return p, nil
+		}
+		fset := token.NewFileSet()
+		matches, _ := filepath.Glob(filepath.Join(root, name, "*.go"))
+		var files []*ast.File
+		for _, m := range matches {
+			f, err := parser.ParseFile(fset, m, nil, 0)
+			if err != nil {
+				return nil, err
+			}
+			files = append(files, f)
+		}
+		p, err := (&types.Config{Importer: base}).Check(path, fset, files, nil)
+		if err != nil {
+			tb.Fatalf("stub %s: %v", path, err)
+		}
+		cache[path] = p
+		return p, nil
+	})
+}
+
+type importerFromFunc func(path, dir string, mode types.ImportMode) (*types.Package, error)
+
+func (f importerFromFunc) Import(path string) (*types.Package, error) { return f(path, "", 0) }
+func (f importerFromFunc) ImportFrom(path, dir string, mode types.ImportMode) (*types.Package, error) {
+	return f(path, dir, mode)
 }
