@@ -259,16 +259,19 @@ func (d *dpopVerifier) check(raw, method, token string, reqURL func() (string, e
 	return &proof{jkt: jkt, jti: jti, iat: iat}, nil
 }
 
-// splitProof decodes a compact JWS: header and payload objects, the
-// signing input and the signature.
+// splitProof decodes a compact JWS with the token's own splitting and
+// decoding: header and payload objects, the signing input and the
+// signature.
 func splitProof(raw string) (header, payload map[string]any, signingInput string, sig []byte, err error) {
-	parts := strings.Split(raw, ".")
-	if len(parts) != 3 {
-		return nil, nil, "", nil, proofError("the proof is not a compact JWS (three dot-separated parts)", nil)
+	seg, ok := splitJWS(raw)
+	if !ok {
+		return nil, nil, "", nil, proofError("the proof is not a compact JWS (three dot-separated base64url parts)", nil)
 	}
-	dec := func(s, what string) (map[string]any, error) {
-		b, err := base64.RawURLEncoding.Strict().DecodeString(s)
-		if err != nil {
+	src := []byte(raw)
+	buf := make([]byte, 0, len(raw))
+	obj := func(span [2]int, what string) (map[string]any, error) {
+		var b []byte
+		if b, buf, err = decodeSegment(buf, seg.bytes(src, span)); err != nil {
 			return nil, proofError("the proof's "+what+" is not base64url", err)
 		}
 		m, err := parseObject(string(b))
@@ -277,16 +280,16 @@ func splitProof(raw string) (header, payload map[string]any, signingInput string
 		}
 		return m, nil
 	}
-	if header, err = dec(parts[0], "header"); err != nil {
+	if header, err = obj(seg.header, "header"); err != nil {
 		return nil, nil, "", nil, err
 	}
-	if payload, err = dec(parts[1], "payload"); err != nil {
+	if payload, err = obj(seg.payload, "payload"); err != nil {
 		return nil, nil, "", nil, err
 	}
-	if sig, err = base64.RawURLEncoding.Strict().DecodeString(parts[2]); err != nil || len(sig) == 0 {
+	if sig, _, err = decodeSegment(buf, seg.bytes(src, seg.signature)); err != nil || len(sig) == 0 {
 		return nil, nil, "", nil, proofError("the proof's signature is not base64url", err)
 	}
-	return header, payload, raw[:len(parts[0])+1+len(parts[1])], sig, nil
+	return header, payload, raw[:seg.payload[1]], sig, nil
 }
 
 // privateMembers are JWK members only private (or symmetric) keys have.
