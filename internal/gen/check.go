@@ -1,6 +1,7 @@
 package gen
 
 import (
+	"bufio"
 	"bytes"
 	"fmt"
 	"os"
@@ -23,7 +24,7 @@ type Stale struct {
 // RecordedOptions returns opts with the options recorded in the header of
 // the generated file at path, if any (DECISIONS 21).
 func RecordedOptions(path string, opts Options) Options {
-	flags := parse.RecordedFlags(path)
+	flags := recordedFlags(path)
 	if v, ok := flags["register"]; ok {
 		opts.Register = v
 	}
@@ -46,7 +47,7 @@ func CheckStale(parsed []Package, opts Options) ([]Stale, Findings) {
 		}
 		path := filepath.Join(dir, opts.Output)
 		if isGenerated(path) {
-			recorded := NormalizeTags([]string{parse.RecordedFlags(path)["tags"]})
+			recorded := NormalizeTags([]string{recordedFlags(path)["tags"]})
 			if !slices.Equal(recorded, opts.Tags) {
 				stale = append(stale, Stale{Path: path, Reason: fmt.Sprintf("generated with -tags=%q but checked with -tags=%q: run axiomsgen check -tags=%s, or regenerate with the tags you check with",
 					strings.Join(recorded, ","), strings.Join(opts.Tags, ","), strings.Join(recorded, ","))})
@@ -164,4 +165,33 @@ func splitLines(s string) []string {
 		return nil
 	}
 	return strings.Split(s, "\n")
+}
+
+// OptionsLine starts the line of a generated file's header that records
+// the options it was generated with.
+const OptionsLine = "// axiomsgen options:"
+
+// recordedFlags reads the options recorded in the header of the generated
+// file at path: "-name=value" fields, by name. A missing file records
+// nothing.
+func recordedFlags(path string) map[string]string {
+	flags := map[string]string{}
+	f, err := os.Open(path)
+	if err != nil {
+		return flags
+	}
+	defer f.Close()
+	sc := bufio.NewScanner(f)
+	for i := 0; i < 5 && sc.Scan(); i++ {
+		rest, ok := strings.CutPrefix(sc.Text(), OptionsLine)
+		if !ok {
+			continue
+		}
+		for _, field := range strings.Fields(rest) {
+			if name, value, ok := strings.Cut(strings.TrimPrefix(field, "-"), "="); ok {
+				flags[name] = value
+			}
+		}
+	}
+	return flags
 }

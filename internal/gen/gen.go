@@ -345,7 +345,7 @@ func (r *renderer) file() ([]byte, []parse.Error) {
 	}
 
 	recvs := r.receivers()
-	r.printf("%s\n%s -register=%s", Header, parse.OptionsLine, r.opts.Register)
+	r.printf("%s\n%s -register=%s", Header, OptionsLine, r.opts.Register)
 	if r.opts.Router != "" {
 		r.printf(" -router=%s", string(r.opts.Router))
 	}

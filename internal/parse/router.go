@@ -1,10 +1,8 @@
 package parse
 
 import (
-	"bufio"
 	"fmt"
 	"net/http"
-	"os"
 	"regexp"
 	"slices"
 	"strings"
@@ -432,35 +430,6 @@ func (p *parser) checkConflicts(router Router) {
 			}
 		}
 	}
-}
-
-// OptionsLine starts the line of a generated file's header that records
-// the options it was generated with.
-const OptionsLine = "// axiomsgen options:"
-
-// RecordedFlags reads the options recorded in the header of the generated
-// file at path: "-name=value" fields, by name. A missing file records
-// nothing.
-func RecordedFlags(path string) map[string]string {
-	flags := map[string]string{}
-	f, err := os.Open(path)
-	if err != nil {
-		return flags
-	}
-	defer f.Close()
-	sc := bufio.NewScanner(f)
-	for i := 0; i < 5 && sc.Scan(); i++ {
-		rest, ok := strings.CutPrefix(sc.Text(), OptionsLine)
-		if !ok {
-			continue
-		}
-		for _, field := range strings.Fields(rest) {
-			if name, value, ok := strings.Cut(strings.TrimPrefix(field, "-"), "="); ok {
-				flags[name] = value
-			}
-		}
-	}
-	return flags
 }
 
 // gorillaShadows reports whether every request matching path b also
