@@ -5,6 +5,7 @@ import (
 	"net/http/httptest"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/axioms-go/axiomsgen/runtime"
 	"github.com/axioms-go/axiomsgen/runtime/axiomstest"
@@ -162,6 +163,59 @@ func BenchmarkGuardVerify(b *testing.B) {
 					b.Fatal(err)
 				}
 			}
+		})
+	}
+}
+
+// BenchmarkGuardOverVerify is the guard's ratio to the floor, measured so
+// that a machine whose speed drifts cannot skew it: every iteration runs
+// one full guarded request (cache off, as in BenchmarkGuard) and one bare
+// signature verification (as in BenchmarkVerify) on the same token and
+// key, timing each, and reports both means and their ratio.
+func BenchmarkGuardOverVerify(b *testing.B) {
+	iss := axiomstest.New(b)
+	cfg := iss.Config()
+	cfg.TokenCacheSize = -1
+	g := newGuard(b, cfg)
+	req := runtime.Requirement{Scopes: [][]string{{"read:items"}}, Roles: [][]string{{"editor", "admin"}}}
+	h := g.Handler(req, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.WriteHeader(http.StatusNoContent)
+	}))
+	for _, alg := range benchAlgorithms {
+		b.Run(alg, func(b *testing.B) {
+			tok := realisticToken(b, iss, alg)
+			r := httptest.NewRequest(http.MethodGet, "/items", nil)
+			r.Header.Set("Authorization", "Bearer "+tok)
+			i := strings.LastIndexByte(tok, '.')
+			signed := tok[:i]
+			sig, err := jwt.NewParser().DecodeSegment(tok[i+1:])
+			if err != nil {
+				b.Fatal(err)
+			}
+			_, key, err := iss.SigningKey(alg)
+			if err != nil {
+				b.Fatal(err)
+			}
+			method, pub := jwt.GetSigningMethod(alg), key.Public()
+			var guard, verify time.Duration
+			for b.Loop() {
+				t0 := time.Now()
+				w := httptest.NewRecorder()
+				h.ServeHTTP(w, r)
+				t1 := time.Now()
+				if err := method.Verify(signed, sig, pub); err != nil {
+					b.Fatal(err)
+				}
+				t2 := time.Now()
+				if w.Code != http.StatusNoContent {
+					b.Fatalf("status %d", w.Code)
+				}
+				guard += t1.Sub(t0)
+				verify += t2.Sub(t1)
+			}
+			b.ReportMetric(float64(guard.Nanoseconds())/float64(b.N), "guard-ns/op")
+			b.ReportMetric(float64(verify.Nanoseconds())/float64(b.N), "verify-ns/op")
+			b.ReportMetric(float64(guard)/float64(verify), "guard/verify")
 		})
 	}
 }

@@ -3,9 +3,12 @@ package runtime
 import (
 	"context"
 	"encoding/json"
+	"fmt"
+	"math"
 	"slices"
-	"strings"
 	"time"
+
+	"github.com/golang-jwt/jwt/v5"
 )
 
 // Claims is what the Guard learned from a verified access token.
@@ -31,27 +34,40 @@ type Claims struct {
 	// that key: DPoP scheme, valid proof, matching thumbprint.
 	SenderConstrained bool
 
-	raw map[string]any
+	// payload is the JSON object the claims were read from (the token's
+	// payload or the introspection answer), validated and immutable;
+	// Get and Decode read it.
+	payload string
+	// cnf records a "cnf" claim that is present and not null.
+	cnf bool
 }
 
 // Get returns any claim of the token. name is first looked up as an exact
 // key, then as a dotted path into nested objects ("realm_access.roles").
 // Numbers are float64, objects map[string]any, arrays []any.
 func (c *Claims) Get(name string) (any, bool) {
-	if c == nil {
+	if c == nil || c.payload == "" {
 		return nil, false
 	}
-	return lookupClaim(c.raw, name)
+	var buf [32]member
+	ms, err := objectMembers(c.payload, buf[:0])
+	if err != nil {
+		return nil, false
+	}
+	raw, ok := lookupMember(ms, name)
+	if !ok {
+		return nil, false
+	}
+	return valueOf(raw)
 }
 
 // Decode copies the token's claims into v, a pointer to a struct with json
 // tags, for typed access to custom claims.
 func (c *Claims) Decode(v any) error {
-	b, err := json.Marshal(c.raw)
-	if err != nil {
-		return err
+	if c == nil || c.payload == "" {
+		return json.Unmarshal([]byte("{}"), v)
 	}
-	return json.Unmarshal(b, v)
+	return json.Unmarshal([]byte(c.payload), v)
 }
 
 // HasScope, HasRole and HasPermission report whether the token grants the
@@ -74,103 +90,160 @@ func ClaimsFromContext(ctx context.Context) (*Claims, bool) {
 	return c, ok && c != nil
 }
 
-// jktClaim reads cnf.jkt.
-func jktClaim(m map[string]any) string {
-	cnf, _ := m["cnf"].(map[string]any)
-	jkt, _ := cnf["jkt"].(string)
-	return jkt
-}
+// clientIDClaims are the claims that may name the client, in order of
+// preference.
+var clientIDClaims = [...]string{"client_id", "azp", "cid", "appid"}
 
-// lookupClaim finds name as an exact key, then as a dotted path.
-func lookupClaim(m map[string]any, name string) (any, bool) {
-	if v, ok := m[name]; ok {
-		return v, true
-	}
-	if !strings.Contains(name, ".") {
-		return nil, false
-	}
-	var cur any = m
-	for part := range strings.SplitSeq(name, ".") {
-		obj, ok := cur.(map[string]any)
+// claims builds the Claims of a token's payload, or of an introspection
+// answer, from its members with the issuer's claim names; and the view of
+// its registered claims that golang-jwt's Validator checks.
+func (iss *issuer) claims(payload string, ms []member) (*Claims, *registered) {
+	// One allocation for both: the view lives as long as the Claims.
+	both := new(struct {
+		c Claims
+		r registered
+	})
+	c, r := &both.c, &both.r
+	c.payload = payload
+	str := func(raw string, bit uint8) string {
+		s, ok := stringOf(raw)
 		if !ok {
-			return nil, false
+			r.bad |= bit
 		}
-		if cur, ok = obj[part]; !ok {
-			return nil, false
-		}
+		return s
 	}
-	return cur, true
-}
-
-// stringValues reads the values of every listed claim that is present: a
-// space-delimited string or an array of strings. Other shapes grant
-// nothing.
-func stringValues(m map[string]any, names []string) []string {
-	var out []string
-	for _, n := range names {
-		if len(names) == 1 {
-			// The common case: one claim, returned without a merge copy.
-			v, _ := lookupClaim(m, n)
-			return values(v, nil)
+	date := func(raw string, bit uint8, d *jwt.NumericDate) time.Time {
+		f, ok := numberOf(raw)
+		switch {
+		case !ok:
+			r.bad |= bit
+			return time.Time{}
+		case f == 0: // absent for jwt.MapClaims too
+			return time.Time{}
 		}
-		if v, ok := lookupClaim(m, n); ok {
-			out = values(v, out)
-		}
+		sec, frac := math.Modf(f)
+		t := time.Unix(int64(sec), int64(frac*1e9))
+		*d = *jwt.NewNumericDate(t)
+		r.set |= bit
+		return t
 	}
-	return out
-}
-
-// values appends the strings of one claim value to out.
-func values(v any, out []string) []string {
-	switch v := v.(type) {
-	case string:
-		if out == nil {
-			return strings.Fields(v)
+	all := make([]string, 0, 16)
+	clientRank := len(clientIDClaims)
+	for _, m := range ms {
+		switch m.name {
+		case "sub":
+			r.sub = str(m.value, regSub)
+			c.Subject = r.sub
+		case "iss":
+			r.iss = str(m.value, regIss)
+			c.Issuer = r.iss
+		case "jti":
+			c.ID, _ = stringOf(m.value)
+		case "exp":
+			c.ExpiresAt = date(m.value, regExp, &r.exp)
+		case "nbf":
+			c.NotBefore = date(m.value, regNbf, &r.nbf)
+		case "iat":
+			c.IssuedAt = date(m.value, regIat, &r.iat)
+		case "aud":
+			var allStrings bool
+			all, allStrings = appendStrings(m.value, all, false)
+			if m.value[0] == '[' && !allStrings {
+				r.bad |= regAud
+			}
+		case "cnf":
+			c.cnf = m.value != "null"
+			if jkt, ok := nestedMember(m.value, "jkt"); ok {
+				c.JKT, _ = stringOf(jkt)
+			}
 		}
-		return append(out, strings.Fields(v)...)
-	case []any:
-		if out == nil {
-			out = make([]string, 0, len(v))
-		}
-		for _, e := range v {
-			if s, ok := e.(string); ok && s != "" {
-				out = append(out, s)
+		for i, name := range clientIDClaims[:clientRank] {
+			if m.name == name {
+				if s, ok := stringOf(m.value); ok && s != "" {
+					c.ClientID, clientRank = s, i
+				}
+				break
 			}
 		}
 	}
-	return out
-}
-
-func stringClaim(m map[string]any, names ...string) string {
-	for _, n := range names {
-		if s, ok := m[n].(string); ok && s != "" {
-			return s
-		}
-	}
-	return ""
-}
-
-func audienceClaim(m map[string]any) []string {
-	switch v := m["aud"].(type) {
-	case string:
-		return []string{v}
-	case []any:
-		out := make([]string, 0, len(v))
-		for _, e := range v {
-			if s, ok := e.(string); ok {
-				out = append(out, s)
+	ends := [4]int{len(all)}
+	for i, names := range [...][]string{iss.cfg.ScopeClaims, iss.cfg.RoleClaims, iss.cfg.PermissionClaims} {
+		for _, n := range names {
+			if raw, ok := lookupMember(ms, n); ok {
+				all, _ = appendStrings(raw, all, true)
 			}
 		}
-		return out
+		ends[i+1] = len(all)
 	}
-	return nil
+	carve := func(i int) []string {
+		start := 0
+		if i > 0 {
+			start = ends[i-1]
+		}
+		if start == ends[i] {
+			return nil
+		}
+		return all[start:ends[i]:ends[i]]
+	}
+	c.Audience, c.Scopes, c.Roles, c.Permissions = carve(0), carve(1), carve(2), carve(3)
+	r.aud = c.Audience
+	return c, r
 }
 
-func timeClaim(m map[string]any, name string) time.Time {
-	f, ok := m[name].(float64)
-	if !ok {
-		return time.Time{}
+// Bits of registered.bad and registered.set.
+const (
+	regExp uint8 = 1 << iota
+	regNbf
+	regIat
+	regIss
+	regSub
+	regAud
+)
+
+// registered shows golang-jwt's Validator a payload's registered claims
+// the way jwt.MapClaims reads them: a date of 0 is absent, a registered
+// claim of the wrong type (null included) is an error.
+type registered struct {
+	exp, nbf, iat jwt.NumericDate
+	iss, sub      string
+	aud           jwt.ClaimStrings
+	set, bad      uint8
+}
+
+var _ jwt.Claims = (*registered)(nil)
+
+func (r *registered) invalid(bit uint8, name string) error {
+	if r.bad&bit == 0 {
+		return nil
 	}
-	sec := int64(f)
-	return time.Unix(sec, int64((f-float64(sec))*1e9))
+	return fmt.Errorf("%w: %s is invalid", jwt.ErrInvalidType, name)
+}
+
+func (r *registered) date(bit uint8, name string, d *jwt.NumericDate) (*jwt.NumericDate, error) {
+	if err := r.invalid(bit, name); err != nil || r.set&bit == 0 {
+		return nil, err
+	}
+	return d, nil
+}
+
+func (r *registered) GetExpirationTime() (*jwt.NumericDate, error) {
+	return r.date(regExp, "exp", &r.exp)
+}
+
+func (r *registered) GetNotBefore() (*jwt.NumericDate, error) {
+	return r.date(regNbf, "nbf", &r.nbf)
+}
+
+func (r *registered) GetIssuedAt() (*jwt.NumericDate, error) {
+	return r.date(regIat, "iat", &r.iat)
+}
+
+func (r *registered) GetIssuer() (string, error)  { return r.iss, r.invalid(regIss, "iss") }
+func (r *registered) GetSubject() (string, error) { return r.sub, r.invalid(regSub, "sub") }
+
+func (r *registered) GetAudience() (jwt.ClaimStrings, error) {
+	if err := r.invalid(regAud, "aud"); err != nil {
+		return nil, err
+	}
+	return r.aud, nil
 }

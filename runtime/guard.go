@@ -195,7 +195,7 @@ func (g *Guard) authorize(r *http.Request, req Requirement, used scheme, token s
 	if err != nil {
 		return nil, err
 	}
-	if c.JKT == "" && c.raw["cnf"] != nil {
+	if c.JKT == "" && c.cnf {
 		// A confirmation this server cannot verify (mTLS x5t#S256, a
 		// malformed jkt): binding it ignores would make it a bearer token.
 		return nil, newError(ErrInvalidToken, "the access token has a cnf claim this server cannot verify (only a DPoP cnf.jkt string)", nil)
@@ -281,8 +281,9 @@ func (g *Guard) Verify(ctx context.Context, token string) (*Claims, error) {
 	var seg jwsSegments
 	isJWS := false
 	if g.intro != nil {
-		if seg, isJWS = splitJWS(token); g.cfg.IntrospectAll || !isJWS {
-			return g.intro.verify(ctx, token, g.primary.claims)
+		seg, isJWS = splitJWS(token)
+		if isJWS = isJWS && base64urlOnly(token); g.cfg.IntrospectAll || !isJWS {
+			return g.intro.verify(ctx, token, g.primary.answerClaims)
 		}
 	}
 	if g.cache != nil {
@@ -312,7 +313,7 @@ func (g *Guard) Verify(ctx context.Context, token string) (*Claims, error) {
 	if err != nil {
 		return nil, errMalformed(err)
 	}
-	header, err := parseObject(string(headerJSON))
+	header, err := parseHeader(string(headerJSON))
 	if err != nil {
 		return nil, errMalformed(err)
 	}
@@ -320,16 +321,15 @@ func (g *Guard) Verify(ctx context.Context, token string) (*Claims, error) {
 	// verify it, before any key lookup: read it from the payload now. A
 	// single issuer reads the payload only after the signature.
 	iss := g.primary
-	var claims map[string]any
-	var payload []byte
+	var payload string
+	var members []member
+	var memberBuf [24]member
 	if len(g.issuers) > 1 {
-		if payload, buf, err = decodeSegment(buf, seg.bytes(raw, seg.payload)); err != nil {
-			return nil, errMalformed(err)
+		if payload, members, buf, err = decodePayload(buf, seg.bytes(raw, seg.payload), memberBuf[:0]); err != nil {
+			return nil, err
 		}
-		if claims, err = parseObject(string(payload)); err != nil {
-			return nil, errMalformed(err)
-		}
-		name, _ := claims["iss"].(string)
+		iv, _ := findMember(members, "iss")
+		name, _ := stringOf(iv)
 		if iss = g.issuers[name]; iss == nil {
 			return nil, newError(ErrInvalidToken, "the token's issuer is not accepted", nil)
 		}
@@ -339,7 +339,7 @@ func (g *Guard) Verify(ctx context.Context, token string) (*Claims, error) {
 		iss.keys.nudge()
 		return nil, &Error{Kind: ErrKeysUnavailable}
 	}
-	alg, _ := header["alg"].(string)
+	alg := header.alg
 	method, ok := iss.methods[alg]
 	if !ok {
 		return nil, newError(ErrInvalidToken, "the token's signing algorithm is not allowed", nil)
@@ -355,22 +355,18 @@ func (g *Guard) Verify(ctx context.Context, token string) (*Claims, error) {
 	if err := method.Verify(token[:seg.payload[1]], sig, vk.key); err != nil {
 		return nil, newError(ErrInvalidToken, "the token's signature is invalid", err)
 	}
-	if claims == nil {
-		if payload, _, err = decodeSegment(buf, seg.bytes(raw, seg.payload)); err != nil {
-			return nil, errMalformed(err)
-		}
-		if claims, err = parseObject(string(payload)); err != nil {
-			return nil, errMalformed(err)
+	if members == nil {
+		if payload, members, _, err = decodePayload(buf, seg.bytes(raw, seg.payload), memberBuf[:0]); err != nil {
+			return nil, err
 		}
 	}
-	if err := iss.validator.Validate(jwt.MapClaims(claims)); err != nil {
+	c, reg := iss.claims(payload, members)
+	if err := iss.validator.Validate(reg); err != nil {
 		return nil, tokenError(err)
 	}
-	c := iss.claims(claims)
 	if g.cache != nil {
-		kid, hasKID := header["kid"].(string)
 		g.cache.put(&cacheEntry{
-			token: token, claims: c, keys: iss.keys, key: vk, kid: kid, hasKID: hasKID, alg: alg,
+			token: token, claims: c, keys: iss.keys, key: vk, kid: header.kid, hasKID: header.hasKID, alg: alg,
 			exp: c.ExpiresAt, nbf: c.NotBefore, size: len(token) + 2*len(payload) + 512,
 		})
 		return copyClaims(c), nil
@@ -381,9 +377,7 @@ func (g *Guard) Verify(ctx context.Context, token string) (*Claims, error) {
 // b64 is the JWS segment encoding: base64url without padding, canonical.
 var b64 = base64.RawURLEncoding.Strict()
 
-// b64url marks the bytes allowed in a compact JWS: the base64url alphabet
-// and the dot. Go's base64 decoder skips CR and LF, so they are refused
-// here first.
+// b64url marks the base64url alphabet.
 var b64url = func() (t [256]bool) {
 	for _, c := range []byte("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_") {
 		t[c] = true
@@ -396,29 +390,37 @@ type jwsSegments struct{ header, payload, signature [2]int }
 
 func (jwsSegments) bytes(raw []byte, span [2]int) []byte { return raw[span[0]:span[1]] }
 
-// splitJWS splits a compact JWS into its three segments, refusing any
-// other number of dots and any byte outside the base64url alphabet.
+// splitJWS splits a compact JWS into its three segments: exactly two
+// dots, a non-empty header, and no CR or LF, which Go's base64 decoder
+// would skip. Every segment must then go through decodeSegment, whose
+// strict decoder refuses any other byte outside the base64url alphabet;
+// the searches here are vectorised, so the split costs next to nothing.
 func splitJWS(token string) (jwsSegments, bool) {
-	var dots [2]int
-	n := 0
-	for i := 0; i < len(token); i++ {
-		c := token[i]
-		if c == '.' {
-			if n == 2 {
-				return jwsSegments{}, false
-			}
-			dots[n] = i
-			n++
-			continue
-		}
-		if !b64url[c] {
-			return jwsSegments{}, false
-		}
-	}
-	if n != 2 || dots[0] == 0 {
+	d1 := strings.IndexByte(token, '.')
+	if d1 <= 0 {
 		return jwsSegments{}, false
 	}
-	return jwsSegments{[2]int{0, dots[0]}, [2]int{dots[0] + 1, dots[1]}, [2]int{dots[1] + 1, len(token)}}, true
+	d2 := strings.IndexByte(token[d1+1:], '.')
+	if d2 < 0 {
+		return jwsSegments{}, false
+	}
+	d2 += d1 + 1
+	if strings.IndexByte(token[d2+1:], '.') >= 0 || strings.IndexByte(token, '\n') >= 0 || strings.IndexByte(token, '\r') >= 0 {
+		return jwsSegments{}, false
+	}
+	return jwsSegments{[2]int{0, d1}, [2]int{d1 + 1, d2}, [2]int{d2 + 1, len(token)}}, true
+}
+
+// base64urlOnly reports whether every byte of a split JWS is in the
+// base64url alphabet or a dot: with introspection, a token of any other
+// shape is opaque.
+func base64urlOnly(token string) bool {
+	for i := 0; i < len(token); i++ {
+		if c := token[i]; !b64url[c] && c != '.' {
+			return false
+		}
+	}
+	return true
 }
 
 // decodeSegment decodes seg into the free capacity of buf and returns the
@@ -441,13 +443,12 @@ func errMalformed(cause error) error {
 }
 
 // keyFor applies the header rules and finds the verification key.
-func (g *Guard) keyFor(ctx context.Context, iss *issuer, header map[string]any, alg string, set *keySet) (*verifyKey, error) {
+func (g *Guard) keyFor(ctx context.Context, iss *issuer, header jwsHeader, alg string, set *keySet) (*verifyKey, error) {
 	if err := g.checkHeader(header); err != nil {
 		return nil, err
 	}
-	kidValue, hasKID := header["kid"]
-	kid, ok := kidValue.(string)
-	if hasKID && (!ok || kid == "" || len(kid) > maxKIDLength) {
+	kid, hasKID := header.kid, header.hasKID
+	if hasKID && (!header.kidString || kid == "" || len(kid) > maxKIDLength) {
 		return nil, newError(ErrInvalidToken, `the token's "kid" header is not a valid key id`, nil)
 	}
 	key, found, err := set.find(kid, hasKID, alg)
@@ -470,19 +471,18 @@ func (g *Guard) keyFor(ctx context.Context, iss *issuer, header map[string]any, 
 // checkHeader enforces the JOSE header rules: an access-token "typ" and no
 // critical extension the runtime does not implement. Key-location headers
 // (jku, x5u, jwk, x5c) are simply never read.
-func (g *Guard) checkHeader(h map[string]any) error {
-	if _, ok := h["crit"]; ok {
+func (g *Guard) checkHeader(h jwsHeader) error {
+	if h.crit {
 		return newError(ErrInvalidToken, `the token has a "crit" header the server does not understand`, nil)
 	}
-	typ, has := h["typ"]
-	if !has {
+	if !h.hasTyp {
 		if g.cfg.RequireAccessTokenType {
 			return newError(ErrInvalidToken, `the token's "typ" must be at+jwt`, nil)
 		}
 		return nil
 	}
-	s, ok := typ.(string)
-	if !ok {
+	s := h.typ
+	if !h.typString {
 		return newError(ErrInvalidToken, `the token's "typ" header is not a string`, nil)
 	}
 	switch {
@@ -517,22 +517,57 @@ func tokenError(err error) error {
 	return newError(ErrInvalidToken, desc, errors.Join(jwt.ErrTokenInvalidClaims, err))
 }
 
-// claims builds the Claims of a verified token with the issuer's claim
-// names.
-func (iss *issuer) claims(raw map[string]any) *Claims {
-	return &Claims{
-		Subject:     stringClaim(raw, "sub"),
-		Issuer:      stringClaim(raw, "iss"),
-		ID:          stringClaim(raw, "jti"),
-		ClientID:    stringClaim(raw, "client_id", "azp", "cid", "appid"),
-		Audience:    audienceClaim(raw),
-		Scopes:      stringValues(raw, iss.cfg.ScopeClaims),
-		Roles:       stringValues(raw, iss.cfg.RoleClaims),
-		Permissions: stringValues(raw, iss.cfg.PermissionClaims),
-		ExpiresAt:   timeClaim(raw, "exp"),
-		IssuedAt:    timeClaim(raw, "iat"),
-		NotBefore:   timeClaim(raw, "nbf"),
-		JKT:         jktClaim(raw),
-		raw:         raw,
+// answerClaims builds the Claims of an introspection answer.
+func (iss *issuer) answerClaims(answer string, ms []member) *Claims {
+	c, _ := iss.claims(answer, ms)
+	return c
+}
+
+// decodePayload decodes a token's payload segment into buf's free
+// capacity, copies it into a string the Claims keep, and appends its
+// members to dst.
+func decodePayload(buf, seg []byte, dst []member) (payload string, members []member, rest []byte, err error) {
+	b, rest, err := decodeSegment(buf, seg)
+	if err != nil {
+		return "", nil, nil, errMalformed(err)
 	}
+	payload = string(b)
+	if members, err = objectMembers(payload, dst); err != nil {
+		return "", nil, nil, errMalformed(err)
+	}
+	return payload, members, rest, nil
+}
+
+// jwsHeader is what the Guard reads of a JOSE header.
+type jwsHeader struct {
+	alg               string
+	kid, typ          string
+	hasKID, kidString bool
+	hasTyp, typString bool
+	crit              bool
+}
+
+// parseHeader reads a JOSE header, a JSON object with parseObject's rules.
+func parseHeader(src string) (jwsHeader, error) {
+	var h jwsHeader
+	var buf [8]member
+	ms, err := objectMembers(src, buf[:0])
+	if err != nil {
+		return h, err
+	}
+	for _, m := range ms {
+		switch m.name {
+		case "alg":
+			h.alg, _ = stringOf(m.value)
+		case "kid":
+			h.hasKID = true
+			h.kid, h.kidString = stringOf(m.value)
+		case "typ":
+			h.hasTyp = true
+			h.typ, h.typString = stringOf(m.value)
+		case "crit":
+			h.crit = true
+		}
+	}
+	return h, nil
 }

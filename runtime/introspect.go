@@ -73,7 +73,7 @@ func newIntrospector(cfg Config, client *http.Client) *introspector {
 
 // verify introspects token, from the cache when an answer is still fresh;
 // concurrent requests for one token share one call.
-func (in *introspector) verify(ctx context.Context, token string, claimsOf func(map[string]any) *Claims) (*Claims, error) {
+func (in *introspector) verify(ctx context.Context, token string, claimsOf func(string, []member) *Claims) (*Claims, error) {
 	now := in.cfg.Now()
 	in.mu.Lock()
 	if e, ok := in.cache[token]; ok && now.Before(e.until) {
@@ -142,7 +142,7 @@ func (in *introspector) remember(token string, c *Claims, err error) {
 var errInactive = errors.New("inactive token")
 
 // call performs one RFC 7662 request and checks the answer like a JWT.
-func (in *introspector) call(ctx context.Context, token string, claimsOf func(map[string]any) *Claims) (*Claims, error) {
+func (in *introspector) call(ctx context.Context, token string, claimsOf func(string, []member) *Claims) (*Claims, error) {
 	ctx, cancel := context.WithTimeout(ctx, in.cfg.FetchTimeout)
 	defer cancel()
 	form := url.Values{"token": {token}, "token_type_hint": {"access_token"}}
@@ -171,42 +171,46 @@ func (in *introspector) call(ctx context.Context, token string, claimsOf func(ma
 	case len(body) > maxIntrospectionBody:
 		return nil, newError(ErrKeysUnavailable, "the token introspection answer is too large", nil)
 	}
-	answer, err := parseObject(string(body))
+	answer := string(body)
+	members, err := objectMembers(answer, nil)
 	if err != nil {
 		return nil, newError(ErrKeysUnavailable, "the token introspection answer is not a JSON object", err)
 	}
-	if active, _ := answer["active"].(bool); !active {
+	if active, _ := findMember(members, "active"); active != "true" {
 		return nil, newError(ErrInvalidToken, "the token is not active", errInactive)
 	}
-	if err := in.check(answer); err != nil {
+	if err := in.check(members); err != nil {
 		return nil, err
 	}
-	return claimsOf(answer), nil
+	return claimsOf(answer, members), nil
 }
 
 // check applies the JWT rules to an active answer: exp and nbf with the
 // leeway, iss and aud when present.
-func (in *introspector) check(a map[string]any) error {
+func (in *introspector) check(a []member) error {
 	now := in.cfg.Now()
 	leeway := in.cfg.Leeway
-	if v, ok := a["exp"]; ok {
-		f, isNum := v.(float64)
+	if v, ok := findMember(a, "exp"); ok {
+		f, isNum := numberOf(v)
 		if !isNum || !now.Before(time.Unix(int64(f), 0).Add(leeway)) {
 			return newError(ErrInvalidToken, "the token has expired", nil)
 		}
 	}
-	if v, ok := a["nbf"]; ok {
-		f, isNum := v.(float64)
+	if v, ok := findMember(a, "nbf"); ok {
+		f, isNum := numberOf(v)
 		if !isNum || now.Add(leeway).Before(time.Unix(int64(f), 0)) {
 			return newError(ErrInvalidToken, "the token is not valid yet", nil)
 		}
 	}
-	if v, ok := a["iss"]; ok && v != in.cfg.Issuer {
-		return newError(ErrInvalidToken, "the token's issuer is not accepted", nil)
+	if v, ok := findMember(a, "iss"); ok {
+		if s, isString := stringOf(v); !isString || s != in.cfg.Issuer {
+			return newError(ErrInvalidToken, "the token's issuer is not accepted", nil)
+		}
 	}
-	if _, ok := a["aud"]; ok {
+	if v, ok := findMember(a, "aud"); ok {
 		accepted := false
-		for _, aud := range audienceClaim(a) {
+		auds, _ := appendStrings(v, nil, false)
+		for _, aud := range auds {
 			for _, want := range in.cfg.Audiences {
 				accepted = accepted || aud == want
 			}

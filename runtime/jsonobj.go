@@ -190,6 +190,13 @@ func (p *jsonParser) array() ([]any, error) {
 func (p *jsonParser) string() (string, error) {
 	start := p.i + 1
 	for j := start; j < len(p.s); {
+		// Most bytes of a token are plain ASCII: skip them in a tight loop.
+		for j < len(p.s) && plainASCII[p.s[j]] {
+			j++
+		}
+		if j >= len(p.s) {
+			break
+		}
 		c := p.s[j]
 		switch {
 		case c == '"':
@@ -211,6 +218,15 @@ func (p *jsonParser) string() (string, error) {
 	}
 	return "", errJSONSyntax
 }
+
+// plainASCII marks the bytes a JSON string holds as they are: printable
+// ASCII other than the quote and the backslash.
+var plainASCII = func() (t [256]bool) {
+	for c := 0x20; c < utf8.RuneSelf; c++ {
+		t[c] = c != '"' && c != '\\'
+	}
+	return t
+}()
 
 // escapedString is the slow path for strings with escapes: it builds a
 // new string.
@@ -306,6 +322,31 @@ func hex4(s string, i int) (rune, bool) {
 
 // number parses a JSON number (RFC 8259 grammar) as float64.
 func (p *jsonParser) number() (any, error) {
+	f, err := p.float()
+	if err != nil {
+		return nil, err
+	}
+	return f, nil
+}
+
+// float parses a JSON number without boxing it.
+func (p *jsonParser) float() (float64, error) {
+	start := p.i
+	if err := p.skipNumber(); err != nil {
+		return 0, err
+	}
+	f, ok := numberOf(p.s[start:p.i])
+	if !ok {
+		p.i = start
+		// Out of float64 range: encoding/json refuses it too.
+		return 0, errJSONSyntax
+	}
+	return f, nil
+}
+
+// skipNumber validates a JSON number (RFC 8259 grammar) that float64 can
+// hold, without converting it when it is plainly in range.
+func (p *jsonParser) skipNumber() error {
 	start := p.i
 	j := p.i
 	if j < len(p.s) && p.s[j] == '-' {
@@ -319,34 +360,37 @@ func (p *jsonParser) number() (any, error) {
 			j++
 		}
 	default:
-		return nil, errJSONSyntax
+		return errJSONSyntax
 	}
 	if j < len(p.s) && p.s[j] == '.' {
 		j++
 		if j >= len(p.s) || p.s[j] < '0' || p.s[j] > '9' {
-			return nil, errJSONSyntax
+			return errJSONSyntax
 		}
 		for j < len(p.s) && p.s[j] >= '0' && p.s[j] <= '9' {
 			j++
 		}
 	}
-	if j < len(p.s) && (p.s[j] == 'e' || p.s[j] == 'E') {
+	exp := j < len(p.s) && (p.s[j] == 'e' || p.s[j] == 'E')
+	if exp {
 		j++
 		if j < len(p.s) && (p.s[j] == '+' || p.s[j] == '-') {
 			j++
 		}
 		if j >= len(p.s) || p.s[j] < '0' || p.s[j] > '9' {
-			return nil, errJSONSyntax
+			return errJSONSyntax
 		}
 		for j < len(p.s) && p.s[j] >= '0' && p.s[j] <= '9' {
 			j++
 		}
 	}
-	f, err := strconv.ParseFloat(p.s[start:j], 64)
-	if err != nil {
-		// Out of float64 range: encoding/json refuses it too.
-		return nil, errJSONSyntax
+	// Only an exponent or more than 308 digits can leave float64's range.
+	if exp || j-start > 308 {
+		if _, err := strconv.ParseFloat(p.s[start:j], 64); err != nil {
+			// Out of float64 range: encoding/json refuses it too.
+			return errJSONSyntax
+		}
 	}
 	p.i = j
-	return f, nil
+	return nil
 }

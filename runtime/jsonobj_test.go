@@ -6,6 +6,7 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+	"time"
 	"unicode/utf8"
 )
 
@@ -113,6 +114,36 @@ func BenchmarkParseObject(b *testing.B) {
 		b.ReportAllocs()
 		for b.Loop() {
 			if _, err := parseObject(src); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("objectMembers", func(b *testing.B) {
+		b.ReportAllocs()
+		var buf [24]member
+		for b.Loop() {
+			if _, err := objectMembers(src, buf[:0]); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	// The whole payload step of a verified token: members, Claims and
+	// golang-jwt's registered-claim checks.
+	b.Run("claims", func(b *testing.B) {
+		iss := newIssuer(b.Context(), Config{
+			Issuer: "https://issuer.example.com/", Audiences: []string{"https://api.example.test"}, IntrospectAll: true,
+			ScopeClaims: []string{"scope", "scp"}, RoleClaims: []string{"roles"}, PermissionClaims: []string{"permissions"},
+			Now: func() time.Time { return time.Unix(1700000100, 0) },
+		})
+		b.ReportAllocs()
+		var buf [24]member
+		for b.Loop() {
+			ms, err := objectMembers(src, buf[:0])
+			if err != nil {
+				b.Fatal(err)
+			}
+			_, reg := iss.claims(src, ms)
+			if err := iss.validator.Validate(reg); err != nil {
 				b.Fatal(err)
 			}
 		}

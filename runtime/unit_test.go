@@ -5,9 +5,13 @@ import (
 	"errors"
 	"net/http"
 	"net/http/httptest"
+	"reflect"
 	"slices"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/golang-jwt/jwt/v5"
 )
 
 func TestBearerToken(t *testing.T) {
@@ -111,18 +115,20 @@ func TestRequirementString(t *testing.T) {
 }
 
 func TestClaimLookup(t *testing.T) {
-	var raw map[string]any
-	if err := json.Unmarshal([]byte(`{
+	const payload = `{
 		"scope": "read  write",
-		"scp": ["a", 7, "b"],
+		"scp": ["a", 7, "", "b"],
 		"https://example.com/roles": ["admin"],
 		"cognito:groups": ["ops"],
 		"realm_access": {"roles": ["kc-user"]},
 		"resource_access": {"api": {"roles": "x y"}},
 		"a.b": "exact wins",
-		"a": {"b": "path loses"},
-		"num": 3
-	}`), &raw); err != nil {
+		"a": {"b": "path loses", "": "empty name"},
+		"num": 3,
+		"big": 12345678901234567890
+	}`
+	ms, err := objectMembers(payload, nil)
+	if err != nil {
 		t.Fatal(err)
 	}
 	tests := []struct {
@@ -131,37 +137,114 @@ func TestClaimLookup(t *testing.T) {
 		want  []string
 	}{
 		{name: "space delimited string", names: []string{"scope"}, want: []string{"read", "write"}},
-		{name: "array skips non-strings", names: []string{"scp"}, want: []string{"a", "b"}},
+		{name: "array skips non-strings and empty strings", names: []string{"scp"}, want: []string{"a", "b"}},
 		{name: "namespaced key", names: []string{"https://example.com/roles"}, want: []string{"admin"}},
 		{name: "colon key", names: []string{"cognito:groups"}, want: []string{"ops"}},
 		{name: "dotted path", names: []string{"realm_access.roles"}, want: []string{"kc-user"}},
 		{name: "deep dotted path with string value", names: []string{"resource_access.api.roles"}, want: []string{"x", "y"}},
 		{name: "exact key before path", names: []string{"a.b"}, want: []string{"exact", "wins"}},
+		{name: "trailing dot names the empty member", names: []string{"a."}, want: []string{"empty", "name"}},
 		{name: "several claims combined", names: []string{"scope", "scp"}, want: []string{"read", "write", "a", "b"}},
 		{name: "missing claim", names: []string{"nope", "realm_access.nope"}, want: nil},
+		{name: "path through a non-object", names: []string{"num.x", "scope.x"}, want: nil},
 		{name: "number grants nothing", names: []string{"num"}, want: nil},
 		{name: "object grants nothing", names: []string{"realm_access"}, want: nil},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			if got := stringValues(raw, tt.names); !slices.Equal(got, tt.want) {
-				t.Errorf("got %q, want %q", got, tt.want)
+			iss := &issuer{cfg: Config{ScopeClaims: tt.names}}
+			c, _ := iss.claims(payload, ms)
+			if !slices.Equal(c.Scopes, tt.want) {
+				t.Errorf("got %q, want %q", c.Scopes, tt.want)
 			}
 		})
 	}
-	c := &Claims{raw: raw}
+	c := &Claims{payload: payload}
 	if v, ok := c.Get("realm_access.roles"); !ok || v.([]any)[0] != "kc-user" {
 		t.Errorf("Get(realm_access.roles) = %v, %v", v, ok)
+	}
+	if v, ok := c.Get("a.b"); !ok || v != "exact wins" {
+		t.Errorf("Get(a.b) = %v, %v", v, ok)
+	}
+	if v, ok := c.Get("resource_access.api"); !ok || !reflect.DeepEqual(v, map[string]any{"roles": "x y"}) {
+		t.Errorf("Get(resource_access.api) = %v, %v", v, ok)
 	}
 	if _, ok := c.Get("realm_access.roles.x"); ok {
 		t.Error("Get through a non-object succeeded")
 	}
+	if _, ok := (&Claims{}).Get("scope"); ok {
+		t.Error("Get on empty Claims succeeded")
+	}
+	// Each Get builds a fresh value: changing it changes no other caller's.
+	v, _ := c.Get("realm_access")
+	v.(map[string]any)["roles"] = "tampered"
+	if v, _ := c.Get("realm_access.roles"); v.([]any)[0] != "kc-user" {
+		t.Error("a caller's change to a Get result reached the claims")
+	}
 	var typed struct {
 		Num   int      `json:"num"`
+		Big   uint64   `json:"big"`
 		Roles []string `json:"https://example.com/roles"`
 	}
-	if err := c.Decode(&typed); err != nil || typed.Num != 3 || typed.Roles[0] != "admin" {
+	if err := c.Decode(&typed); err != nil || typed.Num != 3 || typed.Big != 12345678901234567890 || typed.Roles[0] != "admin" {
 		t.Errorf("Decode = %+v, %v", typed, err)
+	}
+	if err := (&Claims{}).Decode(&typed); err != nil {
+		t.Errorf("Decode of empty Claims: %v", err)
+	}
+}
+
+// TestRegisteredClaims checks the view golang-jwt's Validator gets of a
+// payload against jwt.MapClaims, which reads the same payload the way the
+// runtime did before it stopped building maps.
+func TestRegisteredClaims(t *testing.T) {
+	v := jwt.NewValidator(jwt.WithIssuer("https://i"), jwt.WithAudience("api"), jwt.WithExpirationRequired(),
+		jwt.WithIssuedAt(), jwt.WithLeeway(30*time.Second), jwt.WithTimeFunc(func() time.Time { return time.Unix(1_700_000_000, 0) }))
+	for _, payload := range []string{
+		`{"iss":"https://i","aud":"api","exp":1700000100}`,
+		`{"iss":"https://i","aud":["x","api"],"exp":1700000100.5,"nbf":1699999990,"iat":1699999990}`,
+		`{"iss":"https://i","aud":"api","exp":1699999990}`,
+		`{"iss":"https://i","aud":"api","exp":1699999900}`,
+		`{"iss":"https://i","aud":"api","exp":0}`,
+		`{"iss":"https://i","aud":"api"}`,
+		`{"iss":"https://i","aud":"api","exp":"1700000100"}`,
+		`{"iss":"https://i","aud":"api","exp":null}`,
+		`{"iss":"https://i","aud":"api","exp":1700000100,"nbf":1700000100}`,
+		`{"iss":"https://i","aud":"api","exp":1700000100,"nbf":true}`,
+		`{"iss":"https://i","aud":"api","exp":1700000100,"iat":1700000100}`,
+		`{"iss":"https://i","aud":"api","exp":1700000100,"iat":[1]}`,
+		`{"iss":"https://j","aud":"api","exp":1700000100}`,
+		`{"iss":7,"aud":"api","exp":1700000100}`,
+		`{"aud":"api","exp":1700000100}`,
+		`{"iss":"https://i","aud":"other","exp":1700000100}`,
+		`{"iss":"https://i","aud":["api",1],"exp":1700000100}`,
+		`{"iss":"https://i","aud":[],"exp":1700000100}`,
+		`{"iss":"https://i","aud":"","exp":1700000100}`,
+		`{"iss":"https://i","aud":7,"exp":1700000100}`,
+		`{"iss":"https://i","aud":null,"exp":1700000100}`,
+		`{"iss":"https://i","aud":"api","exp":1700000100,"sub":3}`,
+	} {
+		t.Run(payload, func(t *testing.T) {
+			var m jwt.MapClaims
+			if err := json.Unmarshal([]byte(payload), &m); err != nil {
+				t.Fatal(err)
+			}
+			ms, err := objectMembers(payload, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			_, reg := (&issuer{}).claims(payload, ms)
+			want, got := v.Validate(m), v.Validate(reg)
+			if (want == nil) != (got == nil) {
+				t.Fatalf("view: %v, MapClaims: %v", got, want)
+			}
+			for _, sentinel := range []error{jwt.ErrTokenExpired, jwt.ErrTokenNotValidYet, jwt.ErrTokenUsedBeforeIssued,
+				jwt.ErrTokenInvalidIssuer, jwt.ErrTokenInvalidAudience, jwt.ErrTokenRequiredClaimMissing, jwt.ErrInvalidType} {
+				if errors.Is(want, sentinel) != errors.Is(got, sentinel) {
+					t.Errorf("errors.Is(_, %v): view %v, MapClaims %v", sentinel, got, want)
+				}
+			}
+		})
 	}
 }
 

@@ -1,0 +1,382 @@
+package runtime
+
+import (
+	"strconv"
+	"strings"
+)
+
+// A verified token's payload is read without building a map: objectMembers
+// validates the whole object with parseObject's rules and returns each
+// top-level member as its name and the raw JSON text of its value; the
+// claims the Guard needs are decoded from that text, and everything else
+// stays text until a handler asks for it (Claims.Get, Claims.Decode). On
+// the hot path this allocates nothing but the lists it returns.
+
+// member is one member of a JSON object: its name and the raw JSON text of
+// its value, a slice of the source.
+type member struct{ name, value string }
+
+// linearDuplicates is how many member names an object may have before
+// duplicates are found with a map instead of a linear search.
+const linearDuplicates = 16
+
+// objectMembers validates src as exactly one JSON object, with the rules
+// of parseObject, and appends its members in order to dst.
+func objectMembers(src string, dst []member) ([]member, error) {
+	p := jsonParser{s: src}
+	p.space()
+	if p.i >= len(p.s) || p.s[p.i] != '{' {
+		return dst, errJSONNotObject
+	}
+	dst, err := p.members(dst)
+	if err != nil {
+		return dst, err
+	}
+	p.space()
+	if p.i != len(p.s) {
+		return dst, errJSONSyntax
+	}
+	return dst, nil
+}
+
+// members scans the object starting at '{', appending its members to dst.
+func (p *jsonParser) members(dst []member) ([]member, error) {
+	if p.depth++; p.depth > maxJSONDepth {
+		return dst, errJSONDepth
+	}
+	p.i++ // '{'
+	first := len(dst)
+	var seen map[string]struct{}
+	p.space()
+	if p.i < len(p.s) && p.s[p.i] == '}' {
+		p.i++
+		p.depth--
+		return dst, nil
+	}
+	for {
+		if p.i >= len(p.s) || p.s[p.i] != '"' {
+			return dst, errJSONSyntax
+		}
+		name, err := p.string()
+		if err != nil {
+			return dst, err
+		}
+		if n := len(dst) - first; n < linearDuplicates {
+			for _, m := range dst[first:] {
+				if m.name == name {
+					return dst, errJSONDuplicate
+				}
+			}
+		} else {
+			if seen == nil {
+				seen = make(map[string]struct{}, 2*n)
+				for _, m := range dst[first:] {
+					seen[m.name] = struct{}{}
+				}
+			}
+			if _, dup := seen[name]; dup {
+				return dst, errJSONDuplicate
+			}
+			seen[name] = struct{}{}
+		}
+		p.space()
+		if p.i >= len(p.s) || p.s[p.i] != ':' {
+			return dst, errJSONSyntax
+		}
+		p.i++
+		p.space()
+		start := p.i
+		if err := p.skip(); err != nil {
+			return dst, err
+		}
+		dst = append(dst, member{name: name, value: p.s[start:p.i]})
+		p.space()
+		if p.i >= len(p.s) {
+			return dst, errJSONSyntax
+		}
+		switch p.s[p.i] {
+		case ',':
+			p.i++
+			p.space()
+		case '}':
+			p.i++
+			p.depth--
+			return dst, nil
+		default:
+			return dst, errJSONSyntax
+		}
+	}
+}
+
+// skip validates one value, as value would parse it, without building it.
+func (p *jsonParser) skip() error {
+	if p.i >= len(p.s) {
+		return errJSONSyntax
+	}
+	switch c := p.s[p.i]; {
+	case c == '{':
+		return p.skipObject()
+	case c == '[':
+		return p.elements(nil)
+	case c == '"':
+		_, err := p.string()
+		return err
+	case c == '-' || (c >= '0' && c <= '9'):
+		return p.skipNumber()
+	case c == 't':
+		return p.literal("true")
+	case c == 'f':
+		return p.literal("false")
+	case c == 'n':
+		return p.literal("null")
+	}
+	return errJSONSyntax
+}
+
+// skipObject validates the object starting at '{' without keeping it:
+// members' checks, with the names held in a local array so that nothing
+// escapes to the heap for small objects.
+func (p *jsonParser) skipObject() error {
+	if p.depth++; p.depth > maxJSONDepth {
+		return errJSONDepth
+	}
+	p.i++ // '{'
+	var names [linearDuplicates]string
+	n := 0
+	var seen map[string]struct{}
+	p.space()
+	if p.i < len(p.s) && p.s[p.i] == '}' {
+		p.i++
+		p.depth--
+		return nil
+	}
+	for {
+		if p.i >= len(p.s) || p.s[p.i] != '"' {
+			return errJSONSyntax
+		}
+		name, err := p.string()
+		if err != nil {
+			return err
+		}
+		if n < len(names) {
+			for _, seenName := range names[:n] {
+				if seenName == name {
+					return errJSONDuplicate
+				}
+			}
+			names[n] = name
+			n++
+		} else {
+			if seen == nil {
+				seen = make(map[string]struct{}, 2*n)
+				for _, seenName := range names {
+					seen[seenName] = struct{}{}
+				}
+			}
+			if _, dup := seen[name]; dup {
+				return errJSONDuplicate
+			}
+			seen[name] = struct{}{}
+		}
+		p.space()
+		if p.i >= len(p.s) || p.s[p.i] != ':' {
+			return errJSONSyntax
+		}
+		p.i++
+		p.space()
+		if err := p.skip(); err != nil {
+			return err
+		}
+		p.space()
+		if p.i >= len(p.s) {
+			return errJSONSyntax
+		}
+		switch p.s[p.i] {
+		case ',':
+			p.i++
+			p.space()
+		case '}':
+			p.i++
+			p.depth--
+			return nil
+		default:
+			return errJSONSyntax
+		}
+	}
+}
+
+// elements validates the array starting at '[' and calls each, when not
+// nil, with the raw text of every element.
+func (p *jsonParser) elements(each func(value string)) error {
+	if p.depth++; p.depth > maxJSONDepth {
+		return errJSONDepth
+	}
+	p.i++ // '['
+	p.space()
+	if p.i < len(p.s) && p.s[p.i] == ']' {
+		p.i++
+		p.depth--
+		return nil
+	}
+	for {
+		start := p.i
+		if err := p.skip(); err != nil {
+			return err
+		}
+		if each != nil {
+			each(p.s[start:p.i])
+		}
+		p.space()
+		if p.i >= len(p.s) {
+			return errJSONSyntax
+		}
+		switch p.s[p.i] {
+		case ',':
+			p.i++
+			p.space()
+		case ']':
+			p.i++
+			p.depth--
+			return nil
+		default:
+			return errJSONSyntax
+		}
+	}
+}
+
+// The helpers below decode one raw value from objectMembers; the text was
+// validated there, so they only tell its type apart.
+
+// valueOf decodes a raw value into what parseObject gives for it.
+func valueOf(raw string) (any, bool) {
+	p := jsonParser{s: raw}
+	v, err := p.value()
+	return v, err == nil
+}
+
+// stringOf decodes a raw JSON string; false for any other type.
+func stringOf(raw string) (string, bool) {
+	if raw == "" || raw[0] != '"' {
+		return "", false
+	}
+	if strings.IndexByte(raw, '\\') < 0 {
+		// Validated and without escapes: the text between the quotes.
+		return raw[1 : len(raw)-1], true
+	}
+	p := jsonParser{s: raw}
+	s, err := p.string()
+	return s, err == nil
+}
+
+// numberOf decodes a raw JSON number; false for any other type.
+func numberOf(raw string) (float64, bool) {
+	if raw == "" || (raw[0] != '-' && (raw[0] < '0' || raw[0] > '9')) {
+		return 0, false
+	}
+	// Dates are integers: up to 15 digits convert exactly without
+	// strconv's general path.
+	digits, neg := raw, false
+	if digits[0] == '-' {
+		digits, neg = digits[1:], true
+	}
+	if len(digits) > 0 && len(digits) <= 15 {
+		var n int64
+		for i := 0; i < len(digits); i++ {
+			c := digits[i]
+			if c < '0' || c > '9' {
+				n = -1
+				break
+			}
+			n = n*10 + int64(c-'0')
+		}
+		if n >= 0 {
+			if neg {
+				return -float64(n), true
+			}
+			return float64(n), true
+		}
+	}
+	f, err := strconv.ParseFloat(raw, 64)
+	return f, err == nil
+}
+
+// appendStrings appends the strings of a claim value to out: the words of
+// a space-delimited string, or the non-empty strings of an array (other
+// elements are skipped). Other types give nothing. allStrings reports
+// whether an array held strings only.
+func appendStrings(raw string, out []string, words bool) (_ []string, allStrings bool) {
+	switch {
+	case raw == "":
+		return out, false
+	case raw[0] == '"':
+		s, ok := stringOf(raw)
+		if !ok {
+			return out, false
+		}
+		if !words {
+			return append(out, s), true
+		}
+		for f := range strings.FieldsSeq(s) {
+			out = append(out, f)
+		}
+		return out, true
+	case raw[0] == '[':
+		allStrings = true
+		p := jsonParser{s: raw}
+		err := p.elements(func(v string) {
+			s, ok := stringOf(v)
+			allStrings = allStrings && ok
+			if ok && (s != "" || !words) {
+				out = append(out, s)
+			}
+		})
+		return out, allStrings && err == nil
+	}
+	return out, false
+}
+
+// findMember returns the raw value of the member called name.
+func findMember(ms []member, name string) (string, bool) {
+	for _, m := range ms {
+		if m.name == name {
+			return m.value, true
+		}
+	}
+	return "", false
+}
+
+// lookupMember finds a claim by name among a payload's members: first as
+// an exact name (namespaced claims such as "https://example.com/roles" or
+// "cognito:groups" hold dots and colons), then as a dotted path into
+// nested objects ("realm_access.roles").
+func lookupMember(ms []member, name string) (string, bool) {
+	if v, ok := findMember(ms, name); ok {
+		return v, true
+	}
+	head, rest, dotted := strings.Cut(name, ".")
+	if !dotted {
+		return "", false
+	}
+	cur, ok := findMember(ms, head)
+	for ok {
+		head, rest, dotted = strings.Cut(rest, ".")
+		if cur, ok = nestedMember(cur, head); !dotted {
+			break
+		}
+	}
+	return cur, ok
+}
+
+// nestedMember returns the raw value of member name of the raw object obj;
+// false when obj is not an object or has no such member.
+func nestedMember(obj, name string) (string, bool) {
+	if obj == "" || obj[0] != '{' {
+		return "", false
+	}
+	var buf [linearDuplicates]member
+	ms, err := objectMembers(obj, buf[:0])
+	if err != nil {
+		return "", false
+	}
+	return findMember(ms, name)
+}
