@@ -3,6 +3,7 @@ package runtime
 import (
 	"encoding/json"
 	"errors"
+	"fmt"
 	"reflect"
 	"strings"
 	"testing"
@@ -27,6 +28,13 @@ func TestParseObject(t *testing.T) {
 		{name: "numbers", src: `{"a":-0,"b":1e3,"c":2.5E-3,"d":-12.75}`, want: map[string]any{"a": 0.0, "b": 1000.0, "c": 0.0025, "d": -12.75}},
 		{name: "duplicate member", src: `{"aud":"a","aud":"b"}`, err: errJSONDuplicate},
 		{name: "duplicate after escape", src: `{"aud":"a","a\u0075d":"b"}`, err: errJSONDuplicate},
+		{name: "nested duplicate", src: `{"a":{"b":1,"b":2}}`, err: errJSONDuplicate},
+		{name: "duplicate inside an array's object", src: `{"a":[{"x":1,"x":1}]}`, err: errJSONDuplicate},
+		{name: "many members", src: manyMembers(40, ""), want: manyMembersMap(40)},
+		{name: "many members, duplicate last", src: manyMembers(40, `,"m3":0`), err: errJSONDuplicate},
+		{name: "many nested members, duplicate last", src: `{"o":` + manyMembers(40, `,"m39":0`) + `}`, err: errJSONDuplicate},
+		{name: "long integer in range", src: `{"a":` + strings.Repeat("9", 300) + `}`, want: map[string]any{"a": 1e300}},
+		{name: "integer out of range", src: `{"a":1` + strings.Repeat("0", 309) + `}`, err: errJSONSyntax},
 		{name: "array at top", src: `["a"]`, err: errJSONNotObject},
 		{name: "string at top", src: `"a"`, err: errJSONNotObject},
 		{name: "empty input", src: ``, err: errJSONNotObject},
@@ -51,6 +59,7 @@ func TestParseObject(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			got, err := parseObject(tt.src)
+			checkMembers(t, tt.src, got, err)
 			if tt.err != nil {
 				if !errors.Is(err, tt.err) {
 					t.Fatalf("err = %v, want %v", err, tt.err)
@@ -67,6 +76,27 @@ func TestParseObject(t *testing.T) {
 	}
 }
 
+// manyMembers is an object of n members m0..m(n-1) plus extra.
+func manyMembers(n int, extra string) string {
+	var b strings.Builder
+	b.WriteString("{")
+	for i := range n {
+		if i > 0 {
+			b.WriteString(",")
+		}
+		fmt.Fprintf(&b, `"m%d":%d`, i, i)
+	}
+	return b.String() + extra + "}"
+}
+
+func manyMembersMap(n int) map[string]any {
+	m := make(map[string]any, n)
+	for i := range n {
+		m[fmt.Sprintf("m%d", i)] = float64(i)
+	}
+	return m
+}
+
 // FuzzParseObject checks parseObject against encoding/json: whatever it
 // accepts, encoding/json accepts with the same value; whatever it refuses
 // that encoding/json accepts must be one of its documented strictnesses.
@@ -79,6 +109,7 @@ func FuzzParseObject(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, src string) {
 		got, err := parseObject(src)
+		checkMembers(t, src, got, err)
 		var want any
 		stdErr := json.Unmarshal([]byte(src), &want)
 		if err == nil {
@@ -104,6 +135,37 @@ func FuzzParseObject(f *testing.F) {
 			t.Fatalf("refused %q (%v) that encoding/json accepts", src, err)
 		}
 	})
+}
+
+// checkMembers holds objectMembers and its value helpers to parseObject:
+// the same inputs refused, the same members, the same values.
+func checkMembers(t *testing.T, src string, want map[string]any, wantErr error) {
+	t.Helper()
+	ms, err := objectMembers(src, nil)
+	if (err == nil) != (wantErr == nil) || (err != nil && !errors.Is(err, wantErr)) {
+		t.Fatalf("%q: objectMembers error %v, parseObject error %v", src, err, wantErr)
+	}
+	if err != nil {
+		return
+	}
+	if len(ms) != len(want) {
+		t.Fatalf("%q: %d members, parseObject %d", src, len(ms), len(want))
+	}
+	for _, m := range ms {
+		w, ok := want[m.name]
+		if v, vok := valueOf(m.value); !ok || !vok || !reflect.DeepEqual(v, w) {
+			t.Fatalf("%q: member %q = %#v, parseObject %#v", src, m.name, v, w)
+		}
+		if s, ok := stringOf(m.value); ok && s != w {
+			t.Fatalf("%q: stringOf(%q) = %q, parseObject %#v", src, m.value, s, w)
+		}
+		if f, ok := numberOf(m.value); ok && f != w {
+			t.Fatalf("%q: numberOf(%q) = %v, parseObject %#v", src, m.value, f, w)
+		}
+		if _, isString := w.(string); isString != strings.HasPrefix(m.value, `"`) {
+			t.Fatalf("%q: stringOf(%q) and parseObject disagree on the type", src, m.value)
+		}
+	}
 }
 
 func BenchmarkParseObject(b *testing.B) {
