@@ -98,10 +98,12 @@ var clientIDClaims = [...]string{"client_id", "azp", "cid", "appid"}
 // answer, from its members with the issuer's claim names; and the view of
 // its registered claims that golang-jwt's Validator checks.
 func (iss *issuer) claims(payload string, ms []member) (*Claims, *registered) {
-	// One allocation for both: the view lives as long as the Claims.
+	// One allocation for the Claims, the view (which lives as long) and
+	// the usual number of list values.
 	both := new(struct {
-		c Claims
-		r registered
+		c    Claims
+		r    registered
+		list [12]string
 	})
 	c, r := &both.c, &both.r
 	c.payload = payload
@@ -127,7 +129,7 @@ func (iss *issuer) claims(payload string, ms []member) (*Claims, *registered) {
 		r.set |= bit
 		return t
 	}
-	all := make([]string, 0, 16)
+	all := both.list[:0]
 	clientRank := len(clientIDClaims)
 	for _, m := range ms {
 		switch m.name {
@@ -156,13 +158,10 @@ func (iss *issuer) claims(payload string, ms []member) (*Claims, *registered) {
 			if jkt, ok := nestedMember(m.value, "jkt"); ok {
 				c.JKT, _ = stringOf(jkt)
 			}
-		}
-		for i, name := range clientIDClaims[:clientRank] {
-			if m.name == name {
-				if s, ok := stringOf(m.value); ok && s != "" {
-					c.ClientID, clientRank = s, i
-				}
-				break
+		case clientIDClaims[0], clientIDClaims[1], clientIDClaims[2], clientIDClaims[3]:
+			rank := slices.Index(clientIDClaims[:], m.name)
+			if s, ok := stringOf(m.value); ok && s != "" && rank < clientRank {
+				c.ClientID, clientRank = s, rank
 			}
 		}
 	}

@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	"github.com/golang-jwt/jwt/v5"
 )
@@ -34,6 +35,7 @@ type Guard struct {
 	intro     *introspector      // nil without IntrospectionURL
 	dpop      *dpopVerifier
 	scratch   sync.Pool // *[]byte decode buffers
+	headers   headerCache
 	closeOnce sync.Once
 }
 
@@ -309,13 +311,17 @@ func (g *Guard) Verify(ctx context.Context, token string) (*Claims, error) {
 	}
 	raw := append((*bp)[:0], token...)
 	buf := raw[len(token):cap(raw)][:0]
-	headerJSON, buf, err := decodeSegment(buf, seg.bytes(raw, seg.header))
-	if err != nil {
-		return nil, errMalformed(err)
-	}
-	header, err := parseHeader(string(headerJSON))
-	if err != nil {
-		return nil, errMalformed(err)
+	var err error
+	headerSeg := token[seg.header[0]:seg.header[1]]
+	header, knownHeader := g.headers.get(headerSeg)
+	if !knownHeader {
+		var headerJSON []byte
+		if headerJSON, buf, err = decodeSegment(buf, seg.bytes(raw, seg.header)); err != nil {
+			return nil, errMalformed(err)
+		}
+		if header, err = parseHeader(string(headerJSON)); err != nil {
+			return nil, errMalformed(err)
+		}
 	}
 	// With several issuers, the token's "iss" chooses whose keys may
 	// verify it, before any key lookup: read it from the payload now. A
@@ -363,6 +369,9 @@ func (g *Guard) Verify(ctx context.Context, token string) (*Claims, error) {
 	c, reg := iss.claims(payload, members)
 	if err := iss.validator.Validate(reg); err != nil {
 		return nil, tokenError(err)
+	}
+	if !knownHeader {
+		g.headers.put(headerSeg, header)
 	}
 	if g.cache != nil {
 		g.cache.put(&cacheEntry{
@@ -536,6 +545,41 @@ func decodePayload(buf, seg []byte, dst []member) (payload string, members []mem
 		return "", nil, nil, errMalformed(err)
 	}
 	return payload, members, rest, nil
+}
+
+// headerCache remembers the JOSE headers of the last tokens verified:
+// tokens signed with one key share their header segment byte for byte, so
+// most requests skip decoding it. An entry is the parse of exactly its
+// segment's bytes, stored only once a token carrying it verified, so
+// invalid tokens cannot churn it; reads take no lock and write nothing.
+type headerCache struct {
+	entries [4]atomic.Pointer[headerEntry]
+	next    atomic.Uint32
+}
+
+type headerEntry struct {
+	segment string
+	header  jwsHeader
+}
+
+// maxCachedHeader bounds the header segments remembered.
+const maxCachedHeader = 512
+
+func (c *headerCache) get(segment string) (jwsHeader, bool) {
+	for i := range c.entries {
+		if e := c.entries[i].Load(); e != nil && e.segment == segment {
+			return e.header, true
+		}
+	}
+	return jwsHeader{}, false
+}
+
+func (c *headerCache) put(segment string, h jwsHeader) {
+	if len(segment) > maxCachedHeader {
+		return
+	}
+	i := c.next.Add(1) % uint32(len(c.entries))
+	c.entries[i].Store(&headerEntry{segment: strings.Clone(segment), header: h})
 }
 
 // jwsHeader is what the Guard reads of a JOSE header.

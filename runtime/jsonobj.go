@@ -54,12 +54,11 @@ func parseObject(src string) (map[string]any, error) {
 
 func (p *jsonParser) space() {
 	for p.i < len(p.s) {
-		switch p.s[p.i] {
-		case ' ', '\t', '\n', '\r':
-			p.i++
-		default:
+		// Tokens are compact JSON: the next byte is rarely a blank.
+		if c := p.s[p.i]; c > ' ' || (c != ' ' && c != '\t' && c != '\n' && c != '\r') {
 			return
 		}
+		p.i++
 	}
 }
 
@@ -190,7 +189,11 @@ func (p *jsonParser) array() ([]any, error) {
 func (p *jsonParser) string() (string, error) {
 	start := p.i + 1
 	for j := start; j < len(p.s); {
-		// Most bytes of a token are plain ASCII: skip them in a tight loop.
+		// Most bytes of a token are plain ASCII: skip them eight at a
+		// time, then one at a time.
+		for j+8 <= len(p.s) && plain8(p.s[j:j+8]) {
+			j += 8
+		}
 		for j < len(p.s) && plainASCII[p.s[j]] {
 			j++
 		}
@@ -227,6 +230,22 @@ var plainASCII = func() (t [256]bool) {
 	}
 	return t
 }()
+
+// plain8 reports whether the eight bytes of b are all plainASCII, with
+// the classic SWAR tests on one 64-bit word: no byte with its high bit
+// set, none below 0x20, none equal to '"' or '\\'.
+func plain8(b string) bool {
+	const ones, highs = 0x0101010101010101, 0x8080808080808080
+	_ = b[7]
+	x := uint64(b[0]) | uint64(b[1])<<8 | uint64(b[2])<<16 | uint64(b[3])<<24 |
+		uint64(b[4])<<32 | uint64(b[5])<<40 | uint64(b[6])<<48 | uint64(b[7])<<56
+	below := (x - ones*0x20) & ^x & highs // valid as no byte is >= 0x80
+	q := x ^ (ones * '"')
+	quote := (q - ones) & ^q & highs
+	e := x ^ (ones * '\\')
+	escape := (e - ones) & ^e & highs
+	return (x&highs | below | quote | escape) == 0
+}
 
 // escapedString is the slow path for strings with escapes: it builds a
 // new string.

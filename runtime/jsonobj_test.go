@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -217,6 +218,32 @@ func BenchmarkParseObject(b *testing.B) {
 			if err := json.Unmarshal([]byte(src), &m); err != nil {
 				b.Fatal(err)
 			}
+		}
+	})
+}
+
+// TestPlain8 checks the word-at-a-time test against the byte table on
+// every byte value in every position.
+func TestPlain8(t *testing.T) {
+	for pos := range 8 {
+		for c := range 256 {
+			b := []byte("abcdefgh")
+			b[pos] = byte(c)
+			if got, want := plain8(string(b)), plainASCII[c]; got != want {
+				t.Fatalf("plain8 with byte %#x at %d = %v, want %v", c, pos, got, want)
+			}
+		}
+	}
+}
+
+// FuzzAppendWords holds the scope splitter to strings.Fields.
+func FuzzAppendWords(f *testing.F) {
+	for _, s := range []string{"", " ", "a", "openid profile read:items", " a\tb\nc\vd\fe\rf ", "a\u00a0b", "x é y", "é", "ab\u2003cd ef", "\x85a"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		if got, want := appendWords(s, nil), strings.Fields(s); !slices.Equal(got, want) {
+			t.Fatalf("appendWords(%q) = %q, strings.Fields %q", s, got, want)
 		}
 	})
 }

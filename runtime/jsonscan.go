@@ -47,6 +47,9 @@ func (p *jsonParser) members(dst []member) ([]member, error) {
 	p.i++ // '{'
 	first := len(dst)
 	var seen map[string]struct{}
+	// Claim names are short and often of equal length (iss, sub, aud,
+	// exp...): compare a cheap fingerprint before the names themselves.
+	var prints [linearDuplicates]uint64
 	p.space()
 	if p.i < len(p.s) && p.s[p.i] == '}' {
 		p.i++
@@ -62,11 +65,13 @@ func (p *jsonParser) members(dst []member) ([]member, error) {
 			return dst, err
 		}
 		if n := len(dst) - first; n < linearDuplicates {
-			for _, m := range dst[first:] {
-				if m.name == name {
+			fp := fingerprint(name)
+			for k, m := range dst[first:] {
+				if prints[k] == fp && m.name == name {
 					return dst, errJSONDuplicate
 				}
 			}
+			prints[n] = fp
 		} else {
 			if seen == nil {
 				seen = make(map[string]struct{}, 2*n)
@@ -106,6 +111,15 @@ func (p *jsonParser) members(dst []member) ([]member, error) {
 			return dst, errJSONSyntax
 		}
 	}
+}
+
+// fingerprint is a member name's length and three of its bytes: equal
+// names have equal fingerprints.
+func fingerprint(name string) uint64 {
+	if name == "" {
+		return 0
+	}
+	return uint64(len(name)) | uint64(name[0])<<32 | uint64(name[len(name)/2])<<40 | uint64(name[len(name)-1])<<48
 }
 
 // skip validates one value, as value would parse it, without building it.
@@ -316,10 +330,7 @@ func appendStrings(raw string, out []string, words bool) (_ []string, allStrings
 		if !words {
 			return append(out, s), true
 		}
-		for f := range strings.FieldsSeq(s) {
-			out = append(out, f)
-		}
-		return out, true
+		return appendWords(s, out), true
 	case raw[0] == '[':
 		allStrings = true
 		p := jsonParser{s: raw}
@@ -334,6 +345,41 @@ func appendStrings(raw string, out []string, words bool) (_ []string, allStrings
 	}
 	return out, false
 }
+
+// appendWords appends the words of s, as strings.Fields splits them, to
+// out: ASCII text (the usual scope string) is split here, anything else by
+// strings.FieldsSeq.
+func appendWords(s string, out []string) []string {
+	start := -1
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c >= 0x80 {
+			from := i
+			if start >= 0 {
+				from = start
+			}
+			for f := range strings.FieldsSeq(s[from:]) {
+				out = append(out, f)
+			}
+			return out
+		}
+		if asciiSpace[c] {
+			if start >= 0 {
+				out = append(out, s[start:i])
+				start = -1
+			}
+		} else if start < 0 {
+			start = i
+		}
+	}
+	if start >= 0 {
+		out = append(out, s[start:])
+	}
+	return out
+}
+
+// asciiSpace marks the ASCII bytes unicode.IsSpace reports.
+var asciiSpace = [256]bool{'\t': true, '\n': true, '\v': true, '\f': true, '\r': true, ' ': true}
 
 // findMember returns the raw value of the member called name.
 func findMember(ms []member, name string) (string, bool) {

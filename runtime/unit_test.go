@@ -194,6 +194,24 @@ func TestClaimLookup(t *testing.T) {
 	}
 }
 
+func TestClientIDClaim(t *testing.T) {
+	for _, tt := range []struct{ payload, want string }{
+		{`{"azp":"b","client_id":"a"}`, "a"},
+		{`{"appid":"d","cid":"c","azp":"b"}`, "b"},
+		{`{"client_id":"","azp":"","cid":"c","appid":"d"}`, "c"},
+		{`{"client_id":7,"appid":"d"}`, "d"},
+		{`{"sub":"x"}`, ""},
+	} {
+		ms, err := objectMembers(tt.payload, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if c, _ := (&issuer{}).claims(tt.payload, ms); c.ClientID != tt.want {
+			t.Errorf("%s: ClientID = %q, want %q", tt.payload, c.ClientID, tt.want)
+		}
+	}
+}
+
 // TestRegisteredClaims checks the view golang-jwt's Validator gets of a
 // payload against jwt.MapClaims, which reads the same payload the way the
 // runtime did before it stopped building maps.
