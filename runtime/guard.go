@@ -88,26 +88,15 @@ func New(ctx context.Context, cfg Config) (*Guard, error) {
 // its registered-claim checks, its claim names and its own key set, so
 // that keys of one issuer never verify a token claiming another.
 type issuer struct {
-	cfg       Config // the Guard's Config narrowed to this issuer
-	methods   map[string]jwt.SigningMethod
-	validator *jwt.Validator
-	keys      *keySource // nil with IntrospectAll
+	cfg     Config // the Guard's Config narrowed to this issuer
+	methods map[string]jwt.SigningMethod
+	keys    *keySource // nil with IntrospectAll
 }
 
 func newIssuer(ctx context.Context, cfg Config) *issuer {
 	iss := &issuer{
 		cfg:     cfg,
 		methods: make(map[string]jwt.SigningMethod),
-		// golang-jwt checks the registered claims; the compact JWS is
-		// split and decoded here, faster and stricter (see jsonobj.go).
-		validator: jwt.NewValidator(
-			jwt.WithIssuer(cfg.Issuer),
-			jwt.WithAudience(cfg.Audiences...),
-			jwt.WithExpirationRequired(),
-			jwt.WithIssuedAt(),
-			jwt.WithLeeway(cfg.Leeway),
-			jwt.WithTimeFunc(cfg.Now),
-		),
 	}
 	for _, alg := range cfg.Algorithms {
 		iss.methods[alg] = jwt.GetSigningMethod(alg)
@@ -367,7 +356,7 @@ func (g *Guard) Verify(ctx context.Context, token string) (*Claims, error) {
 		}
 	}
 	c, reg := iss.claims(payload, members)
-	if err := iss.validator.Validate(reg); err != nil {
+	if err := reg.validate(iss.cfg.Now(), iss.cfg.Leeway, iss.cfg.Issuer, iss.cfg.Audiences); err != nil {
 		return nil, tokenError(err)
 	}
 	if !knownHeader {

@@ -212,12 +212,15 @@ func TestClientIDClaim(t *testing.T) {
 	}
 }
 
-// TestRegisteredClaims checks the view golang-jwt's Validator gets of a
-// payload against jwt.MapClaims, which reads the same payload the way the
-// runtime did before it stopped building maps.
+// TestRegisteredClaims holds the runtime's registered-claim checks to
+// golang-jwt's Validator on jwt.MapClaims (how the runtime checked them
+// before it stopped building maps): the view of the payload given to the
+// Validator, and registered.validate, reach the same verdicts with the same
+// error values.
 func TestRegisteredClaims(t *testing.T) {
+	now, leeway := time.Unix(1_700_000_000, 0), 30*time.Second
 	v := jwt.NewValidator(jwt.WithIssuer("https://i"), jwt.WithAudience("api"), jwt.WithExpirationRequired(),
-		jwt.WithIssuedAt(), jwt.WithLeeway(30*time.Second), jwt.WithTimeFunc(func() time.Time { return time.Unix(1_700_000_000, 0) }))
+		jwt.WithIssuedAt(), jwt.WithLeeway(leeway), jwt.WithTimeFunc(func() time.Time { return now }))
 	for _, payload := range []string{
 		`{"iss":"https://i","aud":"api","exp":1700000100}`,
 		`{"iss":"https://i","aud":["x","api"],"exp":1700000100.5,"nbf":1699999990,"iat":1699999990}`,
@@ -241,6 +244,15 @@ func TestRegisteredClaims(t *testing.T) {
 		`{"iss":"https://i","aud":7,"exp":1700000100}`,
 		`{"iss":"https://i","aud":null,"exp":1700000100}`,
 		`{"iss":"https://i","aud":"api","exp":1700000100,"sub":3}`,
+		`{"iss":"https://i","aud":"api","exp":1699999970}`,
+		`{"iss":"https://i","aud":"api","exp":1699999971}`,
+		`{"iss":"https://i","aud":"api","exp":1700000100,"nbf":1700000030}`,
+		`{"iss":"https://i","aud":"api","exp":1700000100,"nbf":1700000031}`,
+		`{"iss":"https://i","aud":"api","exp":1700000100,"iat":1700000030}`,
+		`{"iss":"https://i","aud":"api","exp":1700000100,"iat":1700000031.5}`,
+		`{"iss":"","aud":"api","exp":1700000100}`,
+		`{"iss":"https://j","aud":"other","exp":1,"nbf":1800000000}`,
+		`{"iss":null,"aud":[null],"exp":"x","nbf":"y","iat":{}}`,
 	} {
 		t.Run(payload, func(t *testing.T) {
 			var m jwt.MapClaims
@@ -252,14 +264,19 @@ func TestRegisteredClaims(t *testing.T) {
 				t.Fatal(err)
 			}
 			_, reg := (&issuer{}).claims(payload, ms)
-			want, got := v.Validate(m), v.Validate(reg)
-			if (want == nil) != (got == nil) {
-				t.Fatalf("view: %v, MapClaims: %v", got, want)
-			}
-			for _, sentinel := range []error{jwt.ErrTokenExpired, jwt.ErrTokenNotValidYet, jwt.ErrTokenUsedBeforeIssued,
-				jwt.ErrTokenInvalidIssuer, jwt.ErrTokenInvalidAudience, jwt.ErrTokenRequiredClaimMissing, jwt.ErrInvalidType} {
-				if errors.Is(want, sentinel) != errors.Is(got, sentinel) {
-					t.Errorf("errors.Is(_, %v): view %v, MapClaims %v", sentinel, got, want)
+			want := v.Validate(m)
+			for name, got := range map[string]error{
+				"view":     v.Validate(reg),
+				"validate": reg.validate(now, leeway, "https://i", []string{"api"}),
+			} {
+				if (want == nil) != (got == nil) {
+					t.Fatalf("%s: %v, MapClaims: %v", name, got, want)
+				}
+				for _, sentinel := range []error{jwt.ErrTokenExpired, jwt.ErrTokenNotValidYet, jwt.ErrTokenUsedBeforeIssued,
+					jwt.ErrTokenInvalidIssuer, jwt.ErrTokenInvalidAudience, jwt.ErrTokenRequiredClaimMissing, jwt.ErrInvalidType} {
+					if errors.Is(want, sentinel) != errors.Is(got, sentinel) {
+						t.Errorf("%s: errors.Is(_, %v) = %v, MapClaims %v", name, sentinel, got, want)
+					}
 				}
 			}
 		})
@@ -308,5 +325,32 @@ func TestChallengeAndStatus(t *testing.T) {
 				t.Errorf("body = %s (%v)", w.Body, err)
 			}
 		})
+	}
+}
+
+func TestHeaderCache(t *testing.T) {
+	var c headerCache
+	if _, ok := c.get("eyJhbGciOiJSUzI1NiJ9"); ok {
+		t.Fatal("empty cache hit")
+	}
+	segs := []string{"h1", "h2", "h3", "h4", "h5"}
+	for i, s := range segs {
+		c.put(s, jwsHeader{alg: "RS256", kid: s})
+		if h, ok := c.get(s); !ok || h.kid != s {
+			t.Fatalf("put %s then get = %+v, %v", s, h, ok)
+		}
+		for _, older := range segs[:i] {
+			if h, ok := c.get(older); ok && h.kid != older {
+				t.Fatalf("get(%s) returned the header of %s", older, h.kid)
+			}
+		}
+	}
+	if _, ok := c.get("h1"); ok {
+		t.Error("the oldest of five headers is still remembered in four entries")
+	}
+	long := strings.Repeat("a", maxCachedHeader+1)
+	c.put(long, jwsHeader{alg: "RS256"})
+	if _, ok := c.get(long); ok {
+		t.Error("an oversized header segment was remembered")
 	}
 }
