@@ -91,10 +91,6 @@ func ClaimsFromContext(ctx context.Context) (*Claims, bool) {
 	return c, ok && c != nil
 }
 
-// clientIDClaims are the claims that may name the client, in order of
-// preference.
-var clientIDClaims = [...]string{"client_id", "azp", "cid", "appid"}
-
 // claims builds the Claims of a token's payload, or of an introspection
 // answer, from its members with the issuer's claim names; and the view of
 // its registered claims that golang-jwt's Validator checks.
@@ -104,50 +100,26 @@ func (iss *issuer) claims(payload string, ms []member) (*Claims, *registered) {
 	both := new(struct {
 		c    Claims
 		r    registered
-		list [12]string
+		list [10]string
 	})
 	c, r := &both.c, &both.r
 	c.payload = payload
-	str := func(raw string, bit uint8) string {
-		s, ok := stringOf(raw)
-		if !ok {
-			r.bad |= bit
-		}
-		return s
-	}
-	date := func(raw string, bit uint8, d *jwt.NumericDate) time.Time {
-		f, ok := numberOf(raw)
-		switch {
-		case !ok:
-			r.bad |= bit
-			return time.Time{}
-		case f == 0: // absent for jwt.MapClaims too
-			return time.Time{}
-		}
-		sec, frac := math.Modf(f)
-		t := time.Unix(int64(sec), int64(frac*1e9))
-		*d = *jwt.NewNumericDate(t)
-		r.set |= bit
-		return t
-	}
 	all := both.list[:0]
-	clientRank := len(clientIDClaims)
+	clientRank := 4 // client_id, azp, cid, appid: the lower, the preferred
 	for _, m := range ms {
 		switch m.name {
 		case "sub":
-			r.sub = str(m.value, regSub)
-			c.Subject = r.sub
+			c.Subject = r.str(m.value, regSub, &r.sub)
 		case "iss":
-			r.iss = str(m.value, regIss)
-			c.Issuer = r.iss
+			c.Issuer = r.str(m.value, regIss, &r.iss)
 		case "jti":
 			c.ID, _ = stringOf(m.value)
 		case "exp":
-			c.ExpiresAt = date(m.value, regExp, &r.exp)
+			c.ExpiresAt = r.date(m.value, regExp, &r.exp)
 		case "nbf":
-			c.NotBefore = date(m.value, regNbf, &r.nbf)
+			c.NotBefore = r.date(m.value, regNbf, &r.nbf)
 		case "iat":
-			c.IssuedAt = date(m.value, regIat, &r.iat)
+			c.IssuedAt = r.date(m.value, regIat, &r.iat)
 		case "aud":
 			var allStrings bool
 			all, allStrings = appendStrings(m.value, all, false)
@@ -159,11 +131,14 @@ func (iss *issuer) claims(payload string, ms []member) (*Claims, *registered) {
 			if jkt, ok := nestedMember(m.value, "jkt"); ok {
 				c.JKT, _ = stringOf(jkt)
 			}
-		case clientIDClaims[0], clientIDClaims[1], clientIDClaims[2], clientIDClaims[3]:
-			rank := slices.Index(clientIDClaims[:], m.name)
-			if s, ok := stringOf(m.value); ok && s != "" && rank < clientRank {
-				c.ClientID, clientRank = s, rank
-			}
+		case "client_id":
+			c.clientID(m.value, 0, &clientRank)
+		case "azp":
+			c.clientID(m.value, 1, &clientRank)
+		case "cid":
+			c.clientID(m.value, 2, &clientRank)
+		case "appid":
+			c.clientID(m.value, 3, &clientRank)
 		}
 	}
 	ends := [4]int{len(all)}
@@ -188,6 +163,47 @@ func (iss *issuer) claims(payload string, ms []member) (*Claims, *registered) {
 	c.Audience, c.Scopes, c.Roles, c.Permissions = carve(0), carve(1), carve(2), carve(3)
 	r.aud = c.Audience
 	return c, r
+}
+
+// clientID takes raw as the client id when it is a non-empty string of a
+// claim preferred to the one taken so far.
+func (c *Claims) clientID(raw string, rank int, taken *int) {
+	if s, ok := stringOf(raw); ok && s != "" && rank < *taken {
+		c.ClientID, *taken = s, rank
+	}
+}
+
+// str reads a registered string claim into *dst, marking a wrong type.
+func (r *registered) str(raw string, bit uint8, dst *string) string {
+	s, ok := stringOf(raw)
+	if !ok {
+		r.bad |= bit
+	}
+	*dst = s
+	return s
+}
+
+// date reads a registered date claim into *d as jwt.MapClaims would
+// (truncated to jwt.TimePrecision; 0 is absent), marking a wrong type, and
+// returns its exact time for the Claims.
+func (r *registered) date(raw string, bit uint8, d *jwt.NumericDate) time.Time {
+	f, ok := numberOf(raw)
+	switch {
+	case !ok:
+		r.bad |= bit
+		return time.Time{}
+	case f == 0:
+		return time.Time{}
+	}
+	sec, frac := math.Modf(f)
+	t := time.Unix(int64(sec), int64(frac*1e9))
+	if frac != 0 || jwt.TimePrecision > time.Second {
+		*d = *jwt.NewNumericDate(t)
+	} else {
+		d.Time = t // already a whole second
+	}
+	r.set |= bit
+	return t
 }
 
 // Bits of registered.bad and registered.set.
@@ -279,7 +295,7 @@ func (r *registered) invalid(bit uint8, name string) error {
 	return fmt.Errorf("%w: %s is invalid", jwt.ErrInvalidType, name)
 }
 
-func (r *registered) date(bit uint8, name string, d *jwt.NumericDate) (*jwt.NumericDate, error) {
+func (r *registered) getDate(bit uint8, name string, d *jwt.NumericDate) (*jwt.NumericDate, error) {
 	if err := r.invalid(bit, name); err != nil || r.set&bit == 0 {
 		return nil, err
 	}
@@ -287,15 +303,15 @@ func (r *registered) date(bit uint8, name string, d *jwt.NumericDate) (*jwt.Nume
 }
 
 func (r *registered) GetExpirationTime() (*jwt.NumericDate, error) {
-	return r.date(regExp, "exp", &r.exp)
+	return r.getDate(regExp, "exp", &r.exp)
 }
 
 func (r *registered) GetNotBefore() (*jwt.NumericDate, error) {
-	return r.date(regNbf, "nbf", &r.nbf)
+	return r.getDate(regNbf, "nbf", &r.nbf)
 }
 
 func (r *registered) GetIssuedAt() (*jwt.NumericDate, error) {
-	return r.date(regIat, "iat", &r.iat)
+	return r.getDate(regIat, "iat", &r.iat)
 }
 
 func (r *registered) GetIssuer() (string, error)  { return r.iss, r.invalid(regIss, "iss") }

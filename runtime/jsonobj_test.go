@@ -163,10 +163,39 @@ func checkMembers(t *testing.T, src string, want map[string]any, wantErr error) 
 		if f, ok := numberOf(m.value); ok && f != w {
 			t.Fatalf("%q: numberOf(%q) = %v, parseObject %#v", src, m.value, f, w)
 		}
+		for _, words := range []bool{false, true} {
+			got, gotAll := appendStrings(m.value, nil, words)
+			want, wantAll := referenceStrings(w, words)
+			if !slices.Equal(got, want) || gotAll != wantAll {
+				t.Fatalf("%q: appendStrings(%q, words=%v) = %q, %v; want %q, %v", src, m.value, words, got, gotAll, want, wantAll)
+			}
+		}
 		if _, isString := w.(string); isString != strings.HasPrefix(m.value, `"`) {
 			t.Fatalf("%q: stringOf(%q) and parseObject disagree on the type", src, m.value)
 		}
 	}
+}
+
+// referenceStrings is appendStrings written over parseObject's values.
+func referenceStrings(v any, words bool) (out []string, allStrings bool) {
+	switch v := v.(type) {
+	case string:
+		if words {
+			return strings.Fields(v), true
+		}
+		return []string{v}, true
+	case []any:
+		allStrings = true
+		for _, e := range v {
+			s, ok := e.(string)
+			allStrings = allStrings && ok
+			if ok && (s != "" || !words) {
+				out = append(out, s)
+			}
+		}
+		return out, allStrings
+	}
+	return nil, false
 }
 
 func BenchmarkParseObject(b *testing.B) {

@@ -131,7 +131,7 @@ func (p *jsonParser) skip() error {
 	case c == '{':
 		return p.skipObject()
 	case c == '[':
-		return p.elements(nil)
+		return p.skipArray()
 	case c == '"':
 		_, err := p.string()
 		return err
@@ -219,9 +219,8 @@ func (p *jsonParser) skipObject() error {
 	}
 }
 
-// elements validates the array starting at '[' and calls each, when not
-// nil, with the raw text of every element.
-func (p *jsonParser) elements(each func(value string)) error {
+// skipArray validates the array starting at '[' without keeping it.
+func (p *jsonParser) skipArray() error {
 	if p.depth++; p.depth > maxJSONDepth {
 		return errJSONDepth
 	}
@@ -233,12 +232,8 @@ func (p *jsonParser) elements(each func(value string)) error {
 		return nil
 	}
 	for {
-		start := p.i
 		if err := p.skip(); err != nil {
 			return err
-		}
-		if each != nil {
-			each(p.s[start:p.i])
 		}
 		p.space()
 		if p.i >= len(p.s) {
@@ -316,7 +311,8 @@ func numberOf(raw string) (float64, bool) {
 
 // appendStrings appends the strings of a claim value to out: the words of
 // a space-delimited string, or the non-empty strings of an array (other
-// elements are skipped). Other types give nothing. allStrings reports
+// elements are skipped); with words false, a string whole and every
+// string of an array. Other types give nothing. allStrings reports
 // whether an array held strings only.
 func appendStrings(raw string, out []string, words bool) (_ []string, allStrings bool) {
 	switch {
@@ -332,59 +328,91 @@ func appendStrings(raw string, out []string, words bool) (_ []string, allStrings
 		}
 		return appendWords(s, out), true
 	case raw[0] == '[':
+		// One pass over the array, decoding its strings as it checks them.
+		p := jsonParser{s: raw, i: 1, depth: 1}
 		allStrings = true
-		p := jsonParser{s: raw}
-		err := p.elements(func(v string) {
-			s, ok := stringOf(v)
-			allStrings = allStrings && ok
-			if ok && (s != "" || !words) {
-				out = append(out, s)
+		p.space()
+		if p.i < len(p.s) && p.s[p.i] == ']' {
+			return out, true
+		}
+		for p.i < len(p.s) {
+			if p.s[p.i] == '"' {
+				s, err := p.string()
+				if err != nil {
+					return out, false
+				}
+				if s != "" || !words {
+					out = append(out, s)
+				}
+			} else {
+				allStrings = false
+				if err := p.skip(); err != nil {
+					return out, false
+				}
 			}
-		})
-		return out, allStrings && err == nil
+			p.space()
+			if p.i >= len(p.s) || p.s[p.i] != ',' {
+				break
+			}
+			p.i++
+			p.space()
+		}
+		return out, allStrings
 	}
 	return out, false
 }
 
 // appendWords appends the words of s, as strings.Fields splits them, to
-// out: ASCII text (the usual scope string) is split here, anything else by
-// strings.FieldsSeq.
+// out. The usual scope string (printable ASCII) is split at its spaces
+// with vectorised searches; anything else goes to strings.FieldsSeq.
 func appendWords(s string, out []string) []string {
-	start := -1
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if c >= 0x80 {
-			from := i
-			if start >= 0 {
-				from = start
-			}
-			for f := range strings.FieldsSeq(s[from:]) {
-				out = append(out, f)
-			}
-			return out
+	if !printableASCII(s) {
+		for f := range strings.FieldsSeq(s) {
+			out = append(out, f)
 		}
-		if asciiSpace[c] {
-			if start >= 0 {
-				out = append(out, s[start:i])
-				start = -1
-			}
-		} else if start < 0 {
-			start = i
-		}
+		return out
 	}
-	if start >= 0 {
-		out = append(out, s[start:])
+	for s != "" {
+		i := strings.IndexByte(s, ' ')
+		if i < 0 {
+			return append(out, s)
+		}
+		if i > 0 {
+			out = append(out, s[:i])
+		}
+		s = s[i+1:]
 	}
 	return out
 }
 
-// asciiSpace marks the ASCII bytes unicode.IsSpace reports.
-var asciiSpace = [256]bool{'\t': true, '\n': true, '\v': true, '\f': true, '\r': true, ' ': true}
+// printableASCII reports whether s holds no byte below 0x20 (the ASCII
+// blanks other than the space among them) and none from 0x80, eight
+// bytes at a time.
+func printableASCII(s string) bool {
+	const ones, highs = 0x0101010101010101, 0x8080808080808080
+	for len(s) >= 8 {
+		b := s[:8]
+		x := uint64(b[0]) | uint64(b[1])<<8 | uint64(b[2])<<16 | uint64(b[3])<<24 |
+			uint64(b[4])<<32 | uint64(b[5])<<40 | uint64(b[6])<<48 | uint64(b[7])<<56
+		if (x&highs | (x-ones*0x20) & ^x & highs) != 0 {
+			return false
+		}
+		s = s[8:]
+	}
+	for i := 0; i < len(s); i++ {
+		if s[i] < 0x20 || s[i] >= 0x80 {
+			return false
+		}
+	}
+	return true
+}
 
 // findMember returns the raw value of the member called name.
 func findMember(ms []member, name string) (string, bool) {
 	for _, m := range ms {
-		if m.name == name {
+		// Claim names are short and often of one length: tell most
+		// apart by their first byte before comparing them whole.
+		if len(m.name) == len(name) && (name == "" || m.name[0] == name[0]) && m.name == name {
 			return m.value, true
 		}
 	}
