@@ -191,7 +191,7 @@ func (p *jsonParser) string() (string, error) {
 	for j := start; j < len(p.s); {
 		// Most bytes of a token are plain ASCII: skip them eight at a
 		// time, then one at a time.
-		for j+8 <= len(p.s) && plain8(p.s[j:j+8]) {
+		for j+8 <= len(p.s) && plainWord(load8(p.s[j:])) {
 			j += 8
 		}
 		for j < len(p.s) && plainASCII[p.s[j]] {
@@ -231,20 +231,24 @@ var plainASCII = func() (t [256]bool) {
 	return t
 }()
 
-// plain8 reports whether the eight bytes of b are all plainASCII, with
-// the classic SWAR tests on one 64-bit word: no byte with its high bit
-// set, none below 0x20, none equal to '"' or '\\'.
-func plain8(b string) bool {
-	const ones, highs = 0x0101010101010101, 0x8080808080808080
+// plain8 reports whether the eight bytes of b are all plainASCII.
+func plain8(b string) bool { return plainWord(load8(b)) }
+
+// load8 reads the first eight bytes of b as a little-endian word (one
+// load once compiled).
+func load8(b string) uint64 {
 	_ = b[7]
-	x := uint64(b[0]) | uint64(b[1])<<8 | uint64(b[2])<<16 | uint64(b[3])<<24 |
+	return uint64(b[0]) | uint64(b[1])<<8 | uint64(b[2])<<16 | uint64(b[3])<<24 |
 		uint64(b[4])<<32 | uint64(b[5])<<40 | uint64(b[6])<<48 | uint64(b[7])<<56
-	below := (x - ones*0x20) & ^x & highs // valid as no byte is >= 0x80
-	q := x ^ (ones * '"')
-	quote := (q - ones) & ^q & highs
-	e := x ^ (ones * '\\')
-	escape := (e - ones) & ^e & highs
-	return (x&highs | below | quote | escape) == 0
+}
+
+// plainWord applies the classic SWAR tests to eight bytes: none with its
+// high bit set, none below 0x20, none equal to '"' or '\\'.
+func plainWord(x uint64) bool {
+	const ones, highs = 0x0101010101010101, 0x8080808080808080
+	q, e := x^(ones*'"'), x^(ones*'\\')
+	// Below 0x20 is exact as no byte is >= 0x80 when the result is true.
+	return (x&highs | (x-ones*0x20)&^x&highs | (q-ones)&^q&highs | (e-ones)&^e&highs) == 0
 }
 
 // escapedString is the slow path for strings with escapes: it builds a
