@@ -204,13 +204,16 @@ func (s *keySet) holds(k *verifyKey, kid string, hasKID bool, alg string) bool {
 
 // copyClaims gives each request its own Claims, so a handler that
 // modifies them cannot change what the cache grants the next request.
-// The raw claim map is shared and must be treated as read-only.
+// The payload text they share is immutable; absent lists stay nil.
 func copyClaims(c *Claims) *Claims {
 	d := *c
 	// One array backs the four lists; each is capped so an append
 	// reallocates instead of writing into its neighbour.
 	all := make([]string, 0, len(c.Audience)+len(c.Scopes)+len(c.Roles)+len(c.Permissions))
 	carve := func(src []string) []string {
+		if src == nil {
+			return nil
+		}
 		start := len(all)
 		all = append(all, src...)
 		return all[start:len(all):len(all)]

@@ -3,10 +3,10 @@ package runtime
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"math"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/golang-jwt/jwt/v5"
@@ -63,12 +63,24 @@ func (c *Claims) Get(name string) (any, bool) {
 }
 
 // Decode copies the token's claims into v, a pointer to a struct with json
-// tags, for typed access to custom claims.
+// tags, for typed access to custom claims. The claims pass through the
+// values Get returns: numbers are float64 (1.0 fills an int field), and
+// of two names that differ only in case, encoding/json's case-insensitive
+// matching gets the one that sorts last, whatever their order in the
+// token.
 func (c *Claims) Decode(v any) error {
-	if c == nil || c.payload == "" {
-		return json.Unmarshal([]byte("{}"), v)
+	var m map[string]any
+	if c != nil && c.payload != "" {
+		var err error
+		if m, err = parseObject(c.payload); err != nil {
+			return err
+		}
 	}
-	return json.Unmarshal([]byte(c.payload), v)
+	b, err := json.Marshal(m)
+	if err != nil {
+		return err
+	}
+	return json.Unmarshal(b, v)
 }
 
 // HasScope, HasRole and HasPermission report whether the token grants the
@@ -105,7 +117,8 @@ func (iss *issuer) claims(payload string, ms []member) (*Claims, *registered) {
 	c, r := &both.c, &both.r
 	c.payload = payload
 	all := both.list[:0]
-	clientRank := 4 // client_id, azp, cid, appid: the lower, the preferred
+	var present [4]bool // audience, scopes, roles, permissions: a claim of the list's was a string or array
+	clientRank := 4     // client_id, azp, cid, appid: the lower, the preferred
 	for _, m := range ms {
 		switch m.name {
 		case "sub":
@@ -126,6 +139,7 @@ func (iss *issuer) claims(payload string, ms []member) (*Claims, *registered) {
 			if m.value[0] == '[' && !allStrings {
 				r.bad |= regAud
 			}
+			present[0] = isList(m.value)
 		case "cnf":
 			c.cnf = m.value != "null"
 			if jkt, ok := nestedMember(m.value, "jkt"); ok {
@@ -146,6 +160,7 @@ func (iss *issuer) claims(payload string, ms []member) (*Claims, *registered) {
 		for _, n := range names {
 			if raw, ok := lookupMember(ms, n); ok {
 				all, _ = appendStrings(raw, all, true)
+				present[i+1] = present[i+1] || isList(raw)
 			}
 		}
 		ends[i+1] = len(all)
@@ -155,8 +170,8 @@ func (iss *issuer) claims(payload string, ms []member) (*Claims, *registered) {
 		if i > 0 {
 			start = ends[i-1]
 		}
-		if start == ends[i] {
-			return nil
+		if !present[i] {
+			return nil // no such claim, or one that is neither string nor array
 		}
 		return all[start:ends[i]:ends[i]]
 	}
@@ -197,10 +212,10 @@ func (r *registered) date(raw string, bit uint8, d *jwt.NumericDate) time.Time {
 	}
 	sec, frac := math.Modf(f)
 	t := time.Unix(int64(sec), int64(frac*1e9))
-	if frac != 0 || jwt.TimePrecision > time.Second {
-		*d = *jwt.NewNumericDate(t)
+	if frac == 0 && jwt.TimePrecision > 0 && time.Second%jwt.TimePrecision == 0 {
+		d.Time = t // a whole second: truncating it changes nothing
 	} else {
-		d.Time = t // already a whole second
+		*d = *jwt.NewNumericDate(t)
 	}
 	r.set |= bit
 	return t
@@ -285,8 +300,22 @@ func (r *registered) validate(now time.Time, leeway time.Duration, issuer string
 	if n == 0 {
 		return nil
 	}
-	return errors.Join(errs[:n]...)
+	return joinedErrors(slices.Clone(errs[:n]))
 }
+
+// joinedErrors is golang-jwt's joined validation error: every failed rule,
+// matched by errors.Is, printed on one line.
+type joinedErrors []error
+
+func (e joinedErrors) Error() string {
+	msgs := make([]string, len(e))
+	for i, err := range e {
+		msgs[i] = err.Error()
+	}
+	return strings.Join(msgs, ", ")
+}
+
+func (e joinedErrors) Unwrap() []error { return e }
 
 func (r *registered) invalid(bit uint8, name string) error {
 	if r.bad&bit == 0 {

@@ -312,15 +312,26 @@ func (g *Guard) Verify(ctx context.Context, token string) (*Claims, error) {
 			return nil, errMalformed(err)
 		}
 	}
+	// Every segment is decoded before any key is looked at, so a token
+	// that is not a well-formed JWS is refused as such: never after a key
+	// lookup, a refresh or with a 503.
+	payloadJSON, buf, err := decodeSegment(buf, seg.bytes(raw, seg.payload))
+	if err != nil {
+		return nil, errMalformed(err)
+	}
+	sig, _, err := decodeSegment(buf, seg.bytes(raw, seg.signature))
+	if err != nil {
+		return nil, errMalformed(err)
+	}
 	// With several issuers, the token's "iss" chooses whose keys may
-	// verify it, before any key lookup: read it from the payload now. A
-	// single issuer reads the payload only after the signature.
+	// verify it, before any key lookup: read the payload's JSON now. A
+	// single issuer reads it only after the signature.
 	iss := g.primary
 	var payload string
 	var members []member
 	var memberBuf [24]member
 	if len(g.issuers) > 1 {
-		if payload, members, buf, err = decodePayload(buf, seg.bytes(raw, seg.payload), memberBuf[:0]); err != nil {
+		if payload, members, err = readPayload(payloadJSON, memberBuf[:0]); err != nil {
 			return nil, err
 		}
 		iv, _ := findMember(members, "iss")
@@ -343,15 +354,11 @@ func (g *Guard) Verify(ctx context.Context, token string) (*Claims, error) {
 	if err != nil {
 		return nil, err
 	}
-	sig, buf, err := decodeSegment(buf, seg.bytes(raw, seg.signature))
-	if err != nil {
-		return nil, errMalformed(err)
-	}
 	if err := method.Verify(token[:seg.payload[1]], sig, vk.key); err != nil {
 		return nil, newError(ErrInvalidToken, "the token's signature is invalid", err)
 	}
 	if members == nil {
-		if payload, members, _, err = decodePayload(buf, seg.bytes(raw, seg.payload), memberBuf[:0]); err != nil {
+		if payload, members, err = readPayload(payloadJSON, memberBuf[:0]); err != nil {
 			return nil, err
 		}
 	}
@@ -521,19 +528,14 @@ func (iss *issuer) answerClaims(answer string, ms []member) *Claims {
 	return c
 }
 
-// decodePayload decodes a token's payload segment into buf's free
-// capacity, copies it into a string the Claims keep, and appends its
-// members to dst.
-func decodePayload(buf, seg []byte, dst []member) (payload string, members []member, rest []byte, err error) {
-	b, rest, err := decodeSegment(buf, seg)
-	if err != nil {
-		return "", nil, nil, errMalformed(err)
-	}
+// readPayload copies a token's decoded payload into a string the Claims
+// keep and appends its members to dst.
+func readPayload(b []byte, dst []member) (payload string, members []member, err error) {
 	payload = string(b)
 	if members, err = objectMembers(payload, dst); err != nil {
-		return "", nil, nil, errMalformed(err)
+		return "", nil, errMalformed(err)
 	}
-	return payload, members, rest, nil
+	return payload, members, nil
 }
 
 // headerCache remembers the JOSE headers of the last tokens verified:

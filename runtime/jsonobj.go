@@ -8,13 +8,15 @@ import (
 	"unicode/utf8"
 )
 
-// JWT headers and payloads are small JSON objects parsed on every request.
-// parseObject decodes one into the same values encoding/json gives for
-// map[string]any (string, float64, bool, nil, []any, map[string]any), but
-// several times faster, and stricter where a token should be strict:
-// duplicate member names, invalid UTF-8, lone surrogates and nesting deeper
-// than maxJSONDepth are errors. Strings without escapes share the memory of
-// src instead of being copied.
+// parseObject decodes a JSON object into the same values encoding/json
+// gives for map[string]any (string, float64, bool, nil, []any,
+// map[string]any), several times faster, and stricter where a token
+// should be strict: duplicate member names, invalid UTF-8, lone surrogates
+// and nesting deeper than maxJSONDepth are errors. Strings without escapes
+// share the memory of src instead of being copied. DPoP proofs, Claims.Get
+// and Claims.Decode use it; a token's payload on the request path goes
+// through objectMembers (jsonscan.go), which applies the same rules
+// without building values.
 
 const maxJSONDepth = 32
 

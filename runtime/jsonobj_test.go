@@ -34,6 +34,15 @@ func TestParseObject(t *testing.T) {
 		{name: "many members", src: manyMembers(40, ""), want: manyMembersMap(40)},
 		{name: "many members, duplicate last", src: manyMembers(40, `,"m3":0`), err: errJSONDuplicate},
 		{name: "many nested members, duplicate last", src: `{"o":` + manyMembers(40, `,"m39":0`) + `}`, err: errJSONDuplicate},
+		{name: "many members, duplicate of the first", src: manyMembers(17, `,"m0":0`), err: errJSONDuplicate},
+		{name: "many nested members, duplicate of the first", src: `{"o":` + manyMembers(17, `,"m0":0`) + `}`, err: errJSONDuplicate},
+		{name: "nested members, duplicate of the 16th", src: `{"o":` + manyMembers(16, `,"m15":0`) + `}`, err: errJSONDuplicate},
+		{name: "nested members, duplicate of the 17th", src: `{"o":` + manyMembers(18, `,"m16":0`) + `}`, err: errJSONDuplicate},
+		{name: "nested members past 16, all distinct", src: `{"o":` + manyMembers(17, "") + `}`, want: map[string]any{"o": manyMembersMap(17)}},
+		{name: "depth 32", src: strings.Repeat(`{"a":`, 31) + `{}` + strings.Repeat("}", 31), want: nested(31)},
+		{name: "depth 33", src: strings.Repeat(`{"a":`, 32) + `{}` + strings.Repeat("}", 32), err: errJSONDepth},
+		{name: "308 digits", src: `{"a":1` + strings.Repeat("0", 307) + `}`, want: map[string]any{"a": 1e307}},
+		{name: "309 digits", src: `{"a":1` + strings.Repeat("0", 308) + `}`, want: map[string]any{"a": 1e308}},
 		{name: "long integer in range", src: `{"a":` + strings.Repeat("9", 300) + `}`, want: map[string]any{"a": 1e300}},
 		{name: "integer out of range", src: `{"a":1` + strings.Repeat("0", 309) + `}`, err: errJSONSyntax},
 		{name: "array at top", src: `["a"]`, err: errJSONNotObject},
@@ -90,6 +99,15 @@ func manyMembers(n int, extra string) string {
 	return b.String() + extra + "}"
 }
 
+// nested is {"a":{"a":...{}}} with n levels around the innermost {}.
+func nested(n int) map[string]any {
+	m := map[string]any{}
+	for range n {
+		m = map[string]any{"a": m}
+	}
+	return m
+}
+
 func manyMembersMap(n int) map[string]any {
 	m := make(map[string]any, n)
 	for i := range n {
@@ -105,6 +123,9 @@ func FuzzParseObject(f *testing.F) {
 	for _, s := range []string{
 		`{}`, `{"a":1}`, `{"a":[1,"x",{"b":null}],"c":true}`, `{"s":"\u00e9\ud83d\ude00\n"}`,
 		`{"a":"a","a":"b"}`, `{"x":1e400}`, `{"x":-0.5e-3}`, "{\"a\":\"\xff\"}", `{"a":"\ud800"}`,
+		manyMembers(17, `,"m0":0`), `{"o":` + manyMembers(17, `,"m0":0`) + `}`, `{"o":` + manyMembers(18, `,"m16":0`) + `}`,
+		`{"o":[` + manyMembers(20, `,"m19":0`) + `]}`, strings.Repeat(`{"a":`, 32) + `{}` + strings.Repeat("}", 32),
+		`{"a":1` + strings.Repeat("0", 308) + `}`, `{"a":1` + strings.Repeat("0", 309) + `}`, `{"aud":"x","a\u0075d":"y"}`,
 	} {
 		f.Add(s)
 	}

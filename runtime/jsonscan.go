@@ -407,6 +407,10 @@ func printableASCII(s string) bool {
 	return true
 }
 
+// isList reports whether a raw value is of a type a list claim reads: a
+// string or an array.
+func isList(raw string) bool { return raw != "" && (raw[0] == '"' || raw[0] == '[') }
+
 // findMember returns the raw value of the member called name.
 func findMember(ms []member, name string) (string, bool) {
 	for _, m := range ms {

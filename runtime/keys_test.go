@@ -525,3 +525,31 @@ func TestJWKSFaults(t *testing.T) {
 		wantReject(t, serve(t, g, runtime.Requirement{}, bearer(iss.Token(t, axiomstest.WithAlg("ES256"), axiomstest.WithKID(kid)))), 401, "invalid_token")
 	})
 }
+
+// TestMalformedSegmentsBeforeKeyLookup: a token whose payload or
+// signature is not base64url is refused as malformed before its kid is
+// looked up, so such tokens never cost a key refresh, even behind a
+// well-formed header naming an unknown key.
+func TestMalformedSegmentsBeforeKeyLookup(t *testing.T) {
+	iss := axiomstest.New(t)
+	srv := newJWKSServer(t, iss, healthy)
+	g := newGuard(t, configFor(iss, srv))
+	header := strings.TrimRight(base64.URLEncoding.EncodeToString([]byte(`{"alg":"RS256","kid":"unknown-kid","typ":"JWT"}`)), "=")
+	valid := iss.Token(t)
+	_, rest, _ := strings.Cut(valid, ".")
+	payload, sig, _ := strings.Cut(rest, ".")
+	before := srv.fetches.Load()
+	for name, tok := range map[string]string{
+		"payload not base64url":   header + ".%%%." + sig,
+		"signature not base64url": header + "." + payload + ".a+b/",
+		"padding in the payload":  header + "." + payload + "==." + sig,
+	} {
+		res := serve(t, g, runtime.Requirement{}, bearer(tok))
+		if res.status != http.StatusUnauthorized || !strings.Contains(res.challenge, "well-formed") {
+			t.Errorf("%s: %d %s, want 401 not a well-formed JWT", name, res.status, res.challenge)
+		}
+	}
+	if n := srv.fetches.Load() - before; n != 0 {
+		t.Errorf("malformed tokens caused %d key fetches", n)
+	}
+}

@@ -125,7 +125,11 @@ func TestClaimLookup(t *testing.T) {
 		"a.b": "exact wins",
 		"a": {"b": "path loses", "": "empty name"},
 		"num": 3,
-		"big": 12345678901234567890
+		"level": 2.0,
+		"ORG_ID": "evil",
+		"org_id": "acme",
+		"empty_scope": "",
+		"empty_array": []
 	}`
 	ms, err := objectMembers(payload, nil)
 	if err != nil {
@@ -159,6 +163,29 @@ func TestClaimLookup(t *testing.T) {
 			}
 		})
 	}
+	// A list claim that is present as a string or an array gives a
+	// non-nil list, even an empty one; absent or of another type, nil
+	// (json.Marshal prints [] and null).
+	for _, tt := range []struct {
+		names []string
+		isNil bool
+	}{
+		{[]string{"empty_scope"}, false},
+		{[]string{"empty_array"}, false},
+		{[]string{"nope", "empty_array"}, false},
+		{[]string{"nope"}, true},
+		{[]string{"num"}, true},
+		{[]string{"realm_access"}, true},
+	} {
+		iss := &issuer{cfg: Config{ScopeClaims: tt.names, RoleClaims: tt.names}}
+		c, _ := iss.claims(payload, ms)
+		if (c.Scopes == nil) != tt.isNil || (c.Roles == nil) != tt.isNil {
+			t.Errorf("%q: Scopes %#v, Roles %#v, want nil %v", tt.names, c.Scopes, c.Roles, tt.isNil)
+		}
+		if d := copyClaims(c); (d.Scopes == nil) != tt.isNil {
+			t.Errorf("%q: cached copy's Scopes %#v, want nil %v", tt.names, d.Scopes, tt.isNil)
+		}
+	}
 	c := &Claims{payload: payload}
 	if v, ok := c.Get("realm_access.roles"); !ok || v.([]any)[0] != "kc-user" {
 		t.Errorf("Get(realm_access.roles) = %v, %v", v, ok)
@@ -181,13 +208,25 @@ func TestClaimLookup(t *testing.T) {
 	if v, _ := c.Get("realm_access.roles"); v.([]any)[0] != "kc-user" {
 		t.Error("a caller's change to a Get result reached the claims")
 	}
+	// Decode passes the claims through Get's values: 2.0 fills an int, and
+	// of names differing only in case the one sorting last wins, whatever
+	// the token's order.
 	var typed struct {
 		Num   int      `json:"num"`
-		Big   uint64   `json:"big"`
+		Level int      `json:"level"`
+		OrgID string   `json:"org_id"`
 		Roles []string `json:"https://example.com/roles"`
 	}
-	if err := c.Decode(&typed); err != nil || typed.Num != 3 || typed.Big != 12345678901234567890 || typed.Roles[0] != "admin" {
+	if err := c.Decode(&typed); err != nil || typed.Num != 3 || typed.Level != 2 || typed.OrgID != "acme" || typed.Roles[0] != "admin" {
 		t.Errorf("Decode = %+v, %v", typed, err)
+	}
+	for _, p := range []string{`{"ORG_ID":"upper","org_id":"lower"}`, `{"org_id":"lower","ORG_ID":"upper"}`} {
+		var org struct {
+			OrgID string `json:"org_id"`
+		}
+		if err := (&Claims{payload: p}).Decode(&org); err != nil || org.OrgID != "lower" {
+			t.Errorf("Decode(%s): OrgID = %q, %v; want the lowercase name's value", p, org.OrgID, err)
+		}
 	}
 	if err := (&Claims{}).Decode(&typed); err != nil {
 		t.Errorf("Decode of empty Claims: %v", err)
@@ -208,6 +247,35 @@ func TestClientIDClaim(t *testing.T) {
 		}
 		if c, _ := (&issuer{}).claims(tt.payload, ms); c.ClientID != tt.want {
 			t.Errorf("%s: ClientID = %q, want %q", tt.payload, c.ClientID, tt.want)
+		}
+	}
+}
+
+// TestRegisteredClaimsTimePrecision: with golang-jwt's TimePrecision
+// changed, dates are truncated as jwt.NewNumericDate truncates them, whole
+// seconds included.
+func TestRegisteredClaimsTimePrecision(t *testing.T) {
+	defer func(p time.Duration) { jwt.TimePrecision = p }(jwt.TimePrecision)
+	const payload = `{"iss":"https://i","aud":"api","exp":1700000000,"nbf":1699999990,"iat":1699999990.5}`
+	ms, err := objectMembers(payload, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var m jwt.MapClaims
+	if err := json.Unmarshal([]byte(payload), &m); err != nil {
+		t.Fatal(err)
+	}
+	for _, precision := range []time.Duration{time.Nanosecond, time.Millisecond, 7 * time.Millisecond, time.Second, 3 * time.Second, time.Minute} {
+		jwt.TimePrecision = precision
+		for offset := -4 * time.Second; offset <= 4*time.Second; offset += 500 * time.Microsecond {
+			now := time.Unix(1_700_000_000, 0).Add(offset)
+			v := jwt.NewValidator(jwt.WithIssuer("https://i"), jwt.WithAudience("api"), jwt.WithExpirationRequired(),
+				jwt.WithIssuedAt(), jwt.WithTimeFunc(func() time.Time { return now }))
+			_, reg := (&issuer{}).claims(payload, ms)
+			want, got := v.Validate(m), reg.validate(now, 0, "https://i", []string{"api"})
+			if (want == nil) != (got == nil) {
+				t.Fatalf("precision %v, now %v: validate %v, MapClaims %v", precision, offset, got, want)
+			}
 		}
 	}
 }
@@ -271,6 +339,9 @@ func TestRegisteredClaims(t *testing.T) {
 			} {
 				if (want == nil) != (got == nil) {
 					t.Fatalf("%s: %v, MapClaims: %v", name, got, want)
+				}
+				if want != nil && got.Error() != want.Error() {
+					t.Errorf("%s: error text %q, MapClaims %q", name, got, want)
 				}
 				for _, sentinel := range []error{jwt.ErrTokenExpired, jwt.ErrTokenNotValidYet, jwt.ErrTokenUsedBeforeIssued,
 					jwt.ErrTokenInvalidIssuer, jwt.ErrTokenInvalidAudience, jwt.ErrTokenRequiredClaimMissing, jwt.ErrInvalidType} {
