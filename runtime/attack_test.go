@@ -7,6 +7,7 @@ import (
 	"crypto/rsa"
 	"crypto/x509"
 	"encoding/base64"
+	"errors"
 	"fmt"
 	"strings"
 	"testing"
@@ -174,5 +175,29 @@ func TestAttackSuite(t *testing.T) {
 				t.Fatalf("[%s] got %d %q (handler called: %v), want %d %q", tt.rfc, res.status, res.code, res.called, tt.status, tt.code)
 			}
 		})
+	}
+}
+
+// TestLineBreaksInSegments: Go's base64 decoder skips CR and LF, so a
+// token with one inside any segment would decode as if it had none; the
+// runtime refuses it as malformed, wherever it sits (Verify is public, so
+// tokens need not come from an HTTP header, which cannot carry them).
+func TestLineBreaksInSegments(t *testing.T) {
+	iss := axiomstest.New(t)
+	g := newGuard(t, iss.Config())
+	tok := iss.Token(t)
+	if _, err := g.Verify(t.Context(), tok); err != nil {
+		t.Fatal(err)
+	}
+	d1 := strings.IndexByte(tok, '.')
+	d2 := d1 + 1 + strings.IndexByte(tok[d1+1:], '.')
+	for _, at := range []int{1, d1 - 1, d1 + 1, d1 + 5, d2 - 1, d2 + 1, d2 + 7, len(tok) - 1, len(tok)} {
+		for _, br := range []string{"\n", "\r", "\r\n", "\n\n\n"} {
+			bad := tok[:at] + br + tok[at:]
+			_, err := g.Verify(t.Context(), bad)
+			if !errors.Is(err, runtime.ErrInvalidToken) {
+				t.Errorf("%q at %d: %v, want invalid token", br, at, err)
+			}
+		}
 	}
 }

@@ -379,6 +379,9 @@ func (g *Guard) Verify(ctx context.Context, token string) (*Claims, error) {
 	return c, nil
 }
 
+// errSegmentLength: a segment holds CR or LF, or has no base64url length.
+var errSegmentLength = errors.New("a JWS segment is not base64url")
+
 // b64 is the JWS segment encoding: base64url without padding, canonical.
 var b64 = base64.RawURLEncoding.Strict()
 
@@ -395,10 +398,9 @@ type jwsSegments struct{ header, payload, signature [2]int }
 
 func (jwsSegments) bytes(raw []byte, span [2]int) []byte { return raw[span[0]:span[1]] }
 
-// splitJWS splits a compact JWS into its three segments: exactly two
-// dots, a non-empty header, and no CR or LF, which Go's base64 decoder
-// would skip. Every segment must then go through decodeSegment, whose
-// strict decoder refuses any other byte outside the base64url alphabet;
+// splitJWS splits a compact JWS into its three segments: exactly two dots
+// and a non-empty header. Every segment must then go through
+// decodeSegment, which refuses any byte outside the base64url alphabet;
 // the searches here are vectorised, so the split costs next to nothing.
 func splitJWS(token string) (jwsSegments, bool) {
 	d1 := strings.IndexByte(token, '.')
@@ -410,7 +412,7 @@ func splitJWS(token string) (jwsSegments, bool) {
 		return jwsSegments{}, false
 	}
 	d2 += d1 + 1
-	if strings.IndexByte(token[d2+1:], '.') >= 0 || strings.IndexByte(token, '\n') >= 0 || strings.IndexByte(token, '\r') >= 0 {
+	if strings.IndexByte(token[d2+1:], '.') >= 0 {
 		return jwsSegments{}, false
 	}
 	return jwsSegments{[2]int{0, d1}, [2]int{d1 + 1, d2}, [2]int{d2 + 1, len(token)}}, true
@@ -429,11 +431,22 @@ func base64urlOnly(token string) bool {
 }
 
 // decodeSegment decodes seg into the free capacity of buf and returns the
-// decoded bytes and the capacity left.
+// decoded bytes and the capacity left. It refuses every byte outside the
+// base64url alphabet: Go's strict decoder refuses all of them but CR and
+// LF, which it skips; a skipped byte leaves the output shorter than seg's
+// length promises, which is checked here (a length of 4k+1 is no
+// base64url at all, and the only one where skipping a byte would not
+// shorten the output).
 func decodeSegment(buf []byte, seg []byte) (decoded, rest []byte, err error) {
+	if len(seg)%4 == 1 {
+		return nil, nil, errSegmentLength
+	}
 	n, err := b64.Decode(buf[len(buf):cap(buf)], seg)
 	if err != nil {
 		return nil, nil, err
+	}
+	if n != b64.DecodedLen(len(seg)) {
+		return nil, nil, errSegmentLength
 	}
 	decoded = buf[len(buf) : len(buf)+n : len(buf)+n]
 	return decoded, buf[len(buf)+n : len(buf)+n], nil

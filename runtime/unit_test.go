@@ -425,3 +425,20 @@ func TestHeaderCache(t *testing.T) {
 		t.Error("an oversized header segment was remembered")
 	}
 }
+
+func TestDecodeSegment(t *testing.T) {
+	buf := make([]byte, 0, 64)
+	for _, tt := range []struct {
+		seg string
+		ok  bool
+	}{
+		{"QUJD", true}, {"QUI", true}, {"QQ", true}, {"", true},
+		{"QUJD\n", false}, {"\nQUJD", false}, {"QU\nJD", false}, {"QUJD\r\n", false}, {"QUI\n", false},
+		{"QUJDR", false}, {"QUJD=", false}, {"QQ==", false}, {"QR", false}, {"QU+D", false}, {"QU/D", false},
+	} {
+		_, _, err := decodeSegment(buf, []byte(tt.seg))
+		if (err == nil) != tt.ok {
+			t.Errorf("decodeSegment(%q) error %v, want ok %v", tt.seg, err, tt.ok)
+		}
+	}
+}
