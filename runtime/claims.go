@@ -108,23 +108,24 @@ func ClaimsFromContext(ctx context.Context) (*Claims, bool) {
 // its registered claims that golang-jwt's Validator checks.
 func (iss *issuer) claims(payload string, ms []member) (*Claims, *registered) {
 	// One allocation for the Claims, the view (which lives as long) and
-	// the usual number of list values.
+	// the usual number of list values, kept under 512 bytes: larger
+	// objects with pointers take the allocator's slower path.
 	both := new(struct {
 		c    Claims
 		r    registered
-		list [10]string
+		list [8]string
 	})
 	c, r := &both.c, &both.r
-	c.payload = payload
+	c.payload, r.c = payload, c
 	all := both.list[:0]
 	var present [4]bool // audience, scopes, roles, permissions: a claim of the list's was a string or array
 	clientRank := 4     // client_id, azp, cid, appid: the lower, the preferred
 	for _, m := range ms {
 		switch m.name {
 		case "sub":
-			c.Subject = r.str(m.value, regSub, &r.sub)
+			c.Subject = r.str(m.value, regSub)
 		case "iss":
-			c.Issuer = r.str(m.value, regIss, &r.iss)
+			c.Issuer = r.str(m.value, regIss)
 		case "jti":
 			c.ID, _ = stringOf(m.value)
 		case "exp":
@@ -176,7 +177,6 @@ func (iss *issuer) claims(payload string, ms []member) (*Claims, *registered) {
 		return all[start:ends[i]:ends[i]]
 	}
 	c.Audience, c.Scopes, c.Roles, c.Permissions = carve(0), carve(1), carve(2), carve(3)
-	r.aud = c.Audience
 	return c, r
 }
 
@@ -188,13 +188,12 @@ func (c *Claims) clientID(raw string, rank int, taken *int) {
 	}
 }
 
-// str reads a registered string claim into *dst, marking a wrong type.
-func (r *registered) str(raw string, bit uint8, dst *string) string {
+// str reads a registered string claim, marking a wrong type.
+func (r *registered) str(raw string, bit uint8) string {
 	s, ok := stringOf(raw)
 	if !ok {
 		r.bad |= bit
 	}
-	*dst = s
 	return s
 }
 
@@ -237,8 +236,7 @@ const (
 // give it to golang-jwt's Validator.
 type registered struct {
 	exp, nbf, iat jwt.NumericDate
-	iss, sub      string
-	aud           jwt.ClaimStrings
+	c             *Claims // iss, sub and aud as the Claims hold them
 	set, bad      uint8
 }
 
@@ -343,12 +341,12 @@ func (r *registered) GetIssuedAt() (*jwt.NumericDate, error) {
 	return r.getDate(regIat, "iat", &r.iat)
 }
 
-func (r *registered) GetIssuer() (string, error)  { return r.iss, r.invalid(regIss, "iss") }
-func (r *registered) GetSubject() (string, error) { return r.sub, r.invalid(regSub, "sub") }
+func (r *registered) GetIssuer() (string, error)  { return r.c.Issuer, r.invalid(regIss, "iss") }
+func (r *registered) GetSubject() (string, error) { return r.c.Subject, r.invalid(regSub, "sub") }
 
 func (r *registered) GetAudience() (jwt.ClaimStrings, error) {
 	if err := r.invalid(regAud, "aud"); err != nil {
 		return nil, err
 	}
-	return r.aud, nil
+	return r.c.Audience, nil
 }

@@ -224,7 +224,7 @@ func (g *Guard) WriteError(w http.ResponseWriter, r *http.Request, err error) {
 // credentials extracts the scheme and token of the request's
 // Authorization header: Bearer or DPoP.
 func credentials(r *http.Request, maxSize int) (scheme, string, error) {
-	values := r.Header.Values("Authorization")
+	values := r.Header["Authorization"] // the canonical key: what Header.Values looks up
 	switch len(values) {
 	case 0:
 		return schemeNone, "", &Error{Kind: ErrNoToken}
