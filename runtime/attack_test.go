@@ -185,18 +185,28 @@ func TestAttackSuite(t *testing.T) {
 func TestLineBreaksInSegments(t *testing.T) {
 	iss := axiomstest.New(t)
 	g := newGuard(t, iss.Config())
-	tok := iss.Token(t)
-	if _, err := g.Verify(t.Context(), tok); err != nil {
-		t.Fatal(err)
-	}
-	d1 := strings.IndexByte(tok, '.')
-	d2 := d1 + 1 + strings.IndexByte(tok[d1+1:], '.')
-	for _, at := range []int{1, d1 - 1, d1 + 1, d1 + 5, d2 - 1, d2 + 1, d2 + 7, len(tok) - 1, len(tok)} {
-		for _, br := range []string{"\n", "\r", "\r\n", "\n\n\n"} {
-			bad := tok[:at] + br + tok[at:]
-			_, err := g.Verify(t.Context(), bad)
-			if !errors.Is(err, runtime.ErrInvalidToken) {
-				t.Errorf("%q at %d: %v, want invalid token", br, at, err)
+	// Segment lengths of every remainder mod 4 (ES384's signature is 128
+	// characters: one line break makes it 4k+1, the case where skipping it
+	// would not shorten the decoded output).
+	for _, tok := range []string{
+		iss.Token(t),
+		iss.Token(t, axiomstest.WithAlg("ES384")),
+		iss.Token(t, axiomstest.WithAlg("ES384"), axiomstest.WithClaim("pad", "x")),
+		iss.Token(t, axiomstest.WithAlg("ES384"), axiomstest.WithClaim("pad", "xy")),
+	} {
+		if _, err := g.Verify(t.Context(), tok); err != nil {
+			t.Fatal(err)
+		}
+		d1 := strings.IndexByte(tok, '.')
+		d2 := d1 + 1 + strings.IndexByte(tok[d1+1:], '.')
+		for _, at := range []int{1, d1 - 1, d1 + 1, d1 + 5, d2 - 1, d2 + 1, d2 + 7, len(tok) - 1, len(tok)} {
+			for _, br := range []string{"\n", "\r", "\r\n", "\n\n\n", "\n\n\n\n\n"} {
+				bad := tok[:at] + br + tok[at:]
+				_, err := g.Verify(t.Context(), bad)
+				if !errors.Is(err, runtime.ErrInvalidToken) {
+					t.Errorf("%q at %d of a token with segments %d, %d, %d: %v, want invalid token",
+						br, at, d1, d2-d1-1, len(tok)-d2-1, err)
+				}
 			}
 		}
 	}

@@ -110,11 +110,7 @@ func (iss *issuer) claims(payload string, ms []member) (*Claims, *registered) {
 	// One allocation for the Claims, the view (which lives as long) and
 	// the usual number of list values, kept under 512 bytes: larger
 	// objects with pointers take the allocator's slower path.
-	both := new(struct {
-		c    Claims
-		r    registered
-		list [8]string
-	})
+	both := new(claimsAlloc)
 	c, r := &both.c, &both.r
 	c.payload, r.c = payload, c
 	all := both.list[:0]
@@ -218,6 +214,13 @@ func (r *registered) date(raw string, bit uint8, d *jwt.NumericDate) time.Time {
 	}
 	r.set |= bit
 	return t
+}
+
+// claimsAlloc is the one allocation of a token's claims.
+type claimsAlloc struct {
+	c    Claims
+	r    registered
+	list [8]string
 }
 
 // Bits of registered.bad and registered.set.

@@ -323,17 +323,17 @@ func (g *Guard) Verify(ctx context.Context, token string) (*Claims, error) {
 	if err != nil {
 		return nil, errMalformed(err)
 	}
-	// With several issuers, the token's "iss" chooses whose keys may
-	// verify it, before any key lookup: read the payload's JSON now. A
-	// single issuer reads it only after the signature.
-	iss := g.primary
-	var payload string
-	var members []member
+	// The payload's JSON is checked now too (a scan that allocates only
+	// the payload's copy), so that a token that is no JWT is refused as
+	// such whatever the state of the keys; and with several issuers, its
+	// "iss" chooses whose keys may verify it.
 	var memberBuf [24]member
+	payload, members, err := readPayload(payloadJSON, memberBuf[:0])
+	if err != nil {
+		return nil, err
+	}
+	iss := g.primary
 	if len(g.issuers) > 1 {
-		if payload, members, err = readPayload(payloadJSON, memberBuf[:0]); err != nil {
-			return nil, err
-		}
 		iv, _ := findMember(members, "iss")
 		name, _ := stringOf(iv)
 		if iss = g.issuers[name]; iss == nil {
@@ -356,11 +356,6 @@ func (g *Guard) Verify(ctx context.Context, token string) (*Claims, error) {
 	}
 	if err := method.Verify(token[:seg.payload[1]], sig, vk.key); err != nil {
 		return nil, newError(ErrInvalidToken, "the token's signature is invalid", err)
-	}
-	if members == nil {
-		if payload, members, err = readPayload(payloadJSON, memberBuf[:0]); err != nil {
-			return nil, err
-		}
 	}
 	c, reg := iss.claims(payload, members)
 	if err := reg.validate(iss.cfg.Now(), iss.cfg.Leeway, iss.cfg.Issuer, iss.cfg.Audiences); err != nil {

@@ -552,4 +552,26 @@ func TestMalformedSegmentsBeforeKeyLookup(t *testing.T) {
 	if n := srv.fetches.Load() - before; n != 0 {
 		t.Errorf("malformed tokens caused %d key fetches", n)
 	}
+
+	// While no key was ever loaded, a token that is no well-formed JWT is
+	// still 401, never 503 (DECISIONS 7 and 9); a well-formed one is 503.
+	down := newJWKSServer(t, iss, serverError)
+	cold := newGuard(t, configFor(iss, down))
+	b64 := func(s string) string { return strings.TrimRight(base64.URLEncoding.EncodeToString([]byte(s)), "=") }
+	for name, tok := range map[string]string{
+		"payload not base64url":   header + ".%%%." + sig,
+		"signature not base64url": header + "." + payload + ".a+b/",
+		"payload not JSON":        header + "." + b64("not json") + "." + sig,
+		"payload an array":        header + "." + b64(`["x"]`) + "." + sig,
+		"duplicate member":        header + "." + b64(`{"iss":"a","iss":"b"}`) + "." + sig,
+		"empty payload":           header + ".." + sig,
+	} {
+		res := serve(t, cold, runtime.Requirement{}, bearer(tok))
+		if res.status != http.StatusUnauthorized || !strings.Contains(res.challenge, "invalid_token") {
+			t.Errorf("no keys, %s: %d %s, want 401 invalid_token", name, res.status, res.challenge)
+		}
+	}
+	if res := serve(t, cold, runtime.Requirement{}, bearer(valid)); res.status != http.StatusServiceUnavailable {
+		t.Errorf("no keys, a well-formed token: %d, want 503", res.status)
+	}
 }
