@@ -233,9 +233,6 @@ var plainASCII = func() (t [256]bool) {
 	return t
 }()
 
-// plain8 reports whether the eight bytes of b are all plainASCII.
-func plain8(b string) bool { return plainWord(load8(b)) }
-
 // load8 reads the first eight bytes of b as a little-endian word (one
 // load once compiled).
 func load8(b string) uint64 {

@@ -272,15 +272,15 @@ func BenchmarkParseObject(b *testing.B) {
 	})
 }
 
-// TestPlain8 checks the word-at-a-time test against the byte table on
+// TestPlainWord checks the word-at-a-time test against the byte table on
 // every byte value in every position.
-func TestPlain8(t *testing.T) {
+func TestPlainWord(t *testing.T) {
 	for pos := range 8 {
 		for c := range 256 {
 			b := []byte("abcdefgh")
 			b[pos] = byte(c)
-			if got, want := plain8(string(b)), plainASCII[c]; got != want {
-				t.Fatalf("plain8 with byte %#x at %d = %v, want %v", c, pos, got, want)
+			if got, want := plainWord(load8(string(b))), plainASCII[c]; got != want {
+				t.Fatalf("plainWord with byte %#x at %d = %v, want %v", c, pos, got, want)
 			}
 		}
 	}

@@ -391,10 +391,7 @@ func appendWords(s string, out []string) []string {
 func printableASCII(s string) bool {
 	const ones, highs = 0x0101010101010101, 0x8080808080808080
 	for len(s) >= 8 {
-		b := s[:8]
-		x := uint64(b[0]) | uint64(b[1])<<8 | uint64(b[2])<<16 | uint64(b[3])<<24 |
-			uint64(b[4])<<32 | uint64(b[5])<<40 | uint64(b[6])<<48 | uint64(b[7])<<56
-		if (x&highs | (x-ones*0x20) & ^x & highs) != 0 {
+		if x := load8(s); (x&highs | (x-ones*0x20) & ^x & highs) != 0 {
 			return false
 		}
 		s = s[8:]
