@@ -3,7 +3,6 @@ package runtime
 import (
 	"errors"
 	"strconv"
-	"strings"
 	"unicode/utf16"
 	"unicode/utf8"
 )
@@ -14,9 +13,9 @@ import (
 // should be strict: duplicate member names, invalid UTF-8, lone surrogates
 // and nesting deeper than maxJSONDepth are errors. Strings without escapes
 // share the memory of src instead of being copied. DPoP proofs, Claims.Get
-// and Claims.Decode use it; a token's payload on the request path goes
-// through objectMembers (jsonscan.go), which applies the same rules
-// without building values.
+// and Claims.Decode use it. Objects are checked by members (jsonscan.go),
+// the scan a token's payload goes through on the request path, so both
+// apply one set of rules.
 
 const maxJSONDepth = 32
 
@@ -31,14 +30,11 @@ type jsonParser struct {
 	s     string
 	i     int
 	depth int
-	hint  int // expected members of the top-level object
 }
 
 // parseObject parses src, which must hold exactly one JSON object.
 func parseObject(src string) (map[string]any, error) {
-	// Every member has a colon, so their count bounds the top-level map
-	// and saves regrowing it.
-	p := jsonParser{s: src, hint: min(strings.Count(src, ":"), 64)}
+	p := jsonParser{s: src}
 	p.space()
 	if p.i >= len(p.s) || p.s[p.i] != '{' {
 		return nil, errJSONNotObject
@@ -95,60 +91,22 @@ func (p *jsonParser) literal(word string) error {
 	return nil
 }
 
+// object parses the object starting at '{'. members checks the whole
+// object (syntax, duplicate names, depth) once; each member's value, then
+// known to be valid, is built from its text.
 func (p *jsonParser) object() (map[string]any, error) {
-	if p.depth++; p.depth > maxJSONDepth {
-		return nil, errJSONDepth
+	var buf [linearDuplicates]member
+	ms, err := p.members(buf[:0])
+	if err != nil {
+		return nil, err
 	}
-	p.i++ // '{'
-	size := 4
-	if p.depth == 1 {
-		size = p.hint
+	m := make(map[string]any, len(ms))
+	var q jsonParser // one parser for the values (it escapes: value and object recurse)
+	for _, mb := range ms {
+		q = jsonParser{s: mb.value}
+		m[mb.name], _ = q.value()
 	}
-	m := make(map[string]any, size)
-	p.space()
-	if p.i < len(p.s) && p.s[p.i] == '}' {
-		p.i++
-		p.depth--
-		return m, nil
-	}
-	for {
-		if p.i >= len(p.s) || p.s[p.i] != '"' {
-			return nil, errJSONSyntax
-		}
-		key, err := p.string()
-		if err != nil {
-			return nil, err
-		}
-		if _, dup := m[key]; dup {
-			return nil, errJSONDuplicate
-		}
-		p.space()
-		if p.i >= len(p.s) || p.s[p.i] != ':' {
-			return nil, errJSONSyntax
-		}
-		p.i++
-		p.space()
-		v, err := p.value()
-		if err != nil {
-			return nil, err
-		}
-		m[key] = v
-		p.space()
-		if p.i >= len(p.s) {
-			return nil, errJSONSyntax
-		}
-		switch p.s[p.i] {
-		case ',':
-			p.i++
-			p.space()
-		case '}':
-			p.i++
-			p.depth--
-			return m, nil
-		default:
-			return nil, errJSONSyntax
-		}
-	}
+	return m, nil
 }
 
 func (p *jsonParser) array() ([]any, error) {
@@ -169,20 +127,11 @@ func (p *jsonParser) array() ([]any, error) {
 			return nil, err
 		}
 		a = append(a, v)
-		p.space()
-		if p.i >= len(p.s) {
-			return nil, errJSONSyntax
-		}
-		switch p.s[p.i] {
-		case ',':
-			p.i++
-			p.space()
-		case ']':
-			p.i++
-			p.depth--
+		if more, err := p.more(']'); !more {
+			if err != nil {
+				return nil, err
+			}
 			return a, nil
-		default:
-			return nil, errJSONSyntax
 		}
 	}
 }

@@ -95,22 +95,30 @@ func (p *jsonParser) members(dst []member) ([]member, error) {
 			return dst, err
 		}
 		dst = append(dst, member{name: name, value: p.s[start:p.i]})
-		p.space()
-		if p.i >= len(p.s) {
-			return dst, errJSONSyntax
-		}
-		switch p.s[p.i] {
-		case ',':
-			p.i++
-			p.space()
-		case '}':
-			p.i++
-			p.depth--
-			return dst, nil
-		default:
-			return dst, errJSONSyntax
+		if more, err := p.more('}'); !more {
+			return dst, err
 		}
 	}
+}
+
+// more consumes what follows a member or an element: a comma, when
+// another follows (true), or the closing byte, which ends the object or
+// array (false, nil); anything else is a syntax error.
+func (p *jsonParser) more(closing byte) (bool, error) {
+	p.space()
+	switch {
+	case p.i >= len(p.s):
+		return false, errJSONSyntax
+	case p.s[p.i] == ',':
+		p.i++
+		p.space()
+		return true, nil
+	case p.s[p.i] == closing:
+		p.i++
+		p.depth--
+		return false, nil
+	}
+	return false, errJSONSyntax
 }
 
 // fingerprint is a member name's length and three of its bytes: equal
@@ -201,20 +209,8 @@ func (p *jsonParser) skipObject() error {
 		if err := p.skip(); err != nil {
 			return err
 		}
-		p.space()
-		if p.i >= len(p.s) {
-			return errJSONSyntax
-		}
-		switch p.s[p.i] {
-		case ',':
-			p.i++
-			p.space()
-		case '}':
-			p.i++
-			p.depth--
-			return nil
-		default:
-			return errJSONSyntax
+		if more, err := p.more('}'); !more {
+			return err
 		}
 	}
 }
@@ -235,20 +231,8 @@ func (p *jsonParser) skipArray() error {
 		if err := p.skip(); err != nil {
 			return err
 		}
-		p.space()
-		if p.i >= len(p.s) {
-			return errJSONSyntax
-		}
-		switch p.s[p.i] {
-		case ',':
-			p.i++
-			p.space()
-		case ']':
-			p.i++
-			p.depth--
-			return nil
-		default:
-			return errJSONSyntax
+		if more, err := p.more(']'); !more {
+			return err
 		}
 	}
 }
@@ -335,8 +319,8 @@ func appendStrings(raw string, out []string, words bool) (_ []string, allStrings
 		if p.i < len(p.s) && p.s[p.i] == ']' {
 			return out, true
 		}
-		for p.i < len(p.s) {
-			if p.s[p.i] == '"' {
+		for more := true; more; {
+			if p.i < len(p.s) && p.s[p.i] == '"' {
 				s, err := p.string()
 				if err != nil {
 					return out, false
@@ -350,12 +334,10 @@ func appendStrings(raw string, out []string, words bool) (_ []string, allStrings
 					return out, false
 				}
 			}
-			p.space()
-			if p.i >= len(p.s) || p.s[p.i] != ',' {
-				break
+			var err error
+			if more, err = p.more(']'); err != nil {
+				return out, false
 			}
-			p.i++
-			p.space()
 		}
 		return out, allStrings
 	}
