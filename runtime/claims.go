@@ -2,7 +2,6 @@ package runtime
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"math"
 	"slices"
@@ -44,8 +43,11 @@ type Claims struct {
 }
 
 // Get returns any claim of the token. name is first looked up as an exact
-// key, then as a dotted path into nested objects ("realm_access.roles").
-// Numbers are float64, objects map[string]any, arrays []any.
+// key, then as a dotted path into nested objects ("realm_access.roles");
+// names are case-sensitive. Strings are string, booleans bool, objects
+// map[string]any, arrays []any, null nil, and numbers json.Number: the
+// number's text as the token carries it, so that no integer is rounded
+// (1234567890123456789 stays exact; use its Int64 or Float64 method).
 func (c *Claims) Get(name string) (any, bool) {
 	if c == nil || c.payload == "" {
 		return nil, false
@@ -62,25 +64,24 @@ func (c *Claims) Get(name string) (any, bool) {
 	return valueOf(raw)
 }
 
-// Decode copies the token's claims into v, a pointer to a struct with json
-// tags, for typed access to custom claims. The claims pass through the
-// values Get returns: numbers are float64 (1.0 fills an int field), and
-// of two names that differ only in case, encoding/json's case-insensitive
-// matching gets the one that sorts last, whatever their order in the
-// token.
+// Decode copies the token's claims into v, a pointer to a struct with
+// json tags, for typed access to custom claims, with encoding/json's rules
+// but two differences that matter for security: claim names match the
+// struct's json names exactly (case-sensitive, no Unicode folding: a
+// "Sub" or "ſub" claim never fills a field tagged "sub"), and numbers keep
+// their exact value. An integer fills an integer field exactly (an int64
+// field gets 1234567890123456789, not a rounded float); a number an
+// integer field cannot hold (a fraction, or out of the field's range) is
+// an error, never a silent rounding; an integral number written with a
+// fraction or an exponent (2.0, 1e3) fills an integer field when it is
+// below 2^53. Numbers decoded into interface values are json.Number, as
+// from Get.
 func (c *Claims) Decode(v any) error {
-	var m map[string]any
+	payload := "{}"
 	if c != nil && c.payload != "" {
-		var err error
-		if m, err = parseObject(c.payload); err != nil {
-			return err
-		}
+		payload = c.payload
 	}
-	b, err := json.Marshal(m)
-	if err != nil {
-		return err
-	}
-	return json.Unmarshal(b, v)
+	return decodeExact(payload, v)
 }
 
 // HasScope, HasRole and HasPermission report whether the token grants the
@@ -197,7 +198,7 @@ func (r *registered) str(raw string, bit uint8) string {
 // (truncated to jwt.TimePrecision; 0 is absent), marking a wrong type, and
 // returns its exact time for the Claims.
 func (r *registered) date(raw string, bit uint8, d *jwt.NumericDate) time.Time {
-	f, ok := numberOf(raw)
+	f, ok := numericDate(raw)
 	switch {
 	case !ok:
 		r.bad |= bit
@@ -214,6 +215,20 @@ func (r *registered) date(raw string, bit uint8, d *jwt.NumericDate) time.Time {
 	}
 	r.set |= bit
 	return t
+}
+
+// maxNumericDate bounds the seconds of a date claim (exp, nbf, iat): 2^53,
+// some 285 million years, the largest integer a JSON number holds exactly
+// in most parsers, far inside what time.Time represents. A date beyond
+// it, such as 1e300, would wrap when converted to a time (an "nbf" of
+// 9.3e18 became a date in the distant past); it is an invalid claim.
+const maxNumericDate = 1 << 53
+
+// numericDate reads a raw date claim: a JSON number of seconds within
+// ±maxNumericDate; false for any other value.
+func numericDate(raw string) (float64, bool) {
+	f, ok := numberOf(raw)
+	return f, ok && f > -maxNumericDate && f < maxNumericDate
 }
 
 // claimsAlloc is the one allocation of a token's claims.

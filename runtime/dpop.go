@@ -223,7 +223,7 @@ func (d *dpopVerifier) check(raw, method, token string, reqURL func() (string, e
 		return nil, proofError("the proof's htu is not the URL of this request", nil)
 	}
 	iatNum, ok := payload["iat"].(float64)
-	if !ok || math.IsNaN(iatNum) || math.IsInf(iatNum, 0) {
+	if !ok || !(iatNum > -maxNumericDate && iatNum < maxNumericDate) {
 		return nil, proofError("the proof has no numeric iat", nil)
 	}
 	iat := time.Unix(int64(iatNum), 0)

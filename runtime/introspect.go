@@ -191,13 +191,13 @@ func (in *introspector) check(a []member) error {
 	now := in.cfg.Now()
 	leeway := in.cfg.Leeway
 	if v, ok := findMember(a, "exp"); ok {
-		f, isNum := numberOf(v)
+		f, isNum := numericDate(v)
 		if !isNum || !now.Before(time.Unix(int64(f), 0).Add(leeway)) {
 			return newError(ErrInvalidToken, "the token has expired", nil)
 		}
 	}
 	if v, ok := findMember(a, "nbf"); ok {
-		f, isNum := numberOf(v)
+		f, isNum := numericDate(v)
 		if !isNum || now.Add(leeway).Before(time.Unix(int64(f), 0)) {
 			return newError(ErrInvalidToken, "the token is not valid yet", nil)
 		}

@@ -1,6 +1,7 @@
 package runtime
 
 import (
+	"encoding/json"
 	"errors"
 	"strconv"
 	"unicode/utf16"
@@ -30,6 +31,9 @@ type jsonParser struct {
 	s     string
 	i     int
 	depth int
+	// useNumber makes numbers json.Number (their exact text) instead of
+	// float64, as Claims.Get gives them.
+	useNumber bool
 }
 
 // parseObject parses src, which must hold exactly one JSON object.
@@ -103,7 +107,7 @@ func (p *jsonParser) object() (map[string]any, error) {
 	m := make(map[string]any, len(ms))
 	var q jsonParser // one parser for the values (it escapes: value and object recurse)
 	for _, mb := range ms {
-		q = jsonParser{s: mb.value}
+		q = jsonParser{s: mb.value, useNumber: p.useNumber}
 		m[mb.name], _ = q.value()
 	}
 	return m, nil
@@ -291,8 +295,16 @@ func hex4(s string, i int) (rune, bool) {
 	return r, true
 }
 
-// number parses a JSON number (RFC 8259 grammar) as float64.
+// number parses a JSON number (RFC 8259 grammar) as float64, or as
+// json.Number with useNumber.
 func (p *jsonParser) number() (any, error) {
+	if p.useNumber {
+		start := p.i
+		if err := p.skipNumber(); err != nil {
+			return nil, err
+		}
+		return json.Number(p.s[start:p.i]), nil
+	}
 	f, err := p.float()
 	if err != nil {
 		return nil, err

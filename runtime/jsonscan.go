@@ -240,9 +240,10 @@ func (p *jsonParser) skipArray() error {
 // The helpers below decode one raw value from objectMembers; the text was
 // validated there, so they only tell its type apart.
 
-// valueOf decodes a raw value into what parseObject gives for it.
+// valueOf decodes a raw value into what parseObject gives for it, but
+// with numbers as json.Number.
 func valueOf(raw string) (any, bool) {
-	p := jsonParser{s: raw}
+	p := jsonParser{s: raw, useNumber: true}
 	v, err := p.value()
 	return v, err == nil
 }
@@ -344,16 +345,12 @@ func appendStrings(raw string, out []string, words bool) (_ []string, allStrings
 	return out, false
 }
 
-// appendWords appends the words of s, as strings.Fields splits them, to
-// out. The usual scope string (printable ASCII) is split at its spaces
-// with vectorised searches; anything else goes to strings.FieldsSeq.
+// appendWords appends the space-delimited words of s to out. Only U+0020
+// delimits (RFC 6749 section 3.3, scope-token lists): a tab, a line
+// break or a no-break space stays inside a word, so that "viewer\u00a0admin"
+// is one value and grants neither "viewer" nor "admin". Empty words
+// (from repeated spaces) are skipped.
 func appendWords(s string, out []string) []string {
-	if !printableASCII(s) {
-		for f := range strings.FieldsSeq(s) {
-			out = append(out, f)
-		}
-		return out
-	}
 	for s != "" {
 		i := strings.IndexByte(s, ' ')
 		if i < 0 {
@@ -365,25 +362,6 @@ func appendWords(s string, out []string) []string {
 		s = s[i+1:]
 	}
 	return out
-}
-
-// printableASCII reports whether s holds no byte below 0x20 (the ASCII
-// blanks other than the space among them) and none from 0x80, eight
-// bytes at a time.
-func printableASCII(s string) bool {
-	const ones, highs = 0x0101010101010101, 0x8080808080808080
-	for len(s) >= 8 {
-		if x := load8(s); (x&highs | (x-ones*0x20) & ^x & highs) != 0 {
-			return false
-		}
-		s = s[8:]
-	}
-	for i := 0; i < len(s); i++ {
-		if s[i] < 0x20 || s[i] >= 0x80 {
-			return false
-		}
-	}
-	return true
 }
 
 // isList reports whether a raw value is of a type a list claim reads: a

@@ -208,9 +208,8 @@ func TestClaimLookup(t *testing.T) {
 	if v, _ := c.Get("realm_access.roles"); v.([]any)[0] != "kc-user" {
 		t.Error("a caller's change to a Get result reached the claims")
 	}
-	// Decode passes the claims through Get's values: 2.0 fills an int, and
-	// of names differing only in case the one sorting last wins, whatever
-	// the token's order.
+	// Decode: 2.0 fills an int, and of names differing only in case only
+	// the exact one fills the field, whatever the token's order.
 	var typed struct {
 		Num   int      `json:"num"`
 		Level int      `json:"level"`

@@ -1,0 +1,226 @@
+package runtime_test
+
+import (
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/axioms-go/axiomsgen/runtime"
+	"github.com/axioms-go/axiomsgen/runtime/axiomstest"
+)
+
+// The tests of this file each hold one finding of the second hardening
+// round: each failed before its fix.
+
+// rawClaims signs a payload written as JSON text (exact numbers, names
+// that differ only in case) with the registered claims a valid token
+// needs, and returns the verified claims.
+func rawClaims(t *testing.T, iss *axiomstest.Issuer, g *runtime.Guard, extra string) (*runtime.Claims, error) {
+	t.Helper()
+	kid, _, err := iss.SigningKey("RS256")
+	if err != nil {
+		t.Fatal(err)
+	}
+	payload := fmt.Sprintf(`{"iss":%q,"aud":%q,"sub":"alice","exp":%d%s}`,
+		iss.URL(), iss.Config().Audiences[0], time.Now().Add(time.Hour).Unix(), extra)
+	tok := signRaw(t, iss, fmt.Sprintf(`{"alg":"RS256","kid":%q}`, kid), payload)
+	return g.Verify(t.Context(), tok)
+}
+
+// TestExactIntegerClaims: integers reach typed claims exactly; a number a
+// field cannot hold is an error (401 invalid_token), never a rounding.
+func TestExactIntegerClaims(t *testing.T) {
+	iss := axiomstest.New(t)
+	g := newGuard(t, iss.Config())
+	c, err := rawClaims(t, iss, g, `,"org_id":1234567890123456789,"big":18446744073709551615,"level":2.0,"thousand":1e3,"nested":{"id":9007199254740993}`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var typed struct {
+		OrgID    int64  `json:"org_id"`
+		Big      uint64 `json:"big"`
+		Level    int    `json:"level"`
+		Thousand int    `json:"thousand"`
+		Nested   struct {
+			ID int64 `json:"id"`
+		} `json:"nested"`
+	}
+	if err := c.Decode(&typed); err != nil {
+		t.Fatalf("Decode: %v", err)
+	}
+	if typed.OrgID != 1234567890123456789 || typed.Big != 18446744073709551615 || typed.Level != 2 ||
+		typed.Thousand != 1000 || typed.Nested.ID != 9007199254740993 {
+		t.Errorf("Decode = %+v: an integer changed value", typed)
+	}
+	var asNumber struct {
+		OrgID json.Number `json:"org_id"`
+	}
+	if err := c.Decode(&asNumber); err != nil || asNumber.OrgID != "1234567890123456789" {
+		t.Errorf("json.Number field = %q, %v", asNumber.OrgID, err)
+	}
+	var all map[string]any
+	if err := c.Decode(&all); err != nil || all["org_id"] != json.Number("1234567890123456789") {
+		t.Errorf("map[string]any: org_id = %#v, %v", all["org_id"], err)
+	}
+	if v, ok := c.Get("org_id"); !ok || v != json.Number("1234567890123456789") {
+		t.Errorf("Get(org_id) = %#v, %v; want the exact json.Number", v, ok)
+	}
+	if v, ok := c.Get("nested.id"); !ok || v != json.Number("9007199254740993") {
+		t.Errorf("Get(nested.id) = %#v, %v", v, ok)
+	}
+	if v, ok := c.Get("nested"); !ok || v.(map[string]any)["id"] != json.Number("9007199254740993") {
+		t.Errorf("Get(nested) = %#v, %v", v, ok)
+	}
+
+	// Numbers a field cannot hold.
+	for _, tt := range []struct{ name, claim string }{
+		{"fraction into int", `,"n":1.5`},
+		{"beyond int64", `,"n":9223372036854775808`},
+		{"negative into uint", `,"u":-1`},
+		{"beyond int8", `,"s":300`},
+		{"huge exponent into int", `,"n":1e300`},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			c, err := rawClaims(t, iss, g, tt.claim)
+			if err != nil {
+				t.Fatal(err)
+			}
+			type fields struct {
+				N int64  `json:"n"`
+				U uint32 `json:"u"`
+				S int8   `json:"s"`
+			}
+			if v, err := runtime.DecodeClaims[fields](c); err == nil || runtime.StatusCode(err) != 401 {
+				t.Fatalf("DecodeClaims = %+v, %v; want a 401 error", v, err)
+			}
+			h := runtime.TypedClaimsHandler(g, func(w http.ResponseWriter, r *http.Request, v *fields) {
+				t.Error("handler called with claims that do not fit")
+			})
+			w := httptest.NewRecorder()
+			h.ServeHTTP(w, httptest.NewRequestWithContext(runtime.ContextWithClaims(t.Context(), c), http.MethodGet, "/", nil))
+			if w.Code != 401 {
+				t.Errorf("TypedClaimsHandler status %d, want 401", w.Code)
+			}
+		})
+	}
+}
+
+// TestClaimNamesAreCaseSensitive: Decode fills a field only from the claim
+// of exactly its json name, never from one equal to it under case or
+// Unicode folding, whatever the order.
+func TestClaimNamesAreCaseSensitive(t *testing.T) {
+	iss := axiomstest.New(t)
+	g := newGuard(t, iss.Config())
+	type embedded struct {
+		Tenant string `json:"tenant"`
+	}
+	type target struct {
+		Sub  string `json:"sub"`
+		Org  string `json:"org_id"`
+		Name string // no tag: the Go name, exactly
+		embedded
+		Inner struct {
+			Role string `json:"role"`
+		} `json:"inner"`
+	}
+	for _, tt := range []struct {
+		name, extra string
+		want        target
+	}{
+		{name: "long s folds to s", extra: `,"ſub":"admin"`, want: target{Sub: "alice"}},
+		{name: "upper case after", extra: `,"org_id":"mine","ORG_ID":"theirs"`, want: target{Sub: "alice", Org: "mine"}},
+		{name: "upper case only", extra: `,"Org_Id":"theirs"`, want: target{Sub: "alice"}},
+		{name: "Kelvin sign", extra: `,"Name":"ok","NAME":"no","\u212aey":"x"`, want: target{Sub: "alice", Name: "ok"}},
+		{name: "untagged field by lower case", extra: `,"name":"theirs"`, want: target{Sub: "alice"}},
+		{name: "embedded field", extra: `,"tenant":"t1","TENANT":"t2"`, want: target{Sub: "alice", embedded: embedded{Tenant: "t1"}}},
+		{name: "nested object", extra: `,"inner":{"ROLE":"admin","rolE":"admin"}`, want: target{Sub: "alice"}},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			c, err := rawClaims(t, iss, g, tt.extra)
+			if err != nil {
+				t.Fatal(err)
+			}
+			got, err := runtime.DecodeClaims[target](c)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if *got != tt.want {
+				t.Errorf("DecodeClaims = %+v, want %+v", *got, tt.want)
+			}
+			if c.Subject != got.Sub {
+				t.Errorf("Claims.Subject %q but the typed sub %q", c.Subject, got.Sub)
+			}
+		})
+	}
+}
+
+// TestDateClaimsBeyondRange: a date claim too large to be a time is an
+// invalid token, for nbf and iat as for exp, from a JWT or an
+// introspection answer.
+func TestDateClaimsBeyondRange(t *testing.T) {
+	iss := axiomstest.New(t)
+	g := newGuard(t, iss.Config())
+	for _, claim := range []string{"nbf", "iat", "exp"} {
+		for _, v := range []string{"1e300", "9.3e18", "-9.3e18", "9223372036854775807", "18446744073709551616"} {
+			t.Run(claim+"="+v, func(t *testing.T) {
+				kid, _, _ := iss.SigningKey("RS256")
+				exp := fmt.Sprint(time.Now().Add(time.Hour).Unix())
+				if claim == "exp" {
+					exp = v
+				}
+				payload := fmt.Sprintf(`{"iss":%q,"aud":%q,"exp":%s`, iss.URL(), iss.Config().Audiences[0], exp)
+				if claim != "exp" {
+					payload += fmt.Sprintf(`,%q:%s`, claim, v)
+				}
+				tok := signRaw(t, iss, fmt.Sprintf(`{"alg":"RS256","kid":%q}`, kid), payload+"}")
+				wantReject(t, serve(t, g, runtime.Requirement{}, bearer(tok)), 401, "invalid_token")
+			})
+		}
+	}
+	// The bound is wide: a date far in the past or future but in range
+	// behaves as a date.
+	past := iss.Token(t, axiomstest.WithClaim("nbf", int64(-1)<<40), axiomstest.WithClaim("iat", 1))
+	if res := serve(t, g, runtime.Requirement{}, bearer(past)); res.status != 200 {
+		t.Errorf("nbf and iat far in the past: status %d, want 200", res.status)
+	}
+	future := iss.Token(t, axiomstest.WithClaim("nbf", int64(1)<<50))
+	wantReject(t, serve(t, g, runtime.Requirement{}, bearer(future)), 401, "invalid_token")
+}
+
+// TestScopeStringSplitsOnSpaceOnly: a space-delimited claim is split at
+// U+0020 only; other blanks stay inside a value and grant nothing.
+func TestScopeStringSplitsOnSpaceOnly(t *testing.T) {
+	iss := axiomstest.New(t)
+	cfg := iss.Config()
+	cfg.RoleClaims = []string{"roles"}
+	g := newGuard(t, cfg)
+	for _, tt := range []struct {
+		name, scope string
+		want        []string
+	}{
+		{"no-break space", "viewer\u00a0admin", []string{"viewer\u00a0admin"}},
+		{"tab", "read\tadmin", []string{"read\tadmin"}},
+		{"line feed", "read\nadmin", []string{"read\nadmin"}},
+		{"ideographic space", "read\u3000admin", []string{"read\u3000admin"}},
+		{"repeated spaces", " read  admin ", []string{"read", "admin"}},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			tok := iss.Token(t, axiomstest.WithClaim("scope", tt.scope), axiomstest.WithClaim("roles", tt.scope))
+			res := serve(t, g, runtime.Requirement{}, bearer(tok))
+			if res.status != 200 || !slices.Equal(res.claims.Scopes, tt.want) || !slices.Equal(res.claims.Roles, tt.want) {
+				t.Fatalf("status %d, scopes %q, roles %q; want %q", res.status, res.claims.Scopes, res.claims.Roles, tt.want)
+			}
+			grants := slices.Contains(tt.want, "admin")
+			for _, req := range []runtime.Requirement{{Scopes: [][]string{{"admin"}}}, {Roles: [][]string{{"admin"}}}} {
+				res := serve(t, g, req, bearer(tok))
+				if (res.status == 200) != grants {
+					t.Errorf("requirement %+v: status %d, want granted %v", req, res.status, grants)
+				}
+			}
+		})
+	}
+}
