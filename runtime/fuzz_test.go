@@ -25,9 +25,6 @@ func FuzzParseKeySet(f *testing.F) {
 		if err != nil {
 			return
 		}
-		if len(set.all) == 0 {
-			t.Fatal("a set without usable keys was accepted")
-		}
 		for _, k := range set.all {
 			switch key := k.key.(type) {
 			case *rsa.PublicKey:

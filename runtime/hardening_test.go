@@ -1,11 +1,15 @@
 package runtime_test
 
 import (
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
 	"encoding/json"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"slices"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -223,4 +227,78 @@ func TestScopeStringSplitsOnSpaceOnly(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestKeySetReplacement: an answer that is a key set replaces the whole
+// set, even with no usable key (the issuer revokes every key: tokens are
+// refused, cached ones included); a failed fetch keeps the last good set.
+func TestKeySetReplacement(t *testing.T) {
+	for _, tt := range []struct {
+		name     string
+		status   int
+		body     string
+		replaces bool
+	}{
+		{name: "empty keys array", status: 200, body: `{"keys":[]}`, replaces: true},
+		{name: "no usable key", status: 200, body: `{"keys":[{"kty":"oct","k":"c2VjcmV0"},{"kty":"EC","use":"enc","crv":"P-256","x":"AA","y":"AA"}]}`, replaces: true},
+		{name: "another 2xx status", status: 203, body: `{"keys":[]}`, replaces: true},
+		{name: "keys null", status: 200, body: `{"keys":null}`},
+		{name: "no keys member", status: 200, body: `{}`},
+		{name: "keys not an array", status: 200, body: `{"keys":{}}`},
+		{name: "top-level array", status: 200, body: `[]`},
+		{name: "not JSON", status: 200, body: `<html>oops</html>`},
+		{name: "no content", status: 204},
+		{name: "server error with a key set", status: 500, body: `{"keys":[]}`},
+		{name: "not found", status: 404, body: `{"keys":[]}`},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			iss := axiomstest.New(t)
+			var revoked atomic.Bool
+			srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				if !revoked.Load() {
+					w.Write(iss.JWKS())
+					return
+				}
+				w.WriteHeader(tt.status)
+				w.Write([]byte(tt.body))
+			}))
+			t.Cleanup(srv.Close)
+			cfg := iss.Config()
+			cfg.JWKSURL = srv.URL
+			cfg.MinRefreshInterval = time.Millisecond
+			g := newGuard(t, cfg)
+			tok := iss.Token(t)
+			for range 2 { // the second from the verified-token cache
+				if res := serve(t, g, runtime.Requirement{}, bearer(tok)); res.status != 200 {
+					t.Fatalf("before: status %d", res.status)
+				}
+			}
+			revoked.Store(true)
+			// A token with an unknown kid makes the Guard fetch the set again.
+			other, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+			if err != nil {
+				t.Fatal(err)
+			}
+			time.Sleep(5 * time.Millisecond) // past MinRefreshInterval
+			unknown := iss.Token(t, axiomstest.WithAlg("ES256"), axiomstest.WithSigningKey(other), axiomstest.WithKID("unknown"))
+			wantReject(t, serve(t, g, runtime.Requirement{}, bearer(unknown)), 401, "invalid_token")
+			res := serve(t, g, runtime.Requirement{}, bearer(tok))
+			if tt.replaces {
+				wantReject(t, res, 401, "invalid_token")
+			} else if res.status != 200 {
+				t.Fatalf("a failed fetch dropped the last good set: status %d", res.status)
+			}
+		})
+	}
+	// Before any usable key was loaded, an empty set is not a loaded one:
+	// 503 as long as no key arrives.
+	iss := axiomstest.New(t)
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Write([]byte(`{"keys":[]}`))
+	}))
+	t.Cleanup(srv.Close)
+	cfg := iss.Config()
+	cfg.JWKSURL = srv.URL
+	g := newGuard(t, cfg)
+	wantReject(t, serve(t, g, runtime.Requirement{}, bearer(iss.Token(t))), 503, "temporarily_unavailable")
 }

@@ -138,6 +138,8 @@ func sameKey(a, b any) bool {
 
 // parseKeySet reads a JWK Set, keeping every key the runtime can use and
 // skipping (with a reason) the others, so one odd key never breaks the set.
+// A set with no usable key is no error: it is how an issuer revokes every
+// key it had published.
 func parseKeySet(body []byte) (*keySet, []string, error) {
 	var doc struct {
 		Keys []json.RawMessage `json:"keys"`
@@ -160,9 +162,6 @@ func parseKeySet(body []byte) (*keySet, []string, error) {
 		if k.kid != "" {
 			set.byKID[k.kid] = append(set.byKID[k.kid], k)
 		}
-	}
-	if len(set.all) == 0 {
-		return nil, skipped, fmt.Errorf("the JWK Set has no usable signing key (%d skipped)", len(skipped))
 	}
 	return set, skipped, nil
 }
@@ -390,8 +389,14 @@ func (s *keySource) beginLocked() *refreshCall {
 	return call
 }
 
-// refresh fetches the key set once and installs it. On failure the last
-// good set stays in place.
+// refresh fetches the key set once and installs it. A fetch that fails
+// (transport error, time-out, status other than 2xx, body over the cap,
+// not a JSON object with a "keys" array) leaves the last good set in
+// place. An answer that is a key set replaces the whole set, even when
+// none of its keys is usable: that is how an issuer revokes its keys, and
+// from then on every token is refused as signed by an unknown key. Before
+// any usable key was ever loaded, such a set counts as a failure, so
+// requests keep getting 503 and the fetch is retried with backoff.
 func (s *keySource) refresh(ctx context.Context) error {
 	url, err := s.resolveJWKSURL(ctx)
 	if err == nil {
@@ -402,6 +407,13 @@ func (s *keySource) refresh(ctx context.Context) error {
 			set, skipped, err = parseKeySet(body)
 			for _, reason := range skipped {
 				s.log.Warn("axioms: JWKS key skipped", "url", url, "reason", reason)
+			}
+			if err == nil && len(set.all) == 0 {
+				if s.current() == nil {
+					err = fmt.Errorf("the JWK Set has no usable signing key (%d skipped)", len(skipped))
+				} else {
+					s.log.Warn("axioms: the issuer's JWK Set has no usable signing key; every token is refused until it publishes one", "url", url, "skipped", len(skipped))
+				}
 			}
 			if err == nil {
 				set.keep(s.current())
@@ -483,7 +495,7 @@ func (s *keySource) get(ctx context.Context, url string) ([]byte, error) {
 	switch {
 	case resp.StatusCode == http.StatusNotFound || resp.StatusCode == http.StatusGone:
 		return nil, &notFoundError{url: url}
-	case resp.StatusCode != http.StatusOK:
+	case resp.StatusCode < 200 || resp.StatusCode > 299:
 		return nil, fmt.Errorf("%s answered %s", url, resp.Status)
 	}
 	body, err := io.ReadAll(io.LimitReader(resp.Body, maxJWKSBody+1))
