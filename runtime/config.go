@@ -198,7 +198,12 @@ type Config struct {
 
 	// DPoPReplay remembers used proofs (default: in memory, bounded by
 	// DPoPReplayCacheSize entries, default DefaultDPoPReplayCacheSize).
-	// Several instances need a shared store.
+	// Several instances need a shared store. A proof is recorded only for
+	// a request that passes every other check, the route's requirement
+	// included, and one DPoP key may record at most an eighth of
+	// DPoPReplayCacheSize proofs per proof lifetime (DPoPMaxAge plus
+	// DPoPLeeway); past that, its requests get 503 until its proofs
+	// expire, and other keys are unaffected.
 	DPoPReplay          ReplayStore
 	DPoPReplayCacheSize int
 

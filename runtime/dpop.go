@@ -1,6 +1,7 @@
 package runtime
 
 import (
+	"cmp"
 	"context"
 	"crypto"
 	"crypto/ecdsa"
@@ -51,7 +52,10 @@ const (
 	DefaultDPoPMaxAge          = 5 * time.Minute
 	DefaultDPoPLeeway          = 5 * time.Second
 	DefaultDPoPReplayCacheSize = 500_000
-	DefaultDPoPNonceLifetime   = 5 * time.Minute
+	// replayKeyShare: one DPoP key may hold at most 1/replayKeyShare of
+	// the replay store (see keyShares).
+	replayKeyShare           = 8
+	DefaultDPoPNonceLifetime = 5 * time.Minute
 
 	// maxProofSize caps a DPoP header before any decoding.
 	maxProofSize = 8 << 10
@@ -112,6 +116,7 @@ type dpopVerifier struct {
 	// forwardedHeader is the header family the trusted proxies write.
 	forwardedHeader string
 	replay          ReplayStore
+	shares          *keyShares
 	nonces          *nonceSource // nil: no server nonces
 	now             func() time.Time
 }
@@ -136,6 +141,7 @@ func newDPoPVerifier(cfg Config) *dpopVerifier {
 	if d.replay == nil {
 		d.replay = NewMemoryReplayStore(cfg.DPoPReplayCacheSize, d.now)
 	}
+	d.shares = newKeyShares(d.maxAge+d.leeway, cmp.Or(cfg.DPoPReplayCacheSize, DefaultDPoPReplayCacheSize)/replayKeyShare)
 	if cfg.DPoPNonce {
 		d.nonces = newNonceSource(cfg.DPoPNonceLifetime, d.now)
 	}
@@ -704,28 +710,107 @@ func (s *MemoryReplayStore) Len() int {
 	return n
 }
 
-// authorizeDPoP checks a DPoP request: the proof, its binding to the
-// verified token and that it was never used before.
-func (g *Guard) authorizeDPoP(r *http.Request, token string, c *Claims) error {
+// checkDPoP checks a DPoP request's proof and its binding to the verified
+// token; record then makes sure the proof was never used before.
+func (g *Guard) checkDPoP(r *http.Request, token string, c *Claims) (*proof, error) {
 	p, err := g.dpop.verify(r, token)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	if c.JKT == "" {
-		return newError(ErrInvalidToken, "the access token is not DPoP-bound (no cnf.jkt): send it with the Bearer scheme", nil)
+		return nil, newError(ErrInvalidToken, "the access token is not DPoP-bound (no cnf.jkt): send it with the Bearer scheme", nil)
 	}
 	if subtle.ConstantTimeCompare([]byte(c.JKT), []byte(p.jkt)) != 1 {
-		return proofError("the proof's key is not the key the access token is bound to (cnf.jkt)", nil)
+		return nil, proofError("the proof's key is not the key the access token is bound to (cnf.jkt)", nil)
 	}
-	seen, err := g.dpop.replay.Seen(r.Context(), p.jkt+":"+p.jti, p.iat.Add(g.dpop.maxAge+g.dpop.leeway))
+	return p, nil
+}
+
+// record enters a checked proof in the replay store, within its key's
+// share of the store.
+func (d *dpopVerifier) record(ctx context.Context, p *proof) error {
+	if !d.shares.take(p.jkt, d.now()) {
+		return newError(ErrKeysUnavailable, "this DPoP key sent more proofs than its share of the replay store holds; retry later", nil)
+	}
+	seen, err := d.replay.Seen(ctx, p.jkt+":"+p.jti, p.iat.Add(d.maxAge+d.leeway))
+	if err != nil || seen {
+		d.shares.give(p.jkt) // nothing was recorded
+	}
 	if err != nil {
 		return newError(ErrKeysUnavailable, "the DPoP replay check is unavailable; retry later", err)
 	}
 	if seen {
 		return proofError("the proof was already used: make a new one (new jti) for each request", nil)
 	}
-	c.SenderConstrained = true
 	return nil
+}
+
+// keyShares bounds the proofs one key (jkt) may enter in the replay
+// store, so that the holder of one bound token cannot fill the store and
+// make it refuse everyone's proofs. A proof stays in the store for one
+// window (its maximum age plus the leeway); proofs are counted per key in
+// buckets one window long, and the current and previous buckets together
+// may hold at most max: a key can enter at most max proofs in any window,
+// that is a sustained max/(2*window) requests per second (with the
+// defaults, an eighth of 500,000 proofs over 5 min 5 s: about 100 per
+// second and key).
+type keyShares struct {
+	window time.Duration
+	max    uint32
+
+	mu        sync.Mutex
+	keys      map[string]*keyShare
+	nextSweep time.Time
+}
+
+type keyShare struct {
+	bucket    int64 // index of the current bucket: time / window
+	cur, prev uint32
+}
+
+func newKeyShares(window time.Duration, limit int) *keyShares {
+	return &keyShares{window: max(window, time.Second), max: uint32(max(limit, 1)), keys: map[string]*keyShare{}}
+}
+
+// take counts one more proof of jkt at now, or reports false when the key
+// has used its share.
+func (s *keyShares) take(jkt string, now time.Time) bool {
+	b := now.UnixNano() / int64(s.window)
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if !now.Before(s.nextSweep) {
+		// Keys whose proofs have all expired hold nothing: forget them.
+		for k, e := range s.keys {
+			if e.bucket < b-1 {
+				delete(s.keys, k)
+			}
+		}
+		s.nextSweep = now.Add(s.window)
+	}
+	e := s.keys[jkt]
+	switch {
+	case e == nil:
+		e = &keyShare{bucket: b}
+		s.keys[jkt] = e
+	case e.bucket == b-1:
+		e.bucket, e.prev, e.cur = b, e.cur, 0
+	case e.bucket < b-1:
+		e.bucket, e.prev, e.cur = b, 0, 0
+	}
+	if e.cur+e.prev >= s.max {
+		return false
+	}
+	e.cur++
+	return true
+}
+
+// give takes back a proof take counted but the store did not record.
+func (s *keyShares) give(jkt string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if e := s.keys[jkt]; e != nil && e.cur > 0 {
+		e.cur--
+	}
 }
 
 // dpopChallenge carries what the challenges of a rejection need when DPoP

@@ -77,3 +77,36 @@ func FuzzDPoPProof(f *testing.F) {
 		}
 	})
 }
+
+// TestKeyShares: a key's proofs in the current and previous windows
+// together stay under the share; a key is free again once its proofs of
+// both windows expired; keys do not share a count; forgotten keys are
+// swept.
+func TestKeyShares(t *testing.T) {
+	start := time.Unix(1_700_000_000, 0).Truncate(time.Minute)
+	s := newKeyShares(time.Minute, 3)
+	for i := range 3 {
+		if !s.take("a", start.Add(time.Duration(i)*time.Second)) {
+			t.Fatalf("proof %d refused under the share", i+1)
+		}
+	}
+	if s.take("a", start.Add(10*time.Second)) {
+		t.Fatal("a 4th proof in one window accepted")
+	}
+	if !s.take("b", start.Add(10*time.Second)) {
+		t.Fatal("another key refused")
+	}
+	// Next window: the previous one's proofs may still be live.
+	if s.take("a", start.Add(70*time.Second)) {
+		t.Fatal("accepted while the previous window's proofs may be live")
+	}
+	s.give("b")
+	// Two windows later every proof of the first has expired.
+	if !s.take("a", start.Add(125*time.Second)) {
+		t.Fatal("refused after the proofs expired")
+	}
+	s.take("c", start.Add(200*time.Second)) // the next sweep
+	if _, ok := s.keys["b"]; ok {
+		t.Error("key b, idle for two windows, not swept")
+	}
+}

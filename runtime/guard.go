@@ -191,8 +191,9 @@ func (g *Guard) authorize(r *http.Request, req Requirement, used scheme, token s
 		// malformed jkt): binding it ignores would make it a bearer token.
 		return nil, newError(ErrInvalidToken, "the access token has a cnf claim this server cannot verify (only a DPoP cnf.jkt string)", nil)
 	}
+	var p *proof
 	if used == schemeDPoP {
-		if err := g.authorizeDPoP(r, token, c); err != nil {
+		if p, err = g.checkDPoP(r, token, c); err != nil {
 			return nil, err
 		}
 	} else if c.JKT != "" {
@@ -201,6 +202,15 @@ func (g *Guard) authorize(r *http.Request, req Requirement, used scheme, token s
 	}
 	if err := req.check(c); err != nil {
 		return nil, err
+	}
+	if p != nil {
+		// Last, once everything else passed: a proof is recorded only for
+		// a request that would be served, so a token that fails the route
+		// cannot fill the replay store.
+		if err := g.dpop.record(r.Context(), p); err != nil {
+			return nil, err
+		}
+		c.SenderConstrained = true
 	}
 	return c, nil
 }

@@ -1,6 +1,7 @@
 package runtime_test
 
 import (
+	"context"
 	"crypto/ecdsa"
 	"crypto/elliptic"
 	"crypto/rand"
@@ -301,4 +302,66 @@ func TestKeySetReplacement(t *testing.T) {
 	cfg.JWKSURL = srv.URL
 	g := newGuard(t, cfg)
 	wantReject(t, serve(t, g, runtime.Requirement{}, bearer(iss.Token(t))), 503, "temporarily_unavailable")
+}
+
+// countingStore is a ReplayStore that counts the proofs it records.
+type countingStore struct {
+	runtime.ReplayStore
+	calls atomic.Int32
+}
+
+func (s *countingStore) Seen(ctx context.Context, key string, expiry time.Time) (bool, error) {
+	s.calls.Add(1)
+	return s.ReplayStore.Seen(ctx, key, expiry)
+}
+
+// TestDPoPProofRecordedLast: a proof enters the replay store only for a
+// request that passes every other check, the route's requirement
+// included; and one key can fill only its share of the store.
+func TestDPoPProofRecordedLast(t *testing.T) {
+	store := &countingStore{ReplayStore: runtime.NewMemoryReplayStore(100_000, nil)}
+	e := newDPoPEnv(t, func(c *runtime.Config) {
+		c.DPoPReplay = store
+		c.DPoPReplayCacheSize = 64 // a key's share: 8 proofs per window
+	})
+	url := dpopBase + "/items"
+	r := dpopRequest(t, e.key, http.MethodGet, url, e.tok)
+	for _, req := range []runtime.Requirement{
+		{Scopes: [][]string{{"admin"}}},
+		{Permissions: [][]string{{"items:delete"}}},
+	} {
+		if res := e.do(t, r.Clone(t.Context()), req); res.status != 403 {
+			t.Fatalf("requirement %v: status %d, want 403", req, res.status)
+		}
+	}
+	if n := store.calls.Load(); n != 0 {
+		t.Fatalf("%d proofs recorded for requests that failed their route", n)
+	}
+	// The proof was not used up by the refusals.
+	if res := e.do(t, r.Clone(t.Context()), runtime.Requirement{Scopes: [][]string{{"read"}}}); res.status != 200 {
+		t.Fatalf("the proof after refusals: status %d %s", res.status, res.code)
+	}
+	if store.calls.Load() != 1 {
+		t.Fatalf("%d proofs recorded, want 1", store.calls.Load())
+	}
+	if res := e.do(t, r.Clone(t.Context()), runtime.Requirement{}); res.status != 401 || res.code != "invalid_dpop_proof" {
+		t.Fatalf("replay: status %d %s", res.status, res.code)
+	}
+
+	// The share: 8 proofs of one key per window, the 9th refused with 503;
+	// another key is served.
+	for i := 2; i <= 8; i++ {
+		if res := e.do(t, dpopRequest(t, e.key, http.MethodGet, url, e.tok), runtime.Requirement{}); res.status != 200 {
+			t.Fatalf("proof %d: status %d", i, res.status)
+		}
+	}
+	res := e.do(t, dpopRequest(t, e.key, http.MethodGet, url, e.tok), runtime.Requirement{})
+	if res.status != 503 || res.code != "temporarily_unavailable" {
+		t.Fatalf("proof past the key's share: status %d %s, want 503", res.status, res.code)
+	}
+	other := e.iss.DPoPKey(t, "ES256")
+	otherTok := e.iss.Token(t, axiomstest.WithDPoPKey(other))
+	if res := e.do(t, dpopRequest(t, other, http.MethodGet, url, otherTok), runtime.Requirement{}); res.status != 200 {
+		t.Fatalf("another key: status %d %s", res.status, res.code)
+	}
 }
