@@ -135,11 +135,18 @@ type Config struct {
 	// IntrospectionURL enables opaque (reference) tokens: a token that is
 	// not a JWT is sent to this RFC 7662 endpoint, authenticated with
 	// ClientID and ClientSecret (client_secret_basic). Active answers pass
-	// the same exp, nbf, iss and aud checks as a JWT (iss and aud when
-	// present) and map to Claims through the same claim names.
+	// the same exp, nbf, iss and aud checks as a JWT and map to Claims
+	// through the same claim names; an answer whose token_type, token_use
+	// or typ says refresh or ID token is refused.
 	IntrospectionURL string
 	ClientID         string
 	ClientSecret     string // never logged
+
+	// IntrospectionLenient accepts active answers that carry no "iss" or
+	// no "aud" (RFC 7662 makes both optional); a present one must still
+	// match. Off by default: an answer must name the issuer and one of
+	// the audiences. AXIOMS_INTROSPECTION_STRICT=false sets it.
+	IntrospectionLenient bool
 
 	// IntrospectAll sends every token to IntrospectionURL, JWTs included;
 	// no key set is fetched then.
@@ -259,34 +266,35 @@ func (cfg Config) issuerConfigs() []Config {
 
 // Environment variable names read by ConfigFromEnv.
 const (
-	EnvAudience           = "AXIOMS_AUDIENCE"
-	EnvIssuerURL          = "AXIOMS_ISS_URL"
-	EnvDomain             = "AXIOMS_DOMAIN"
-	EnvJWKSURL            = "AXIOMS_JWKS_URL"
-	EnvAlgorithms         = "AXIOMS_ALGORITHMS"
-	EnvScopeClaims        = "AXIOMS_SCOPE_CLAIMS"
-	EnvRoleClaims         = "AXIOMS_ROLES_CLAIMS"
-	EnvPermissionClaims   = "AXIOMS_PERMISSIONS_CLAIMS"
-	EnvLeeway             = "AXIOMS_LEEWAY"
-	EnvRequireAtJWT       = "AXIOMS_REQUIRE_AT_JWT"
-	EnvRealm              = "AXIOMS_REALM"
-	EnvRefreshInterval    = "AXIOMS_JWKS_REFRESH_INTERVAL"
-	EnvMinRefreshInterval = "AXIOMS_JWKS_MIN_REFRESH_INTERVAL"
-	EnvFetchTimeout       = "AXIOMS_FETCH_TIMEOUT"
-	EnvMaxTokenSize       = "AXIOMS_MAX_TOKEN_SIZE"
-	EnvTokenCacheSize     = "AXIOMS_TOKEN_CACHE_SIZE"
-	EnvIntrospectionURL   = "AXIOMS_INTROSPECTION_URL"
-	EnvClientID           = "AXIOMS_CLIENT_ID"
-	EnvClientSecret       = "AXIOMS_CLIENT_SECRET"
-	EnvIntrospectAll      = "AXIOMS_INTROSPECT_ALL"
-	EnvIntrospectionTTL   = "AXIOMS_INTROSPECTION_CACHE_TTL"
-	EnvDPoP               = "AXIOMS_DPOP"
-	EnvDPoPAlgorithms     = "AXIOMS_DPOP_ALGORITHMS"
-	EnvDPoPBaseURL        = "AXIOMS_DPOP_BASE_URL"
-	EnvTrustedProxies     = "AXIOMS_TRUSTED_PROXIES"
-	EnvDPoPMaxAge         = "AXIOMS_DPOP_MAX_AGE"
-	EnvDPoPNonce          = "AXIOMS_DPOP_NONCE"
-	EnvForwardedHeaders   = "AXIOMS_FORWARDED_HEADERS"
+	EnvAudience            = "AXIOMS_AUDIENCE"
+	EnvIssuerURL           = "AXIOMS_ISS_URL"
+	EnvDomain              = "AXIOMS_DOMAIN"
+	EnvJWKSURL             = "AXIOMS_JWKS_URL"
+	EnvAlgorithms          = "AXIOMS_ALGORITHMS"
+	EnvScopeClaims         = "AXIOMS_SCOPE_CLAIMS"
+	EnvRoleClaims          = "AXIOMS_ROLES_CLAIMS"
+	EnvPermissionClaims    = "AXIOMS_PERMISSIONS_CLAIMS"
+	EnvLeeway              = "AXIOMS_LEEWAY"
+	EnvRequireAtJWT        = "AXIOMS_REQUIRE_AT_JWT"
+	EnvRealm               = "AXIOMS_REALM"
+	EnvRefreshInterval     = "AXIOMS_JWKS_REFRESH_INTERVAL"
+	EnvMinRefreshInterval  = "AXIOMS_JWKS_MIN_REFRESH_INTERVAL"
+	EnvFetchTimeout        = "AXIOMS_FETCH_TIMEOUT"
+	EnvMaxTokenSize        = "AXIOMS_MAX_TOKEN_SIZE"
+	EnvTokenCacheSize      = "AXIOMS_TOKEN_CACHE_SIZE"
+	EnvIntrospectionURL    = "AXIOMS_INTROSPECTION_URL"
+	EnvClientID            = "AXIOMS_CLIENT_ID"
+	EnvClientSecret        = "AXIOMS_CLIENT_SECRET"
+	EnvIntrospectAll       = "AXIOMS_INTROSPECT_ALL"
+	EnvIntrospectionStrict = "AXIOMS_INTROSPECTION_STRICT"
+	EnvIntrospectionTTL    = "AXIOMS_INTROSPECTION_CACHE_TTL"
+	EnvDPoP                = "AXIOMS_DPOP"
+	EnvDPoPAlgorithms      = "AXIOMS_DPOP_ALGORITHMS"
+	EnvDPoPBaseURL         = "AXIOMS_DPOP_BASE_URL"
+	EnvTrustedProxies      = "AXIOMS_TRUSTED_PROXIES"
+	EnvDPoPMaxAge          = "AXIOMS_DPOP_MAX_AGE"
+	EnvDPoPNonce           = "AXIOMS_DPOP_NONCE"
+	EnvForwardedHeaders    = "AXIOMS_FORWARDED_HEADERS"
 	// EnvConfig names a JSON file of further issuers:
 	// {"issuers": [{"issuer", "audiences", "jwks_url", "algorithms",
 	// "scope_claims", "roles_claims", "permissions_claims"}]}. Without
@@ -391,6 +399,13 @@ func configFromLookup(lookup func(string) (string, bool)) (Config, error) {
 	cfg.ClientID = get(EnvClientID)
 	if v, ok := lookup(EnvClientSecret); ok {
 		cfg.ClientSecret = v // secrets may contain blanks at the ends
+	}
+	if v := get(EnvIntrospectionStrict); v != "" {
+		b, err := strconv.ParseBool(v)
+		if err != nil {
+			errs = append(errs, fmt.Errorf("%s=%q must be true or false", EnvIntrospectionStrict, v))
+		}
+		cfg.IntrospectionLenient = !b
 	}
 	if v := get(EnvIntrospectAll); v != "" {
 		b, err := strconv.ParseBool(v)

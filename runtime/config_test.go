@@ -185,3 +185,23 @@ func TestConfigFromEnvIssuersFile(t *testing.T) {
 		}
 	}
 }
+
+// TestIntrospectionStrictEnv: introspection answers must carry iss and aud
+// unless AXIOMS_INTROSPECTION_STRICT=false.
+func TestIntrospectionStrictEnv(t *testing.T) {
+	for _, tt := range []struct {
+		value   string
+		lenient bool
+		err     bool
+	}{{"", false, false}, {"true", false, false}, {"false", true, false}, {"maybe", false, true}} {
+		env := map[string]string{EnvAudience: "https://api.example.com", EnvIssuerURL: "https://issuer.example.com/",
+			EnvIntrospectionURL: "https://issuer.example.com/introspect"}
+		if tt.value != "" {
+			env[EnvIntrospectionStrict] = tt.value
+		}
+		cfg, err := configFromLookup(envLookup(env))
+		if (err != nil) != tt.err || (err == nil && cfg.IntrospectionLenient != tt.lenient) {
+			t.Errorf("%s=%q: lenient %v, error %v", EnvIntrospectionStrict, tt.value, cfg.IntrospectionLenient, err)
+		}
+	}
+}

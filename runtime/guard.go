@@ -74,7 +74,7 @@ func New(ctx context.Context, cfg Config) (*Guard, error) {
 		// redirect with it.
 		noRedirect := *client
 		noRedirect.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
-		g.intro = newIntrospector(cfg, &noRedirect)
+		g.intro = newIntrospector(ctx, cfg, &noRedirect)
 	}
 	for _, iss := range g.issuers {
 		if iss.keys != nil {
@@ -107,8 +107,8 @@ func newIssuer(ctx context.Context, cfg Config) *issuer {
 	return iss
 }
 
-// Close stops the key refresh, cancelling any fetch in flight, and waits
-// for its goroutines to end. It is safe to call more than once.
+// Close stops the key refresh and the token introspection, cancelling any
+// fetch or call in flight, and waits for their goroutines to end. It is safe to call more than once.
 func (g *Guard) Close() error {
 	g.closeOnce.Do(func() {
 		var wg sync.WaitGroup
@@ -116,6 +116,9 @@ func (g *Guard) Close() error {
 			if iss.keys != nil {
 				wg.Go(iss.keys.close)
 			}
+		}
+		if g.intro != nil {
+			wg.Go(g.intro.close)
 		}
 		wg.Wait()
 	})

@@ -365,3 +365,173 @@ func TestDPoPProofRecordedLast(t *testing.T) {
 		t.Fatalf("another key: status %d %s", res.status, res.code)
 	}
 }
+
+// TestIntrospectionSharedCallOutlivesAClient: requests for one opaque
+// token share one call; the first client going away ends its own wait
+// only, and the others get the answer.
+func TestIntrospectionSharedCallOutlivesAClient(t *testing.T) {
+	iss := axiomstest.New(t)
+	release := make(chan struct{})
+	var calls atomic.Int32
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		calls.Add(1)
+		select {
+		case <-release:
+		case <-r.Context().Done():
+			return
+		}
+		json.NewEncoder(w).Encode(map[string]any{"active": true, "scope": "read", "iss": iss.URL(), "aud": iss.Config().Audiences[0]})
+	}))
+	t.Cleanup(srv.Close)
+	cfg := iss.Config()
+	cfg.IntrospectionURL = srv.URL
+	g := newGuard(t, cfg)
+
+	first, cancel := context.WithCancel(t.Context())
+	firstErr := make(chan error, 1)
+	go func() {
+		_, err := g.Verify(first, "opaque-token")
+		firstErr <- err
+	}()
+	eventually(t, 2*time.Second, func() bool { return calls.Load() == 1 })
+	second := make(chan error, 1)
+	go func() {
+		_, err := g.Verify(t.Context(), "opaque-token")
+		second <- err
+	}()
+	time.Sleep(50 * time.Millisecond) // the second request joins the call
+	cancel()
+	if err := <-firstErr; runtime.StatusCode(err) != 503 {
+		t.Fatalf("the client that went away: %v, want 503", err)
+	}
+	close(release)
+	if err := <-second; err != nil {
+		t.Fatalf("the request that stayed: %v", err)
+	}
+	if n := calls.Load(); n != 1 {
+		t.Fatalf("%d introspection calls, want 1 shared", n)
+	}
+}
+
+// TestIntrospectionTokenKinds: answers describing a refresh or ID token
+// are refused; by default an answer must name the issuer and an audience.
+func TestIntrospectionTokenKinds(t *testing.T) {
+	iss := axiomstest.New(t)
+	aud := iss.Config().Audiences[0]
+	full := func(extra map[string]any) map[string]any {
+		a := map[string]any{"active": true, "scope": "read", "iss": iss.URL(), "aud": aud}
+		for k, v := range extra {
+			if v == nil {
+				delete(a, k)
+			} else {
+				a[k] = v
+			}
+		}
+		return a
+	}
+	answers := map[string]map[string]any{
+		"access":           full(nil),
+		"bearer-type":      full(map[string]any{"token_type": "Bearer"}),
+		"dpop-type":        full(map[string]any{"token_type": "DPoP"}),
+		"access-use":       full(map[string]any{"token_use": "access"}),
+		"keycloak-bearer":  full(map[string]any{"typ": "Bearer"}),
+		"refresh-type":     full(map[string]any{"token_type": "refresh_token"}),
+		"refresh-urn":      full(map[string]any{"token_type": "urn:ietf:params:oauth:token-type:refresh_token"}),
+		"id-urn":           full(map[string]any{"token_type": "urn:ietf:params:oauth:token-type:id_token"}),
+		"cognito-refresh":  full(map[string]any{"token_use": "refresh"}),
+		"cognito-id":       full(map[string]any{"token_use": "id"}),
+		"hydra-refresh":    full(map[string]any{"token_use": "refresh_token"}),
+		"keycloak-refresh": full(map[string]any{"typ": "Refresh"}),
+		"keycloak-offline": full(map[string]any{"typ": "Offline"}),
+		"keycloak-id":      full(map[string]any{"typ": "ID"}),
+		"no-iss":           full(map[string]any{"iss": nil}),
+		"no-aud":           full(map[string]any{"aud": nil}),
+		"neither":          full(map[string]any{"iss": nil, "aud": nil}),
+		"other-aud":        full(map[string]any{"aud": "https://other.example"}),
+	}
+	in := newIntrospection(t, answers)
+	strict := introspectionConfig(iss, in)
+	strict.IntrospectionLenient = false
+	lenient := introspectionConfig(iss, in)
+	gs, gl := newGuard(t, strict), newGuard(t, lenient)
+	for _, tt := range []struct {
+		token           string
+		strict, lenient int
+	}{
+		{"access", 200, 200},
+		{"bearer-type", 200, 200},
+		{"dpop-type", 200, 200},
+		{"access-use", 200, 200},
+		{"keycloak-bearer", 200, 200},
+		{"refresh-type", 401, 401},
+		{"refresh-urn", 401, 401},
+		{"id-urn", 401, 401},
+		{"cognito-refresh", 401, 401},
+		{"cognito-id", 401, 401},
+		{"hydra-refresh", 401, 401},
+		{"keycloak-refresh", 401, 401},
+		{"keycloak-offline", 401, 401},
+		{"keycloak-id", 401, 401},
+		{"no-iss", 401, 200},
+		{"no-aud", 401, 200},
+		{"neither", 401, 200},
+		{"other-aud", 401, 401},
+	} {
+		t.Run(tt.token, func(t *testing.T) {
+			for _, c := range []struct {
+				g    *runtime.Guard
+				want int
+			}{{gs, tt.strict}, {gl, tt.lenient}} {
+				res := serve(t, c.g, runtime.Requirement{}, bearer(tt.token))
+				if res.status != c.want || (c.want == 401 && res.code != "invalid_token") {
+					t.Errorf("status %d %q, want %d", res.status, res.code, c.want)
+				}
+			}
+		})
+	}
+}
+
+// TestIntrospectionCallsInFlightAreCapped: past the cap, a request for
+// another token is refused at once with 503 and Retry-After; the calls in
+// flight complete.
+func TestIntrospectionCallsInFlightAreCapped(t *testing.T) {
+	iss := axiomstest.New(t)
+	release := make(chan struct{})
+	var calls atomic.Int32
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		calls.Add(1)
+		select {
+		case <-release:
+		case <-r.Context().Done():
+			return
+		}
+		json.NewEncoder(w).Encode(map[string]any{"active": true, "iss": iss.URL(), "aud": iss.Config().Audiences[0]})
+	}))
+	t.Cleanup(srv.Close)
+	cfg := iss.Config()
+	cfg.IntrospectionURL = srv.URL
+	g := newGuard(t, cfg)
+	const limit = 64
+	errs := make(chan error, limit)
+	for i := range limit {
+		go func() {
+			_, err := g.Verify(t.Context(), fmt.Sprintf("opaque-%d", i))
+			errs <- err
+		}()
+	}
+	eventually(t, 5*time.Second, func() bool { return calls.Load() == limit })
+	res := serve(t, g, runtime.Requirement{}, bearer("one-too-many"))
+	wantReject(t, res, 503, "temporarily_unavailable")
+	if res.header.Get("Retry-After") == "" {
+		t.Error("503 without Retry-After")
+	}
+	close(release)
+	for range limit {
+		if err := <-errs; err != nil {
+			t.Fatalf("a call under the cap failed: %v", err)
+		}
+	}
+	if n := calls.Load(); n != limit {
+		t.Fatalf("%d calls, want %d", n, limit)
+	}
+}

@@ -56,8 +56,13 @@ func newIntrospection(t *testing.T, answers map[string]map[string]any) *introspe
 	return in
 }
 
+// introspectionConfig is a Guard config for in. It is lenient: the
+// tables below use minimal answers ({"active": true, "scope": ...}) to
+// test caching and failures; TestIntrospectionStrict covers the default,
+// which requires iss and aud.
 func introspectionConfig(iss *axiomstest.Issuer, in *introspection) runtime.Config {
 	cfg := iss.Config()
+	cfg.IntrospectionLenient = true
 	cfg.IntrospectionURL = in.URL
 	cfg.ClientID = "api:client"
 	cfg.ClientSecret = "sécret &"
