@@ -1,8 +1,12 @@
 package runtime_test
 
 import (
+	"encoding/base64"
+	"maps"
 	"net/http"
 	"net/http/httptest"
+	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -224,6 +228,100 @@ func BenchmarkGuardOverVerify(b *testing.B) {
 			b.ReportMetric(float64(verify.Nanoseconds())/float64(b.N), "verify-ns/op")
 			b.ReportMetric(float64(guard)/float64(verify), "guard/verify")
 			b.ReportMetric(float64(guard+recorder)/float64(verify), "with-recorder/verify")
+		})
+	}
+}
+
+// worstCasePayloads are payload texts that make a JSON scan work hardest
+// per byte, each about as long as a token under the default 16 KiB limit
+// allows.
+func worstCasePayloads() map[string]string {
+	const size = 12_000 // base64 of 12,000 bytes plus a header: under 16 KiB
+	fill := func(open, item, sep, close string, i func(int) string) string {
+		var b strings.Builder
+		b.WriteString(open)
+		for n := 0; b.Len() < size-len(close)-len(item)-16; n++ {
+			if n > 0 {
+				b.WriteString(sep)
+			}
+			if i != nil {
+				b.WriteString(i(n))
+			} else {
+				b.WriteString(item)
+			}
+		}
+		b.WriteString(close)
+		return b.String()
+	}
+	hexName := func(n int) string { return `"` + strconv.FormatInt(int64(n), 36) + `":0` }
+	seventeen := `{"a":0,"b":0,"c":0,"d":0,"e":0,"f":0,"g":0,"h":0,"i":0,"j":0,"k":0,"l":0,"m":0,"n":0,"o":0,"p":0,"q":0}`
+	return map[string]string{
+		"members":       fill("{", "", ",", "}", hexName),
+		"escaped-names": fill("{", "", ",", "}", func(n int) string { return `"\u0061` + strconv.FormatInt(int64(n), 36) + `":0` }),
+		"nested-17":     fill(`{"a":[`, seventeen, ",", "]}", nil),
+		"exponents":     fill(`{"a":[`, "1e1", ",", "]}", nil),
+		"long-numbers":  fill(`{"a":[`, strings.Repeat("9", 309), ",", "]}", nil),
+		"escapes":       fill(`{"a":"`, `\ud83d\ude00`, "", `"}`, nil),
+		"short-strings": fill(`{"a":[`, `""`, ",", "]}", nil),
+		"zeros":         fill(`{"a":[`, "0", ",", "]}", nil),
+		"deep":          fill(`{"a":[`, strings.Repeat("[", 30)+strings.Repeat("]", 30), ",", "]}", nil),
+		"long-string":   fill(`{"a":"`, "abcdefgh", "", `"}`, nil),
+		"utf8":          fill(`{"a":"`, "é", "", `"}`, nil),
+		"empty":         "{}",
+	}
+}
+
+// BenchmarkWorstCaseToken measures what the parse of a token nobody
+// signed can cost: a payload from worstCasePayloads under a kid the
+// issuer never published (after the first request the refresh limiter
+// refuses a fetch, so the token is refused once decoded and scanned).
+// Each iteration also times one bare RS256 verification; scan/verify is
+// their ratio, which must stay under 1.
+func BenchmarkWorstCaseToken(b *testing.B) {
+	iss := axiomstest.New(b)
+	cfg := iss.Config()
+	cfg.TokenCacheSize = -1
+	g := newGuard(b, cfg)
+	_, key, err := iss.SigningKey("RS256")
+	if err != nil {
+		b.Fatal(err)
+	}
+	valid := realisticToken(b, iss, "RS256")
+	i := strings.LastIndexByte(valid, '.')
+	signed, method := valid[:i], jwt.SigningMethodRS256
+	sig, err := jwt.NewParser().DecodeSegment(valid[i+1:])
+	if err != nil {
+		b.Fatal(err)
+	}
+	enc := base64.RawURLEncoding
+	header := enc.EncodeToString([]byte(`{"alg":"RS256","typ":"at+jwt","kid":"never-published"}`))
+	payloads := worstCasePayloads()
+	names := slices.Sorted(maps.Keys(payloads))
+	for _, name := range names {
+		tok := header + "." + enc.EncodeToString([]byte(payloads[name])) + ".AAAA"
+		if len(tok) > runtime.DefaultMaxTokenSize {
+			b.Fatalf("%s: %d bytes, over the token size limit", name, len(tok))
+		}
+		b.Run(name, func(b *testing.B) {
+			ctx := b.Context()
+			var scan, verify time.Duration
+			b.ReportAllocs()
+			for b.Loop() {
+				t0 := time.Now()
+				_, err := g.Verify(ctx, tok)
+				t1 := time.Now()
+				if err := method.Verify(signed, sig, key.Public()); err != nil {
+					b.Fatal(err)
+				}
+				t2 := time.Now()
+				if runtime.StatusCode(err) != 401 {
+					b.Fatalf("status %d (%v)", runtime.StatusCode(err), err)
+				}
+				scan += t1.Sub(t0)
+				verify += t2.Sub(t1)
+			}
+			b.ReportMetric(float64(scan.Nanoseconds())/float64(b.N), "scan-ns/op")
+			b.ReportMetric(float64(scan)/float64(verify), "scan/verify")
 		})
 	}
 }

@@ -316,13 +316,18 @@ func (g *Guard) Verify(ctx context.Context, token string) (*Claims, error) {
 	var err error
 	headerSeg := token[seg.header[0]:seg.header[1]]
 	header, knownHeader := g.headers.get(headerSeg)
+	var unchecked deferredChecks
 	if !knownHeader {
 		var headerJSON []byte
 		if headerJSON, buf, err = decodeSegment(buf, seg.bytes(raw, seg.header)); err != nil {
 			return nil, errMalformed(err)
 		}
-		if header, err = parseHeader(string(headerJSON)); err != nil {
+		var deferred bool
+		if header, deferred, err = parseHeader(string(headerJSON)); err != nil {
 			return nil, errMalformed(err)
+		}
+		if deferred {
+			unchecked.header, unchecked.headerJSON = header, string(headerJSON)
 		}
 	}
 	// Every segment is decoded before any key is looked at, so a token
@@ -339,11 +344,18 @@ func (g *Guard) Verify(ctx context.Context, token string) (*Claims, error) {
 	// The payload's JSON is checked now too (a scan that allocates only
 	// the payload's copy), so that a token that is no JWT is refused as
 	// such whatever the state of the keys; and with several issuers, its
-	// "iss" chooses whose keys may verify it.
-	var memberBuf [24]member
-	payload, members, err := readPayload(payloadJSON, memberBuf[:0])
+	// "iss" chooses whose keys may verify it. Header and payload are
+	// scanned with scanMembers, whose cost no text can make exceed a
+	// signature check; the checks it defers run before anything relies
+	// on them: before a 503 for missing keys, before a refresh for an
+	// unknown kid, and once the signature verified.
+	var memberBuf [scanKept]member
+	payload, members, deferred, err := readPayload(payloadJSON, memberBuf[:0])
 	if err != nil {
 		return nil, err
+	}
+	if deferred {
+		unchecked.payload = payload
 	}
 	iss := g.primary
 	if len(g.issuers) > 1 {
@@ -355,6 +367,9 @@ func (g *Guard) Verify(ctx context.Context, token string) (*Claims, error) {
 	}
 	set := iss.keys.current()
 	if set == nil {
+		if err := unchecked.run(); err != nil {
+			return nil, err
+		}
 		iss.keys.nudge()
 		return nil, &Error{Kind: ErrKeysUnavailable}
 	}
@@ -363,12 +378,23 @@ func (g *Guard) Verify(ctx context.Context, token string) (*Claims, error) {
 	if !ok {
 		return nil, newError(ErrInvalidToken, "the token's signing algorithm is not allowed", nil)
 	}
-	vk, err := g.keyFor(ctx, iss, header, alg, set)
+	vk, err := g.keyFor(ctx, iss, header, alg, set, &unchecked)
 	if err != nil {
 		return nil, err
 	}
 	if err := method.Verify(token[:seg.payload[1]], sig, vk.key); err != nil {
 		return nil, newError(ErrInvalidToken, "the token's signature is invalid", err)
+	}
+	if unchecked.payload != "" || unchecked.headerJSON != "" {
+		if err := unchecked.run(); err != nil {
+			return nil, err
+		}
+		if unchecked.payload != "" {
+			// Names written with escapes are decoded now.
+			if members, err = objectMembers(payload, members[:0]); err != nil {
+				return nil, errMalformed(err)
+			}
+		}
 	}
 	c, reg := iss.claims(payload, members)
 	if err := reg.validate(iss.cfg.Now(), iss.cfg.Leeway, iss.cfg.Issuer, iss.cfg.Audiences); err != nil {
@@ -468,8 +494,38 @@ func errMalformed(cause error) error {
 	return newError(ErrInvalidToken, desc, errors.Join(jwt.ErrTokenMalformed, cause))
 }
 
-// keyFor applies the header rules and finds the verification key.
-func (g *Guard) keyFor(ctx context.Context, iss *issuer, header jwsHeader, alg string, set *keySet) (*verifyKey, error) {
+// deferredChecks are the checks scanMembers deferred on a token's header
+// or payload: "" for a text that needs none.
+type deferredChecks struct {
+	header     jwsHeader // as scanned
+	headerJSON string
+	payload    string
+	done       bool
+}
+
+// run validates the texts with objectMembers' full rules; a header must
+// also read the same once its escaped names are decoded.
+func (d *deferredChecks) run() error {
+	if d.done {
+		return nil
+	}
+	d.done = true
+	if d.headerJSON != "" {
+		if h, err := parseHeaderStrict(d.headerJSON); err != nil || h != d.header {
+			return errMalformed(err)
+		}
+	}
+	if d.payload != "" {
+		if _, err := objectMembers(d.payload, nil); err != nil {
+			return errMalformed(err)
+		}
+	}
+	return nil
+}
+
+// keyFor applies the header rules and finds the verification key; a
+// refresh for an unknown kid runs the token's deferred checks first.
+func (g *Guard) keyFor(ctx context.Context, iss *issuer, header jwsHeader, alg string, set *keySet, unchecked *deferredChecks) (*verifyKey, error) {
 	if err := g.checkHeader(header); err != nil {
 		return nil, err
 	}
@@ -480,7 +536,10 @@ func (g *Guard) keyFor(ctx context.Context, iss *issuer, header jwsHeader, alg s
 	key, found, err := set.find(kid, hasKID, alg)
 	if !found {
 		// A new kid may mean the issuer rotated its keys.
-		fresh, rerr := iss.keys.refreshForKID(ctx)
+		fresh, rerr := iss.keys.refreshForKID(ctx, unchecked.run)
+		if errors.Is(rerr, jwt.ErrTokenMalformed) {
+			return nil, rerr
+		}
 		if fresh != nil {
 			key, found, err = fresh.find(kid, hasKID, alg)
 		}
@@ -550,13 +609,13 @@ func (iss *issuer) answerClaims(answer string, ms []member) *Claims {
 }
 
 // readPayload copies a token's decoded payload into a string the Claims
-// keep and appends its members to dst.
-func readPayload(b []byte, dst []member) (payload string, members []member, err error) {
+// keep and appends its members to dst, with scanMembers' rules.
+func readPayload(b []byte, dst []member) (payload string, members []member, deferred bool, err error) {
 	payload = string(b)
-	if members, err = objectMembers(payload, dst); err != nil {
-		return "", nil, errMalformed(err)
+	if members, deferred, err = scanMembers(payload, dst); err != nil {
+		return "", nil, false, errMalformed(err)
 	}
-	return payload, members, nil
+	return payload, members, deferred, nil
 }
 
 // headerCache remembers the JOSE headers of the last tokens verified:
@@ -603,14 +662,29 @@ type jwsHeader struct {
 	crit              bool
 }
 
-// parseHeader reads a JOSE header, a JSON object with parseObject's rules.
-func parseHeader(src string) (jwsHeader, error) {
-	var h jwsHeader
+// parseHeader reads a JOSE header, a JSON object, with scanMembers'
+// rules: deferred as there.
+func parseHeader(src string) (jwsHeader, bool, error) {
+	var buf [8]member
+	ms, deferred, err := scanMembers(src, buf[:0])
+	if err != nil {
+		return jwsHeader{}, false, err
+	}
+	return headerOf(ms), deferred, nil
+}
+
+// parseHeaderStrict is parseHeader with objectMembers' rules.
+func parseHeaderStrict(src string) (jwsHeader, error) {
 	var buf [8]member
 	ms, err := objectMembers(src, buf[:0])
 	if err != nil {
-		return h, err
+		return jwsHeader{}, err
 	}
+	return headerOf(ms), nil
+}
+
+func headerOf(ms []member) jwsHeader {
+	var h jwsHeader
 	for _, m := range ms {
 		switch m.name {
 		case "alg":
@@ -625,5 +699,5 @@ func parseHeader(src string) (jwsHeader, error) {
 			h.crit = true
 		}
 	}
-	return h, nil
+	return h
 }

@@ -5,11 +5,15 @@ import (
 	"crypto/ecdsa"
 	"crypto/elliptic"
 	"crypto/rand"
+	"encoding/base64"
 	"encoding/json"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	goruntime "runtime"
 	"slices"
+	"strconv"
+	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -533,5 +537,115 @@ func TestIntrospectionCallsInFlightAreCapped(t *testing.T) {
 	}
 	if n := calls.Load(); n != limit {
 		t.Fatalf("%d calls, want %d", n, limit)
+	}
+}
+
+// TestDeferredChecks: a token's header and payload are scanned with a
+// bounded budget before the signature is checked; what the scan defers
+// (duplicates among many names, the range of long numbers, escaped names,
+// the text past the budget) is checked before the claims are used, before
+// a 503 for missing keys and before a refresh for an unknown kid, so a
+// token is refused or accepted exactly as a full parse decides.
+func TestDeferredChecks(t *testing.T) {
+	iss := axiomstest.New(t)
+	kid, _, _ := iss.SigningKey("RS256")
+	header := fmt.Sprintf(`{"alg":"RS256","kid":%q}`, kid)
+	base := fmt.Sprintf(`"iss":%q,"aud":%q,"exp":%d`, iss.URL(), iss.Config().Audiences[0], time.Now().Add(time.Hour).Unix())
+	many := func(n int, extra string) string {
+		var b strings.Builder
+		for i := range n {
+			fmt.Fprintf(&b, `,"m%d":%d`, i, i)
+		}
+		return b.String() + extra
+	}
+	bigArray := `,"big":[` + strings.Repeat("0,", 700) + `0]`
+	cfg := iss.Config()
+	cfg.TokenCacheSize = -1
+	g := newGuard(t, cfg)
+	for _, tt := range []struct {
+		name, header, payload string
+		status                int
+		scopes                []string
+	}{
+		{name: "many members", payload: `{` + base + many(100, `,"scope":"read"`) + `}`, status: 200, scopes: []string{"read"}},
+		{name: "duplicate past 16 members", payload: `{` + base + many(30, `,"m3":0`) + `}`, status: 401},
+		{name: "duplicate past the kept members", payload: `{` + base + many(100, `,"m99":0`) + `}`, status: 401},
+		{name: "duplicate scope past the budget", payload: `{"scope":"read",` + base + bigArray + `,"scope":"admin"}`, status: 401},
+		{name: "claims past the budget", payload: `{` + base + bigArray + `,"scope":"read write"}`, status: 200, scopes: []string{"read", "write"}},
+		{name: "number out of range", payload: `{` + base + `,"n":1e400}`, status: 401},
+		{name: "numbers with exponents in range", payload: `{` + base + `,"n":1e3,"m":2.5E-3}`, status: 200},
+		{name: "escaped name decoded after the signature", payload: `{"\u0069ss":` + strconv.Quote(iss.URL()) + fmt.Sprintf(`,"aud":%q,"exp":%d,"sc\u006fpe":"read"}`, iss.Config().Audiences[0], time.Now().Add(time.Hour).Unix()), status: 200, scopes: []string{"read"}},
+		{name: "escaped duplicate of a claim", payload: `{` + base + `,"scope":"read","sc\u006fpe":"admin"}`, status: 401},
+		{name: "header with many members, duplicate alg last", header: `{"alg":"RS256","kid":"` + kid + `"` + many(20, `,"alg":"none"`) + `}`, payload: `{` + base + `}`, status: 401},
+		{name: "header with an escaped alg name", header: `{"\u0061lg":"RS256","kid":"` + kid + `"}`, payload: `{` + base + `}`, status: 401},
+		{name: "header with an escaped typ name", header: `{"alg":"RS256","kid":"` + kid + `","\u0074yp":"id+jwt"}`, payload: `{` + base + `}`, status: 401},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			h := cmpOr(tt.header, header)
+			tok := signRaw(t, iss, h, tt.payload)
+			res := serve(t, g, runtime.Requirement{}, bearer(tok))
+			if res.status != tt.status {
+				t.Fatalf("status %d %q, want %d", res.status, res.code, tt.status)
+			}
+			if tt.status == 200 && tt.scopes != nil && !slices.Equal(res.claims.Scopes, tt.scopes) {
+				t.Errorf("scopes %q, want %q", res.claims.Scopes, tt.scopes)
+			}
+		})
+	}
+
+	// Before a 503 (no keys ever loaded) and before a refresh for an
+	// unknown kid, the deferred checks run: a token they refuse is 401
+	// and costs no fetch.
+	var fetches atomic.Int32
+	down := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		fetches.Add(1)
+		http.Error(w, "down", http.StatusServiceUnavailable)
+	}))
+	t.Cleanup(down.Close)
+	noKeys := iss.Config()
+	noKeys.JWKSURL = down.URL
+	gn := newGuard(t, noKeys)
+	dup := signRaw(t, iss, header, `{`+base+many(30, `,"m3":0`)+`}`)
+	wantReject(t, serve(t, gn, runtime.Requirement{}, bearer(dup)), 401, "invalid_token")
+	fine := signRaw(t, iss, header, `{`+base+many(30, "")+`}`)
+	wantReject(t, serve(t, gn, runtime.Requirement{}, bearer(fine)), 503, "temporarily_unavailable")
+
+	jwks := newJWKSServer(t, iss, healthy)
+	gk := newGuard(t, configFor(iss, jwks))
+	before := jwks.fetches.Load()
+	unknownKID := `{"alg":"RS256","kid":"not-published"}`
+	wantReject(t, serve(t, gk, runtime.Requirement{}, bearer(signRaw(t, iss, unknownKID, `{`+base+bigArray+`,"exp":1}`))), 401, "invalid_token")
+	if n := jwks.fetches.Load() - before; n != 0 {
+		t.Errorf("a token refused by the deferred checks caused %d fetches", n)
+	}
+}
+
+// TestWorstCaseTokenWorkIsBounded: refusing a token nobody signed costs a
+// bounded number of allocations and bytes whatever its payload (the time
+// is in BenchmarkWorstCaseToken). Before the bounded scan, a payload of
+// many members or many small objects allocated a map and a member list
+// growing with the text (464 allocations, 218 KB for one 16 KiB token).
+func TestWorstCaseTokenWorkIsBounded(t *testing.T) {
+	iss := axiomstest.New(t)
+	cfg := iss.Config()
+	cfg.TokenCacheSize = -1
+	g := newGuard(t, cfg)
+	enc := base64.RawURLEncoding
+	header := enc.EncodeToString([]byte(`{"alg":"RS256","kid":"never-published"}`))
+	for name, payload := range worstCasePayloads() {
+		tok := header + "." + enc.EncodeToString([]byte(payload)) + ".AAAA"
+		g.Verify(t.Context(), tok) // the first may refresh the keys
+		var before, after goruntime.MemStats
+		goruntime.ReadMemStats(&before)
+		allocs := testing.AllocsPerRun(20, func() {
+			if _, err := g.Verify(t.Context(), tok); runtime.StatusCode(err) != 401 {
+				t.Fatalf("%s: %v", name, err)
+			}
+		})
+		goruntime.ReadMemStats(&after)
+		perRun := int(after.TotalAlloc-before.TotalAlloc) / 21
+		if limit := 2*len(tok) + 1024; allocs > 20 || perRun > limit {
+			t.Errorf("%s: %.0f allocations, %d bytes per refusal of a %d-byte token; want at most 20 and %d", name, allocs, perRun, len(tok), limit)
+		}
 	}
 }

@@ -25,6 +25,8 @@ var (
 	errJSONDuplicate = errors.New("duplicate JSON member name")
 	errJSONDepth     = errors.New("JSON nested too deeply")
 	errJSONNotObject = errors.New("JSON value is not an object")
+	// errScanBudget: scanMembers stopped at its budget (deferred).
+	errScanBudget = errors.New("JSON scan budget spent")
 )
 
 type jsonParser struct {
@@ -34,6 +36,10 @@ type jsonParser struct {
 	// useNumber makes numbers json.Number (their exact text) instead of
 	// float64, as Claims.Get gives them.
 	useNumber bool
+	// lax, deferred and budget: see scanMembers. In lax mode the text's
+	// UTF-8 was validated as a whole, so strings skip bytes from 0x80.
+	lax, deferred bool
+	budget        int
 }
 
 // parseObject parses src, which must hold exactly one JSON object.
@@ -145,12 +151,22 @@ func (p *jsonParser) string() (string, error) {
 	start := p.i + 1
 	for j := start; j < len(p.s); {
 		// Most bytes of a token are plain ASCII: skip them eight at a
-		// time, then one at a time.
-		for j+8 <= len(p.s) && plainWord(load8(p.s[j:])) {
-			j += 8
-		}
-		for j < len(p.s) && plainASCII[p.s[j]] {
-			j++
+		// time, then one at a time. In lax mode UTF-8 was validated: any
+		// byte from 0x80 is plain too.
+		if p.lax {
+			for j+8 <= len(p.s) && plainWordUTF8(load8(p.s[j:])) {
+				j += 8
+			}
+			for j < len(p.s) && (plainASCII[p.s[j]] || p.s[j] >= utf8.RuneSelf) {
+				j++
+			}
+		} else {
+			for j+8 <= len(p.s) && plainWord(load8(p.s[j:])) {
+				j += 8
+			}
+			for j < len(p.s) && plainASCII[p.s[j]] {
+				j++
+			}
 		}
 		if j >= len(p.s) {
 			break
@@ -160,11 +176,13 @@ func (p *jsonParser) string() (string, error) {
 		case c == '"':
 			p.i = j + 1
 			return p.s[start:j], nil
+		case c == '\\' && p.lax:
+			return p.checkEscapes(start, j)
 		case c == '\\':
 			return p.escapedString(start)
 		case c < 0x20:
 			return "", errJSONSyntax
-		case c < utf8.RuneSelf:
+		case c < utf8.RuneSelf, p.lax:
 			j++
 		default:
 			r, size := utf8.DecodeRuneInString(p.s[j:])
@@ -201,6 +219,62 @@ func plainWord(x uint64) bool {
 	q, e := x^(ones*'"'), x^(ones*'\\')
 	// Below 0x20 is exact as no byte is >= 0x80 when the result is true.
 	return (x&highs | (x-ones*0x20)&^x&highs | (q-ones)&^q&highs | (e-ones)&^e&highs) == 0
+}
+
+// checkEscapes is escapedString's checks without building the string:
+// the text between the quotes is returned as written. j is the first
+// backslash.
+func (p *jsonParser) checkEscapes(start, j int) (string, error) {
+	for j < len(p.s) {
+		switch c := p.s[j]; {
+		case c == '"':
+			p.i = j + 1
+			return p.s[start:j], nil
+		case c < 0x20:
+			return "", errJSONSyntax
+		case c == '\\':
+			if j+1 >= len(p.s) {
+				return "", errJSONSyntax
+			}
+			if p.budget -= unit; p.budget < 0 {
+				return "", errScanBudget
+			}
+			switch p.s[j+1] {
+			case '"', '\\', '/', 'b', 'f', 'n', 'r', 't':
+				j += 2
+			case 'u':
+				r, ok := hex4(p.s, j+2)
+				if !ok {
+					return "", errJSONSyntax
+				}
+				j += 6
+				if utf16.IsSurrogate(r) {
+					if j+6 > len(p.s) || p.s[j] != '\\' || p.s[j+1] != 'u' {
+						return "", errJSONSyntax
+					}
+					r2, ok := hex4(p.s, j+2)
+					if !ok || utf16.DecodeRune(r, r2) == utf8.RuneError {
+						return "", errJSONSyntax
+					}
+					j += 6
+				}
+			default:
+				return "", errJSONSyntax
+			}
+		default: // UTF-8 was validated as a whole
+			j++
+		}
+	}
+	return "", errJSONSyntax
+}
+
+// plainWordUTF8 is plainWord for text whose UTF-8 is known valid: bytes
+// from 0x80 pass. Each test flags a byte only when its high bit is clear,
+// which no byte from 0x80 has once complemented.
+func plainWordUTF8(x uint64) bool {
+	const ones, highs = 0x0101010101010101, 0x8080808080808080
+	q, e := x^(ones*'"'), x^(ones*'\\')
+	return ((x-ones*0x20)&^x|(q-ones)&^q|(e-ones)&^e)&highs == 0
 }
 
 // escapedString is the slow path for strings with escapes: it builds a
@@ -368,7 +442,9 @@ func (p *jsonParser) skipNumber() error {
 		}
 	}
 	// Only an exponent or more than 308 digits can leave float64's range.
-	if exp || j-start > 308 {
+	if (exp || j-start > 308) && p.lax {
+		p.deferred = true
+	} else if exp || j-start > 308 {
 		if _, err := strconv.ParseFloat(p.s[start:j], 64); err != nil {
 			// Out of float64 range: encoding/json refuses it too.
 			return errJSONSyntax

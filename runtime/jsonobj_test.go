@@ -126,6 +126,8 @@ func FuzzParseObject(f *testing.F) {
 		manyMembers(17, `,"m0":0`), `{"o":` + manyMembers(17, `,"m0":0`) + `}`, `{"o":` + manyMembers(18, `,"m16":0`) + `}`,
 		`{"o":[` + manyMembers(20, `,"m19":0`) + `]}`, strings.Repeat(`{"a":`, 32) + `{}` + strings.Repeat("}", 32),
 		`{"a":1` + strings.Repeat("0", 308) + `}`, `{"a":1` + strings.Repeat("0", 309) + `}`, `{"aud":"x","a\u0075d":"y"}`,
+		`{"a":[` + strings.Repeat("0,", 600) + `0],"b":1,"b":2}`, manyMembers(70, `,"m69":0`), `{"\u0061":1,"a":2}`,
+		`{"a":"` + strings.Repeat(`\u00e9`, 600) + `"}`, `{"a":1e400,"b":1e3}`,
 	} {
 		f.Add(s)
 	}
@@ -166,6 +168,20 @@ func checkMembers(t *testing.T, src string, want map[string]any, wantErr error) 
 	ms, err := objectMembers(src, nil)
 	if (err == nil) != (wantErr == nil) || (err != nil && !errors.Is(err, wantErr)) {
 		t.Fatalf("%q: objectMembers error %v, parseObject error %v", src, err, wantErr)
+	}
+	// scanMembers refuses only what objectMembers refuses, accepts what it
+	// refuses only with checks deferred, and without deferral returns the
+	// same members.
+	lms, deferred, lerr := scanMembers(src, nil)
+	switch {
+	case lerr != nil && err == nil:
+		t.Fatalf("%q: scanMembers refuses (%v) what objectMembers accepts", src, lerr)
+	case lerr == nil && err != nil && !deferred:
+		t.Fatalf("%q: scanMembers accepts without deferring what objectMembers refuses (%v)", src, err)
+	case lerr == nil && !deferred && !reflect.DeepEqual(lms, ms):
+		t.Fatalf("%q: scanMembers gives %q, objectMembers %q", src, lms, ms)
+	case lerr == nil && len(lms) > scanKept:
+		t.Fatalf("%q: scanMembers kept %d members, over %d", src, len(lms), scanKept)
 	}
 	if err != nil {
 		return

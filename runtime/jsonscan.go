@@ -3,6 +3,7 @@ package runtime
 import (
 	"strconv"
 	"strings"
+	"unicode/utf8"
 )
 
 // A verified token's payload is read without building a map: objectMembers
@@ -24,6 +25,49 @@ const linearDuplicates = 16
 // of parseObject, and appends its members in order to dst.
 func objectMembers(src string, dst []member) ([]member, error) {
 	p := jsonParser{s: src}
+	return p.topMembers(dst)
+}
+
+// scanMembers is objectMembers for text nobody vouched for yet (a token
+// before its signature is checked): it checks the JSON grammar, UTF-8,
+// escapes and depth, and the duplicate names of small objects, and appends
+// the members to dst, in time linear in the text and cheaper than a
+// signature check for any text under the token size limit. The checks
+// whose cost grows faster or is high per byte are deferred: duplicates
+// among more than linearDuplicates names (a map), the range of numbers
+// with an exponent or more than 308 digits (strconv.ParseFloat), and
+// names written with escapes (not decoded: they are not found by name).
+// deferred reports that one of these was met: objectMembers must then
+// validate src before anything relies on it.
+func scanMembers(src string, dst []member) (_ []member, deferred bool, err error) {
+	if !utf8.ValidString(src) {
+		return dst, false, errJSONSyntax
+	}
+	p := jsonParser{s: src, lax: true, budget: scanBudget * unit}
+	dst, err = p.topMembers(dst)
+	if err == errScanBudget {
+		return dst, true, nil
+	}
+	return dst, p.deferred, err
+}
+
+// The bounds of scanMembers. It stops, deferring the rest of the text to
+// objectMembers, after scanBudget units of work: a unit per value, per
+// member name and per escape, and an eighth of one per name compared in
+// the search for duplicates (the first linearDuplicates names of an
+// object are compared with each other). It returns only the first
+// scanKept members of the object: a member further on is not found by
+// name before the signature is checked (with several issuers, an "iss"
+// placed after them is not seen, and the token is refused). A token's
+// payload holds a few dozen members and, rarely, a few hundred values;
+// BenchmarkWorstCaseToken shows what the budget costs at most.
+const (
+	scanBudget = 512
+	scanKept   = 64
+	unit       = 8 // of the budget; a name comparison costs 1
+)
+
+func (p *jsonParser) topMembers(dst []member) ([]member, error) {
 	p.space()
 	if p.i >= len(p.s) || p.s[p.i] != '{' {
 		return dst, errJSONNotObject
@@ -60,11 +104,17 @@ func (p *jsonParser) members(dst []member) ([]member, error) {
 		if p.i >= len(p.s) || p.s[p.i] != '"' {
 			return dst, errJSONSyntax
 		}
-		name, err := p.string()
+		name, err := p.name()
 		if err != nil {
 			return dst, err
 		}
-		if n := len(dst) - first; n < linearDuplicates {
+		n := len(dst) - first
+		if p.lax {
+			if p.budget -= unit + compares(n); p.budget < 0 {
+				return dst, errScanBudget
+			}
+		}
+		if n < linearDuplicates {
 			fp := fingerprint(name)
 			for k, m := range dst[first:] {
 				if prints[k] == fp && m.name == name {
@@ -72,6 +122,8 @@ func (p *jsonParser) members(dst []member) ([]member, error) {
 				}
 			}
 			prints[n] = fp
+		} else if p.lax {
+			p.deferred = true
 		} else {
 			if seen == nil {
 				seen = make(map[string]struct{}, 2*n)
@@ -94,11 +146,34 @@ func (p *jsonParser) members(dst []member) ([]member, error) {
 		if err := p.skip(); err != nil {
 			return dst, err
 		}
-		dst = append(dst, member{name: name, value: p.s[start:p.i]})
+		if p.lax && len(dst)-first >= scanKept {
+			p.deferred = true // not kept
+		} else {
+			dst = append(dst, member{name: name, value: p.s[start:p.i]})
+		}
 		if more, err := p.more('}'); !more {
 			return dst, err
 		}
 	}
+}
+
+// name parses a member name. In lax mode a name with escapes is kept as
+// written, backslashes and all, and defers the check of src.
+func (p *jsonParser) name() (string, error) {
+	name, err := p.string()
+	if err == nil && p.lax && strings.IndexByte(name, '\\') >= 0 {
+		p.deferred = true
+	}
+	return name, err
+}
+
+// compares is how many names a new member's name is compared with when
+// n names came before it in its object: a lax scan defers the rest.
+func compares(n int) int {
+	if n < linearDuplicates {
+		return n
+	}
+	return 0
 }
 
 // more consumes what follows a member or an element: a comma, when
@@ -134,6 +209,11 @@ func fingerprint(name string) uint64 {
 func (p *jsonParser) skip() error {
 	if p.i >= len(p.s) {
 		return errJSONSyntax
+	}
+	if p.lax {
+		if p.budget -= unit; p.budget < 0 {
+			return errScanBudget
+		}
 	}
 	switch c := p.s[p.i]; {
 	case c == '{':
@@ -176,9 +256,14 @@ func (p *jsonParser) skipObject() error {
 		if p.i >= len(p.s) || p.s[p.i] != '"' {
 			return errJSONSyntax
 		}
-		name, err := p.string()
+		name, err := p.name()
 		if err != nil {
 			return err
+		}
+		if p.lax {
+			if p.budget -= unit + compares(n); p.budget < 0 {
+				return errScanBudget
+			}
 		}
 		if n < len(names) {
 			for _, seenName := range names[:n] {
@@ -188,6 +273,8 @@ func (p *jsonParser) skipObject() error {
 			}
 			names[n] = name
 			n++
+		} else if p.lax {
+			p.deferred = true
 		} else {
 			if seen == nil {
 				seen = make(map[string]struct{}, 2*n)

@@ -328,7 +328,7 @@ func (s *keySource) nudge() {
 // refreshForKID fetches the set again because a token names an unknown
 // kid. It joins a refresh already in flight; otherwise it starts one only
 // if the rate limit allows, and never waits for the limiter.
-func (s *keySource) refreshForKID(ctx context.Context) (*keySet, error) {
+func (s *keySource) refreshForKID(ctx context.Context, admit func() error) (*keySet, error) {
 	s.mu.Lock()
 	call := s.inflight
 	// Only a refresh the limiter admitted may be waited on: a periodic or
@@ -338,6 +338,13 @@ func (s *keySource) refreshForKID(ctx context.Context) (*keySet, error) {
 		if !s.limiter.Allow() {
 			s.mu.Unlock()
 			return s.current(), errRefreshLimited
+		}
+		// The token's last checks, which only the limiter bounds: a token
+		// that fails them costs no fetch (it used up the limiter's token,
+		// as any token with an unknown kid may).
+		if err := admit(); err != nil {
+			s.mu.Unlock()
+			return nil, err
 		}
 		if call == nil {
 			call = s.beginLocked()
