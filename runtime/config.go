@@ -220,6 +220,10 @@ type Config struct {
 	// more lifetime).
 	DPoPNonce         bool
 	DPoPNonceLifetime time.Duration
+	// DPoPNonces replaces the Guard's own nonces with a source several
+	// instances share (setting it turns nonces on, whatever DPoPNonce
+	// says; DPoPNonceLifetime is then the source's business).
+	DPoPNonces NonceSource
 
 	// Now returns the current time; nil means time.Now. For tests.
 	Now func() time.Time

@@ -117,7 +117,7 @@ type dpopVerifier struct {
 	forwardedHeader string
 	replay          ReplayStore
 	shares          *keyShares
-	nonces          *nonceSource // nil: no server nonces
+	nonces          NonceSource // nil: no server nonces
 	now             func() time.Time
 }
 
@@ -142,7 +142,10 @@ func newDPoPVerifier(cfg Config) *dpopVerifier {
 		d.replay = NewMemoryReplayStore(cfg.DPoPReplayCacheSize, d.now)
 	}
 	d.shares = newKeyShares(d.maxAge+d.leeway, cmp.Or(cfg.DPoPReplayCacheSize, DefaultDPoPReplayCacheSize)/replayKeyShare)
-	if cfg.DPoPNonce {
+	switch {
+	case cfg.DPoPNonces != nil:
+		d.nonces = cfg.DPoPNonces
+	case cfg.DPoPNonce:
 		d.nonces = newNonceSource(cfg.DPoPNonceLifetime, d.now)
 	}
 	return d
@@ -177,12 +180,12 @@ func (d *dpopVerifier) verify(r *http.Request, token string) (*proof, error) {
 	if len(raw) > maxProofSize {
 		return nil, proofError(fmt.Sprintf("the proof is longer than %d bytes", maxProofSize), nil)
 	}
-	return d.check(raw, r.Method, token, func() (string, error) { return d.requestURL(r) })
+	return d.check(r.Context(), raw, r.Method, token, func() (string, error) { return d.requestURL(r) })
 }
 
 // check validates a proof for method, the URL reqURL returns and the
 // access token (ath; "" skips it, for proofs sent to token endpoints).
-func (d *dpopVerifier) check(raw, method, token string, reqURL func() (string, error)) (*proof, error) {
+func (d *dpopVerifier) check(ctx context.Context, raw, method, token string, reqURL func() (string, error)) (*proof, error) {
 	h, payload, signingInput, sig, err := splitProof(raw)
 	if err != nil {
 		return nil, err
@@ -258,7 +261,14 @@ func (d *dpopVerifier) check(raw, method, token string, reqURL func() (string, e
 	}
 	if d.nonces != nil {
 		nonce, _ := payload["nonce"].(string)
-		if !d.nonces.valid(nonce) {
+		ok := false
+		if nonce != "" {
+			var err error
+			if ok, err = d.nonces.Valid(ctx, nonce); err != nil {
+				return nil, newError(ErrKeysUnavailable, "the DPoP nonce check is unavailable; retry later", err)
+			}
+		}
+		if !ok {
 			return nil, newError(ErrUseNonce, "the proof must carry the server's nonce: retry with the DPoP-Nonce of this response", nil)
 		}
 	}
@@ -587,6 +597,20 @@ func parsePrefix(s string) (netip.Prefix, error) {
 	return netip.PrefixFrom(ip.Unmap(), ip.Unmap().BitLen()), nil
 }
 
+// NonceSource issues and checks DPoP server nonces (RFC 9449 section 8).
+// With Config.DPoPNonce the Guard uses one of its own, in the process: a
+// random nonce rotated every DPoPNonceLifetime, the previous one accepted
+// one more lifetime. Several instances behind one name need a source they
+// share (Config.DPoPNonces), so that a nonce one of them issues the others
+// accept. Implementations must be safe for concurrent use.
+type NonceSource interface {
+	// Nonce returns the nonce to send now in the DPoP-Nonce header.
+	Nonce(ctx context.Context) (string, error)
+	// Valid reports whether a proof's nonce is accepted. An error
+	// rejects the request with 503.
+	Valid(ctx context.Context, nonce string) (bool, error)
+}
+
 // nonceSource hands out server nonces (RFC 9449 section 8): the current
 // one and the one before it are accepted; it rotates lazily, with no
 // goroutine, and readers take no lock.
@@ -630,11 +654,13 @@ func (n *nonceSource) load() *nonceState {
 	}
 }
 
-func (n *nonceSource) current() string { return n.load().cur }
+// Nonce implements NonceSource.
+func (n *nonceSource) Nonce(context.Context) (string, error) { return n.load().cur, nil }
 
-func (n *nonceSource) valid(s string) bool {
+// Valid implements NonceSource.
+func (n *nonceSource) Valid(_ context.Context, s string) (bool, error) {
 	st := n.load()
-	return s != "" && (s == st.cur || s == st.prev)
+	return s != "" && (s == st.cur || s == st.prev), nil
 }
 
 // MemoryReplayStore is the default ReplayStore: 64 shards, each a map
@@ -823,7 +849,7 @@ type dpopChallenge struct {
 }
 
 // annotate attaches the DPoP challenge context to a rejection.
-func (g *Guard) annotate(err error, req Requirement, used scheme) error {
+func (g *Guard) annotate(ctx context.Context, err error, req Requirement, used scheme) error {
 	var e *Error
 	if !errors.As(err, &e) {
 		e = newError(kindOf(err), "", err)
@@ -833,8 +859,21 @@ func (g *Guard) annotate(err error, req Requirement, used scheme) error {
 	}
 	bearer, dpop := g.dpop.accepts(req)
 	e.dpop = &dpopChallenge{bearer: bearer, dpop: dpop, used: used, algs: g.dpop.algsText}
-	if g.dpop.nonces != nil && dpop {
-		e.dpop.nonce = g.dpop.nonces.current()
+	if dpop {
+		e.dpop.nonce = g.dpop.nonce(ctx)
 	}
 	return e
+}
+
+// nonce is the DPoP-Nonce to send: "" without server nonces, or when the
+// source fails (the request then ends as it would have, without one).
+func (d *dpopVerifier) nonce(ctx context.Context) string {
+	if d.nonces == nil {
+		return ""
+	}
+	n, err := d.nonces.Nonce(ctx)
+	if err != nil {
+		return ""
+	}
+	return n
 }

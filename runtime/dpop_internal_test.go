@@ -15,7 +15,7 @@ func TestRFC9449ExampleProof(t *testing.T) {
 	d := &dpopVerifier{algs: DefaultDPoPAlgorithms, maxAge: DefaultDPoPMaxAge, leeway: DefaultDPoPLeeway,
 		now: func() time.Time { return time.Unix(1562262616, 0) }}
 	url := func() (string, error) { return normalizeURL("https://server.example.com/token") }
-	p, err := d.check(rfc9449Proof, "POST", "", url)
+	p, err := d.check(t.Context(), rfc9449Proof, "POST", "", url)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -23,11 +23,11 @@ func TestRFC9449ExampleProof(t *testing.T) {
 	if p.jkt != "0ZcOCORZNYy-DWpqq30jZyJGHTN0d2HglBV3uiguA4I" || p.jti != "-BwC3ESc6acc2lTc" {
 		t.Errorf("jkt %q jti %q", p.jkt, p.jti)
 	}
-	if _, err := d.check(rfc9449Proof, "GET", "", url); err == nil {
+	if _, err := d.check(t.Context(), rfc9449Proof, "GET", "", url); err == nil {
 		t.Error("accepted for another method")
 	}
 	d.now = func() time.Time { return time.Unix(1562262616, 0).Add(10 * time.Minute) }
-	if _, err := d.check(rfc9449Proof, "POST", "", url); err == nil {
+	if _, err := d.check(t.Context(), rfc9449Proof, "POST", "", url); err == nil {
 		t.Error("accepted 10 minutes later")
 	}
 }
@@ -71,7 +71,7 @@ func FuzzDPoPProof(f *testing.F) {
 		if len(proof) > maxProofSize {
 			return
 		}
-		p, err := d.check(proof, method, "", func() (string, error) { return normalizeURL(rawURL) })
+		p, err := d.check(t.Context(), proof, method, "", func() (string, error) { return normalizeURL(rawURL) })
 		if err == nil && (proof != rfc9449Proof || p.jkt != "0ZcOCORZNYy-DWpqq30jZyJGHTN0d2HglBV3uiguA4I") {
 			t.Fatalf("accepted a proof that is not the signed seed: %q", proof)
 		}

@@ -146,8 +146,10 @@ func (g *Guard) Enforce(w http.ResponseWriter, r *http.Request, req Requirement)
 		g.WriteError(w, r, err)
 		return r, nil, false
 	}
-	if c.SenderConstrained && g.dpop.nonces != nil {
-		w.Header().Set("DPoP-Nonce", g.dpop.nonces.current())
+	if c.SenderConstrained {
+		if n := g.dpop.nonce(r.Context()); n != "" {
+			w.Header().Set("DPoP-Nonce", n)
+		}
 	}
 	return r.WithContext(ContextWithClaims(r.Context(), c)), c, true
 }
@@ -174,7 +176,7 @@ func (g *Guard) Authorize(r *http.Request, req Requirement) (*Claims, error) {
 	if g.cfg.DPoP == DPoPDisabled && !req.DPoP {
 		return nil, err // Bearer only: the RFC 6750 challenge alone
 	}
-	return nil, g.annotate(err, req, used)
+	return nil, g.annotate(r.Context(), err, req, used)
 }
 
 func (g *Guard) authorize(r *http.Request, req Requirement, used scheme, token string) (*Claims, error) {
