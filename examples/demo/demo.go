@@ -124,18 +124,20 @@ func PrintRequests(w io.Writer, iss *axiomstest.Issuer, base string) error {
 // Main runs an example: it reads the AXIOMS_* environment variables, or
 // with -dev starts an in-process test issuer on loopback and prints curl
 // commands with tokens that pass and fail; routes builds the guarded
-// router.
-func Main(name string, routes func(*runtime.Guard) http.Handler) {
+// router. Each configure func, run after the flags are parsed, may adjust
+// the guard's configuration (a shared DPoP store, say) and return what to
+// close on exit (or nil).
+func Main(name string, routes func(*runtime.Guard) http.Handler, configure ...func(*runtime.Config) (io.Closer, error)) {
 	addr := flag.String("addr", "127.0.0.1:8080", "listen address")
 	dev := flag.Bool("dev", false, "start an embedded test issuer on loopback and print sample requests (never in production)")
 	flag.Parse()
-	if err := run(*addr, *dev, routes); err != nil {
+	if err := run(*addr, *dev, routes, configure); err != nil {
 		fmt.Fprintln(os.Stderr, name+":", err)
 		os.Exit(1)
 	}
 }
 
-func run(addr string, dev bool, routes func(*runtime.Guard) http.Handler) error {
+func run(addr string, dev bool, routes func(*runtime.Guard) http.Handler, configure []func(*runtime.Config) (io.Closer, error)) error {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 
@@ -145,6 +147,15 @@ func run(addr string, dev bool, routes func(*runtime.Guard) http.Handler) error 
 	}
 	if issuer != nil {
 		defer issuer.Close()
+	}
+	for _, f := range configure {
+		c, err := f(&cfg)
+		if err != nil {
+			return err
+		}
+		if c != nil {
+			defer c.Close()
+		}
 	}
 	guard, err := runtime.New(ctx, cfg)
 	if err != nil {
