@@ -84,6 +84,27 @@ func (c *Claims) Decode(v any) error {
 	return decodeExact(payload, v)
 }
 
+// stepUp reads the claims step-up requirements check, from the payload
+// (only routes with such a requirement pay for it): "acr", and
+// "auth_time" (zero when absent or not a date).
+func (c *Claims) stepUp() (acr string, authTime time.Time) {
+	var buf [32]member
+	ms, err := objectMembers(c.payload, buf[:0])
+	if err != nil {
+		return "", time.Time{}
+	}
+	if v, ok := findMember(ms, "acr"); ok {
+		acr, _ = stringOf(v)
+	}
+	if v, ok := findMember(ms, "auth_time"); ok {
+		if f, ok := numericDate(v); ok {
+			sec, frac := math.Modf(f)
+			authTime = time.Unix(int64(sec), int64(frac*1e9))
+		}
+	}
+	return acr, authTime
+}
+
 // HasScope, HasRole and HasPermission report whether the token grants the
 // value (exact, case-sensitive match).
 func (c *Claims) HasScope(s string) bool      { return slices.Contains(c.Scopes, s) }
@@ -125,6 +146,7 @@ func (iss *issuer) claims(payload string, ms []member) (*Claims, *registered) {
 			c.Issuer = r.str(m.value, regIss)
 		case "jti":
 			c.ID, _ = stringOf(m.value)
+
 		case "exp":
 			c.ExpiresAt = r.date(m.value, regExp, &r.exp)
 		case "nbf":

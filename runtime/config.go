@@ -58,8 +58,20 @@ type Config struct {
 	Issuer string
 
 	// Audiences lists the accepted audiences; the token's "aud" must
-	// contain at least one of them (exact match).
+	// contain at least one of them (exact match). Required unless
+	// Resource is set.
 	Audiences []string
+
+	// Resource is this API's resource identifier (RFC 8707, RFC 9728): an
+	// https URL (http only on loopback) without query or fragment. When
+	// set, a token whose "aud" holds it is accepted too (with no
+	// Audiences, only such a token), every 401 challenge points to the
+	// resource's metadata (resource_metadata), and ResourceMetadata serves
+	// that document. ResourceName and ResourceDocumentation are its
+	// optional human-readable name and documentation URL.
+	Resource              string
+	ResourceName          string
+	ResourceDocumentation string
 
 	// JWKSURL is where the issuer publishes its JSON Web Key Set. When
 	// empty, the Guard reads Issuer + "/.well-known/openid-configuration"
@@ -243,7 +255,9 @@ type IssuerConfig struct {
 // issuerConfigs returns one Config per accepted issuer, the primary
 // first, each with the Guard's settings and the issuer's own fields.
 func (cfg Config) issuerConfigs() []Config {
-	out := []Config{cfg}
+	first := cfg
+	first.Audiences = withResource(cfg.Audiences, cfg.Resource)
+	out := []Config{first}
 	for _, ic := range cfg.Issuers {
 		c := cfg
 		c.Issuers = nil
@@ -251,6 +265,7 @@ func (cfg Config) issuerConfigs() []Config {
 		if len(ic.Audiences) > 0 {
 			c.Audiences = ic.Audiences
 		}
+		c.Audiences = withResource(c.Audiences, cfg.Resource)
 		if len(ic.Algorithms) > 0 {
 			c.Algorithms = ic.Algorithms
 		}
@@ -268,9 +283,21 @@ func (cfg Config) issuerConfigs() []Config {
 	return out
 }
 
+// withResource is the accepted audiences: auds and the resource, when
+// one is set.
+func withResource(auds []string, resource string) []string {
+	if resource == "" || slices.Contains(auds, resource) {
+		return auds
+	}
+	return append(slices.Clip(auds), resource)
+}
+
 // Environment variable names read by ConfigFromEnv.
 const (
 	EnvAudience            = "AXIOMS_AUDIENCE"
+	EnvResource            = "AXIOMS_RESOURCE"
+	EnvResourceName        = "AXIOMS_RESOURCE_NAME"
+	EnvResourceDoc         = "AXIOMS_RESOURCE_DOCUMENTATION"
 	EnvIssuerURL           = "AXIOMS_ISS_URL"
 	EnvDomain              = "AXIOMS_DOMAIN"
 	EnvJWKSURL             = "AXIOMS_JWKS_URL"
@@ -336,7 +363,8 @@ func configFromLookup(lookup func(string) (string, bool)) (Config, error) {
 	var first IssuerConfig
 
 	cfg.Audiences = splitList(get(EnvAudience))
-	if len(cfg.Audiences) == 0 && !fromFile {
+	cfg.Resource, cfg.ResourceName, cfg.ResourceDocumentation = get(EnvResource), get(EnvResourceName), get(EnvResourceDoc)
+	if len(cfg.Audiences) == 0 && !fromFile && cfg.Resource == "" {
 		errs = append(errs, fmt.Errorf("%s is required: set it to the audience (API identifier) your tokens carry, e.g. %s=https://api.example.com", EnvAudience, EnvAudience))
 	}
 
@@ -526,8 +554,18 @@ func (cfg Config) validate() error {
 	} else if err := checkURL(cfg.Issuer); err != nil {
 		errs = append(errs, fmt.Errorf("issuer %q: %w", cfg.Issuer, err))
 	}
-	if len(cfg.Audiences) == 0 {
-		errs = append(errs, fmt.Errorf("at least one audience is required (Config.Audiences, %s)", EnvAudience))
+	if cfg.Resource != "" {
+		if err := checkResource(cfg.Resource); err != nil {
+			errs = append(errs, fmt.Errorf("resource %q (Config.Resource, %s): %w", cfg.Resource, EnvResource, err))
+		}
+	}
+	if cfg.ResourceDocumentation != "" {
+		if u, err := url.Parse(cfg.ResourceDocumentation); err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
+			errs = append(errs, fmt.Errorf("resource documentation %q (Config.ResourceDocumentation, %s) must be an absolute http(s) URL", cfg.ResourceDocumentation, EnvResourceDoc))
+		}
+	}
+	if len(cfg.Audiences) == 0 && cfg.Resource == "" {
+		errs = append(errs, fmt.Errorf("at least one audience is required (Config.Audiences, %s; or Config.Resource, %s)", EnvAudience, EnvResource))
 	}
 	for _, a := range cfg.Audiences {
 		if strings.TrimSpace(a) == "" {
@@ -670,6 +708,19 @@ func checkURL(raw string) error {
 	}
 }
 
+// checkResource applies checkURL's rules to a resource identifier, which
+// also must have neither query nor fragment (RFC 8707 section 2).
+func checkResource(raw string) error {
+	if err := checkURL(raw); err != nil {
+		return err
+	}
+	u, _ := url.Parse(raw)
+	if u.RawQuery != "" || u.ForceQuery || u.Fragment != "" || strings.Contains(raw, "#") {
+		return errors.New("must have no query or fragment (RFC 8707)")
+	}
+	return nil
+}
+
 func isLoopback(host string) bool {
 	if strings.EqualFold(host, "localhost") {
 		return true
@@ -680,6 +731,7 @@ func isLoopback(host string) bool {
 
 // withDefaults returns cfg with every zero field set to its default.
 func (cfg Config) withDefaults() Config {
+	cfg.Audiences = withResource(cfg.Audiences, cfg.Resource)
 	if len(cfg.Algorithms) == 0 {
 		cfg.Algorithms = DefaultAlgorithms
 	}

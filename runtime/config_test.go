@@ -205,3 +205,21 @@ func TestIntrospectionStrictEnv(t *testing.T) {
 		}
 	}
 }
+
+// TestResourceEnv: AXIOMS_RESOURCE and its human fields; with it, the
+// audience may be left unset.
+func TestResourceEnv(t *testing.T) {
+	cfg, err := configFromLookup(envLookup(map[string]string{
+		EnvIssuerURL: "https://issuer.example.com/", EnvResource: "https://api.example.com/v1",
+		EnvResourceName: "Items", EnvResourceDoc: "https://docs.example.com/",
+	}))
+	if err != nil || cfg.Resource != "https://api.example.com/v1" || cfg.ResourceName != "Items" || cfg.ResourceDocumentation != "https://docs.example.com/" {
+		t.Fatalf("%+v, %v", cfg, err)
+	}
+	if _, err := configFromLookup(envLookup(map[string]string{EnvIssuerURL: "https://issuer.example.com/"})); err == nil || !strings.Contains(err.Error(), EnvAudience) {
+		t.Errorf("neither audience nor resource: %v", err)
+	}
+	if _, err := configFromLookup(envLookup(map[string]string{EnvIssuerURL: "https://issuer.example.com/", EnvResource: "https://api.example.com/?q"})); err == nil || !strings.Contains(err.Error(), EnvResource) {
+		t.Errorf("resource with a query: %v", err)
+	}
+}

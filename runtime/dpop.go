@@ -848,7 +848,8 @@ type dpopChallenge struct {
 	nonce        string // DPoP-Nonce to send, if any
 }
 
-// annotate attaches the DPoP challenge context to a rejection.
+// annotate attaches the DPoP challenge context and the resource's
+// metadata URL to a rejection.
 func (g *Guard) annotate(ctx context.Context, err error, req Requirement, used scheme) error {
 	var e *Error
 	if !errors.As(err, &e) {
@@ -856,6 +857,10 @@ func (g *Guard) annotate(ctx context.Context, err error, req Requirement, used s
 	} else {
 		c := *e
 		e = &c
+	}
+	e.metadata = g.metadata
+	if g.cfg.DPoP == DPoPDisabled && !req.DPoP {
+		return e // Bearer only
 	}
 	bearer, dpop := g.dpop.accepts(req)
 	e.dpop = &dpopChallenge{bearer: bearer, dpop: dpop, used: used, algs: g.dpop.algsText}

@@ -4,7 +4,9 @@ import (
 	"encoding/json"
 	"errors"
 	"net/http"
+	"strconv"
 	"strings"
+	"time"
 )
 
 // The kinds of rejection. Every error returned by Guard.Authorize matches
@@ -22,6 +24,11 @@ var (
 	// ErrKeysUnavailable: no signing key was ever loaded, so no token can
 	// be checked yet (503).
 	ErrKeysUnavailable = errors.New("signing keys unavailable")
+	// ErrInsufficientAuthentication: the token is valid but the user's
+	// authentication is not strong or recent enough for the route's
+	// step-up requirement (401 insufficient_user_authentication, RFC
+	// 9470).
+	ErrInsufficientAuthentication = errors.New("insufficient user authentication")
 )
 
 // Error describes why a request was rejected. Description is safe to show
@@ -36,10 +43,18 @@ type Error struct {
 	// Scope is the any-of scope list that was not met (ErrInsufficient
 	// only), sent as the challenge's scope attribute.
 	Scope []string
+	// ACRValues and MaxAge are the route's step-up checks
+	// (ErrInsufficientAuthentication only), sent as the challenge's
+	// acr_values and max_age attributes and in the JSON body.
+	ACRValues []string
+	MaxAge    time.Duration
 	// Err is the underlying cause, if any, for logs.
 	Err error
 
 	dpop *dpopChallenge // set when the DPoP scheme is in play
+	// metadata is the resource's metadata URL (RFC 9728), sent on every
+	// challenge of a 401 when a resource is configured.
+	metadata string
 }
 
 func (e *Error) Error() string {
@@ -71,11 +86,11 @@ func newError(kind error, desc string, cause error) *Error {
 func kindOf(err error) error {
 	if e, ok := err.(*Error); ok {
 		switch e.Kind {
-		case ErrNoToken, ErrInvalidRequest, ErrInsufficient, ErrKeysUnavailable, ErrInvalidToken, ErrInvalidProof, ErrUseNonce:
+		case ErrNoToken, ErrInvalidRequest, ErrInsufficient, ErrKeysUnavailable, ErrInvalidToken, ErrInvalidProof, ErrUseNonce, ErrInsufficientAuthentication:
 			return e.Kind
 		}
 	}
-	for _, k := range []error{ErrNoToken, ErrInvalidRequest, ErrInsufficient, ErrKeysUnavailable, ErrInvalidProof, ErrUseNonce, ErrInvalidToken} {
+	for _, k := range []error{ErrNoToken, ErrInvalidRequest, ErrInsufficient, ErrKeysUnavailable, ErrInvalidProof, ErrUseNonce, ErrInsufficientAuthentication, ErrInvalidToken} {
 		if errors.Is(err, k) {
 			return k
 		}
@@ -101,9 +116,12 @@ func StatusCode(err error) int {
 
 // ErrorCode is the OAuth error code for a rejection, as sent in the JSON
 // body: unauthorized, invalid_request, invalid_token, insufficient_scope,
-// temporarily_unavailable, invalid_dpop_proof or use_dpop_nonce.
+// temporarily_unavailable, invalid_dpop_proof, use_dpop_nonce or
+// insufficient_user_authentication.
 func ErrorCode(err error) string {
 	switch kindOf(err) {
+	case ErrInsufficientAuthentication:
+		return "insufficient_user_authentication"
 	case ErrInvalidProof:
 		return "invalid_dpop_proof"
 	case ErrUseNonce:
@@ -139,6 +157,8 @@ func describe(err error) string {
 		return "the DPoP proof is invalid"
 	case ErrUseNonce:
 		return "the DPoP proof must carry the server's nonce"
+	case ErrInsufficientAuthentication:
+		return "the user must authenticate again, or more strongly"
 	default:
 		return "the access token is invalid"
 	}
@@ -180,22 +200,39 @@ func challenge(scheme, realm, algs string, err error, withError bool) string {
 		b.WriteString(`, algs=`)
 		b.WriteString(quote(algs))
 	}
-	if !withError {
-		return b.String()
-	}
-	b.WriteString(`, error=`)
-	b.WriteString(quote(ErrorCode(err)))
-	if kind == ErrInvalidToken || kind == ErrInvalidRequest || kind == ErrInvalidProof || kind == ErrUseNonce {
-		b.WriteString(`, error_description=`)
-		b.WriteString(quote(describe(err)))
-	}
 	var e *Error
-	if kind == ErrInsufficient && errors.As(err, &e) && len(e.Scope) > 0 {
-		b.WriteString(`, scope=`)
-		b.WriteString(quote(strings.Join(e.Scope, " ")))
+	errors.As(err, &e)
+	if withError {
+		b.WriteString(`, error=`)
+		b.WriteString(quote(ErrorCode(err)))
+		if kind == ErrInvalidToken || kind == ErrInvalidRequest || kind == ErrInvalidProof || kind == ErrUseNonce || kind == ErrInsufficientAuthentication {
+			b.WriteString(`, error_description=`)
+			b.WriteString(quote(describe(err)))
+		}
+		if kind == ErrInsufficient && e != nil && len(e.Scope) > 0 {
+			b.WriteString(`, scope=`)
+			b.WriteString(quote(strings.Join(e.Scope, " ")))
+		}
+		if kind == ErrInsufficientAuthentication && e != nil {
+			if len(e.ACRValues) > 0 {
+				b.WriteString(`, acr_values=`)
+				b.WriteString(quote(strings.Join(e.ACRValues, " ")))
+			}
+			if e.MaxAge > 0 {
+				b.WriteString(`, max_age=`)
+				b.WriteString(strconv.FormatInt(maxAgeSeconds(e.MaxAge), 10))
+			}
+		}
+	}
+	if e != nil && e.metadata != "" && StatusCode(err) == http.StatusUnauthorized {
+		b.WriteString(`, resource_metadata=`)
+		b.WriteString(quote(e.metadata))
 	}
 	return b.String()
 }
+
+// maxAgeSeconds is a max-age in whole seconds, rounded up.
+func maxAgeSeconds(d time.Duration) int64 { return int64((d + time.Second - 1) / time.Second) }
 
 // quote makes s a quoted-string whose content is limited to the characters
 // RFC 6750 allows in attribute values (%x20-21 / %x23-5B / %x5D-7E):
@@ -216,6 +253,9 @@ func quote(s string) string {
 type errorBody struct {
 	Error       string `json:"error"`
 	Description string `json:"error_description"`
+	// Step-up only (RFC 9470): what the challenge says too.
+	ACRValues string `json:"acr_values,omitempty"`
+	MaxAge    int64  `json:"max_age,omitempty"`
 }
 
 // WriteErrorResponse writes the standard rejection: status from
@@ -239,6 +279,13 @@ func WriteErrorResponse(w http.ResponseWriter, err error, realm string) {
 	h.Set("Cache-Control", "no-store")
 	h.Set("X-Content-Type-Options", "nosniff")
 	w.WriteHeader(status)
-	body, _ := json.Marshal(errorBody{Error: ErrorCode(err), Description: describe(err)})
+	eb := errorBody{Error: ErrorCode(err), Description: describe(err)}
+	if e != nil && kindOf(err) == ErrInsufficientAuthentication {
+		eb.ACRValues = strings.Join(e.ACRValues, " ")
+		if e.MaxAge > 0 {
+			eb.MaxAge = maxAgeSeconds(e.MaxAge)
+		}
+	}
+	body, _ := json.Marshal(eb)
 	_, _ = w.Write(append(body, '\n'))
 }

@@ -37,6 +37,9 @@ type Guard struct {
 	scratch   sync.Pool // *[]byte decode buffers
 	headers   headerCache
 	closeOnce sync.Once
+	// metadata is the URL of the resource's metadata (RFC 9728), and
+	// metadataPath its path; "" without Config.Resource.
+	metadata, metadataPath string
 }
 
 // New validates cfg and returns a Guard. It fetches the issuer's keys
@@ -58,6 +61,7 @@ func New(ctx context.Context, cfg Config) (*Guard, error) {
 		cache:   newTokenCache(cfg.TokenCacheSize, cfg.TokenCacheMaxBytes, cfg.Leeway, cfg.Now),
 		dpop:    newDPoPVerifier(cfg),
 	}
+	g.metadata, g.metadataPath = metadataLocation(cfg.Resource)
 	for _, ic := range cfg.issuerConfigs() {
 		iss := newIssuer(ctx, ic)
 		g.issuers[ic.Issuer] = iss
@@ -173,7 +177,7 @@ func (g *Guard) Authorize(r *http.Request, req Requirement) (*Claims, error) {
 			return c, nil
 		}
 	}
-	if g.cfg.DPoP == DPoPDisabled && !req.DPoP {
+	if g.cfg.DPoP == DPoPDisabled && !req.DPoP && g.metadata == "" {
 		return nil, err // Bearer only: the RFC 6750 challenge alone
 	}
 	return nil, g.annotate(r.Context(), err, req, used)
@@ -204,6 +208,11 @@ func (g *Guard) authorize(r *http.Request, req Requirement, used scheme, token s
 	} else if c.JKT != "" {
 		// RFC 9449 section 7.1: a stolen bound token must not downgrade.
 		return nil, newError(ErrInvalidToken, "the access token is DPoP-bound (cnf.jkt): send it with the DPoP scheme and a proof", nil)
+	}
+	// Authentication strength first: a client that must authenticate
+	// again gets the token it needs for the rest too.
+	if err := req.checkStepUp(c, g.cfg.Now(), g.cfg.Leeway); err != nil {
+		return nil, err
 	}
 	if err := req.check(c); err != nil {
 		return nil, err

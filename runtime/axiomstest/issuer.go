@@ -152,8 +152,38 @@ func (i *Issuer) Handler() http.Handler {
 		json.NewEncoder(w).Encode(map[string]any{
 			"issuer":                                base,
 			"jwks_uri":                              base + "/.well-known/jwks.json",
+			"token_endpoint":                        base + "/token",
+			"grant_types_supported":                 []string{"client_credentials"},
 			"id_token_signing_alg_values_supported": runtime.DefaultAlgorithms,
 		})
+	})
+	// A test token endpoint: client_credentials with any client, the
+	// requested scope, and the audience of an RFC 8707 resource parameter
+	// (else the issuer's first). For tests and -dev clients that follow
+	// the discovery documents as a real client would.
+	mux.HandleFunc("POST /token", func(w http.ResponseWriter, r *http.Request) {
+		r.Body = http.MaxBytesReader(w, r.Body, 16<<10)
+		if err := r.ParseForm(); err != nil || r.PostForm.Get("grant_type") != "client_credentials" {
+			w.Header().Set("Content-Type", "application/json")
+			w.WriteHeader(http.StatusBadRequest)
+			json.NewEncoder(w).Encode(map[string]string{"error": "unsupported_grant_type"})
+			return
+		}
+		opts := []TokenOption{WithExpiresIn(time.Hour)}
+		if scope := r.PostForm.Get("scope"); scope != "" {
+			opts = append(opts, WithClaim("scope", scope))
+		}
+		if resource := r.PostForm.Get("resource"); resource != "" {
+			opts = append(opts, WithAudiences(resource))
+		}
+		tok, err := i.Mint(opts...)
+		if err != nil {
+			http.Error(w, err.Error(), http.StatusInternalServerError)
+			return
+		}
+		w.Header().Set("Content-Type", "application/json")
+		w.Header().Set("Cache-Control", "no-store")
+		json.NewEncoder(w).Encode(map[string]any{"access_token": tok, "token_type": "Bearer", "expires_in": 3600})
 	})
 	mux.HandleFunc("GET /.well-known/jwks.json", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "application/jwk-set+json")
@@ -332,6 +362,14 @@ func WithRoles(roles ...string) TokenOption { return WithClaim("roles", roles) }
 
 // WithPermissions sets "permissions" to an array.
 func WithPermissions(perms ...string) TokenOption { return WithClaim("permissions", perms) }
+
+// WithACR sets "acr", the authentication context class the user
+// authenticated with (RFC 9470 step-up).
+func WithACR(acr string) TokenOption { return WithClaim("acr", acr) }
+
+// WithAuthTime sets "auth_time", when the user authenticated (RFC 9470
+// step-up with a max-age).
+func WithAuthTime(t time.Time) TokenOption { return WithClaim("auth_time", t.Unix()) }
 
 // WithClaim sets any claim, overriding defaults.
 func WithClaim(name string, value any) TokenOption {
