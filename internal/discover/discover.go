@@ -15,6 +15,7 @@ import (
 
 	"github.com/axioms-go/axiomsgen/internal/gen"
 	"github.com/axioms-go/axiomsgen/internal/parse"
+	"github.com/axioms-go/axiomsgen/internal/routers"
 	"github.com/axioms-go/axiomsgen/runtime"
 	"golang.org/x/tools/go/packages"
 	"golang.org/x/tools/go/types/typeutil"
@@ -339,11 +340,15 @@ func (w *walker) walkAll() {
 	}
 }
 
-// registrationNames are the router methods that register a route.
-var registrationNames = map[string]bool{
-	"Handle": true, "HandleFunc": true, "Method": true, "MethodFunc": true, "Any": true, "Match": true, "Add": true,
-	"Get": true, "Post": true, "Put": true, "Patch": true, "Delete": true, "Head": true, "Options": true, "Connect": true, "Trace": true,
-	"GET": true, "POST": true, "PUT": true, "PATCH": true, "DELETE": true, "HEAD": true, "OPTIONS": true, "CONNECT": true, "TRACE": true,
+// isRegistrationName reports a method name that registers a route on
+// some router of the table.
+func isRegistrationName(name string) bool {
+	for _, r := range routers.All {
+		if _, ok := r.Registration(name); ok {
+			return true
+		}
+	}
+	return false
 }
 
 // oddRegistrations reports, as unknown, registrations the walk cannot
@@ -356,7 +361,7 @@ func (w *walker) oddRegistrations() {
 			switch n := n.(type) {
 			case *ast.SelectorExpr:
 				sel, ok := w.info().Selections[n]
-				if !ok || !registrationNames[n.Sel.Name] {
+				if !ok || !isRegistrationName(n.Sel.Name) {
 					return true
 				}
 				kind := routerKind(sel.Recv())
@@ -377,14 +382,14 @@ func (w *walker) oddRegistrations() {
 				}
 			case *ast.CallExpr:
 				fn, _ := typeutil.Callee(w.info(), n).(*types.Func)
-				if fn == nil || !registrationNames[fn.Name()] || len(n.Args) < 2 {
+				if fn == nil || !isRegistrationName(fn.Name()) || len(n.Args) < 2 {
 					return true
 				}
 				recv := fn.Signature().Recv()
 				if recv == nil || !types.IsInterface(recv.Type()) || routerKind(recv.Type()) != "" {
 					return true
 				}
-				if pkg, _ := funcID(fn); pkg == chiPath || pkg == gorillaPath || pkg == ginPath || pkg == echoPath {
+				if pkg, _ := funcID(fn); routers.ByPath(pkg) != nil {
 					return true // the router libraries' own interfaces are walked
 				}
 				if t := w.info().TypeOf(n.Args[0]); t != nil && types.Identical(t.Underlying(), types.Typ[types.String]) {
@@ -472,7 +477,7 @@ func (w *walker) callback(call *ast.CallExpr) {
 	if fn == nil || len(call.Args) == 0 {
 		return
 	}
-	if pkg, name := funcID(fn); pkg != chiPath || (name != "Route" && name != "Group") {
+	if pkg, name := funcID(fn); !isChi(pkg) || (name != "Route" && name != "Group") {
 		return
 	}
 	switch arg := ast.Unparen(call.Args[len(call.Args)-1]).(type) {
@@ -496,7 +501,7 @@ func (w *walker) mount(call *ast.CallExpr) {
 	pkg, name := funcID(fn)
 	var prefixArg, target ast.Expr
 	switch {
-	case pkg == chiPath && name == "Mount":
+	case isChi(pkg) && name == "Mount":
 		prefixArg, target = call.Args[0], call.Args[1]
 	case pkg == "net/http" && name == "Handle":
 		target = call.Args[1]
@@ -753,12 +758,8 @@ func (w *walker) routerOf(e ast.Expr) *router {
 		return &router{kind: kind}
 	}
 	pkg, name := funcID(fn)
-	switch {
-	case pkg == "net/http" && name == "NewServeMux",
-		pkg == chiPath && (name == "NewRouter" || name == "NewMux"),
-		pkg == gorillaPath && name == "NewRouter",
-		pkg == ginPath && (name == "New" || name == "Default"),
-		pkg == echoPath && name == "New":
+	desc := routers.ByPath(pkg)
+	if desc != nil && fn.Signature().Recv() == nil && desc.IsConstructor(name) {
 		return &router{kind: kind, traced: true}
 	}
 	if objs := w.d.returns[fn]; len(objs) > 0 {
@@ -772,12 +773,24 @@ func (w *walker) routerOf(e ast.Expr) *router {
 	if recvExpr == nil {
 		return &router{kind: kind}
 	}
+	if desc != nil && routerKind(w.info().TypeOf(recvExpr)) != "" {
+		// gin's registrations and Use return the group they were called
+		// on: r.Group("/u").Use(mw).POST("", h).
+		if reg, ok := desc.Registration(name); ok && reg.Chains {
+			return w.routerOf(recvExpr)
+		}
+		if name == desc.Use && desc == routers.Gin {
+			st := w.routerOf(recvExpr).derive()
+			w.applyMiddleware(st, call.Args)
+			return st
+		}
+	}
 	switch {
-	case pkg == chiPath && name == "With":
+	case isChi(pkg) && name == "With":
 		st := w.routerOf(recvExpr).derive()
 		w.applyMiddleware(st, call.Args)
 		return st
-	case pkg == chiPath && (name == "Group" || name == "Route"):
+	case isChi(pkg) && (name == "Group" || name == "Route"):
 		return w.routerOf(recvExpr).derive()
 	case pkg == gorillaPath && name == "Subrouter":
 		// r.PathPrefix("/api").Subrouter()
@@ -958,105 +971,146 @@ func (w *walker) call(call *ast.CallExpr, loop int) {
 		return
 	}
 
+	desc := routers.ByPath(pkg)
+	if desc == nil {
+		return
+	}
+	if sel, ok := ast.Unparen(call.Fun).(*ast.SelectorExpr); ok {
+		if s, ok := w.info().Selections[sel]; ok && s.Kind() == types.MethodExpr {
+			return // (*T).Method(recv, ...): an unknown row of oddRegistrations
+		}
+	}
 	recv := w.receiverExpr(call)
-	switch pkg {
-	case "net/http":
-		switch name {
-		case "Handle", "HandleFunc":
-			if len(call.Args) != 2 {
-				return
-			}
-			var st *router
-			if recv == nil { // http.Handle: the DefaultServeMux
-				st = &router{kind: "net/http", traced: true}
-			} else {
-				st = w.routerOf(recv)
-			}
-			w.register(call, st, "", call.Args[0], call.Args[1:], nil, loop, true)
-		}
-	case chiPath:
-		if recv == nil {
-			return
-		}
-		switch name {
-		case "Use":
+	if desc == routers.Gorilla {
+		// Routes are chains (r.Path(p).Methods(m).Handler(h)), read whole.
+		if name == desc.Use && recv != nil {
 			w.use(recv, call.Args)
-		case "Handle", "HandleFunc":
-			if len(call.Args) == 2 {
-				w.register(call, w.routerOf(recv), "", call.Args[0], call.Args[1:], nil, loop, true)
-			}
-		case "Method", "MethodFunc":
-			if len(call.Args) == 3 {
-				m, _ := w.stringValue(call.Args[0])
-				w.register(call, w.routerOf(recv), strings.ToUpper(m), call.Args[1], call.Args[2:], nil, loop, false)
-			}
-		case "Get", "Post", "Put", "Patch", "Delete", "Head", "Options", "Connect", "Trace":
-			if len(call.Args) == 2 {
-				w.register(call, w.routerOf(recv), strings.ToUpper(name), call.Args[0], call.Args[1:], nil, loop, false)
-			}
-		case "Route", "Group":
+		} else {
+			w.gorillaChain(call, loop)
+		}
+		return
+	}
+	if recv == nil && !desc.PackageFuncs {
+		return
+	}
+	if recv != nil && routers.KindOf(w.info().TypeOf(recv)) == "" {
+		return // a method of another type of the library (a gorilla route chain, echo's Router)
+	}
+	if name == desc.Use && recv != nil {
+		w.use(recv, call.Args)
+		return
+	}
+	if reg, ok := desc.Registration(name); ok {
+		var st *router
+		if recv == nil { // http.Handle: the DefaultServeMux
+			st = &router{kind: desc.Kind, traced: true}
+		} else {
+			st = w.routerOf(recv)
+		}
+		w.registration(call, st, reg, loop)
+		return
+	}
+	if desc == routers.Chi {
+		if name == "Route" || name == "Group" {
 			st := w.routerOf(recv).derive()
 			fnArg := call.Args[len(call.Args)-1]
 			if name == "Route" && len(call.Args) == 2 {
 				w.addPrefix(st, call.Args[0])
 			}
 			w.bindCallback(fnArg, st, loop)
-		case "Mount":
-			if len(call.Args) == 2 {
-				// A mounted handler that is not a router: a route for the prefix.
-				w.register(call, w.routerOf(recv), "", call.Args[0], call.Args[1:], nil, loop, false)
-			}
-		}
-	case gorillaPath:
-		switch name {
-		case "Use":
-			w.use(recv, call.Args)
-		default:
-			w.gorillaChain(call, loop)
-		}
-	case ginPath:
-		if recv == nil {
-			return
-		}
-		switch name {
-		case "Use":
-			w.use(recv, call.Args)
-		case "GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS":
-			if len(call.Args) >= 2 {
-				w.register(call, w.routerOf(recv), name, call.Args[0], call.Args[1:], nil, loop, false)
-			}
-		case "Any":
-			if len(call.Args) >= 2 {
-				w.register(call, w.routerOf(recv), "", call.Args[0], call.Args[1:], nil, loop, false)
-			}
-		case "Handle":
-			if len(call.Args) >= 3 {
-				m, _ := w.stringValue(call.Args[0])
-				w.register(call, w.routerOf(recv), strings.ToUpper(m), call.Args[1], call.Args[2:], nil, loop, false)
-			}
-		}
-	case echoPath:
-		if recv == nil {
-			return
-		}
-		switch name {
-		case "Use":
-			w.use(recv, call.Args)
-		case "GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS", "CONNECT", "TRACE":
-			if len(call.Args) >= 2 {
-				w.register(call, w.routerOf(recv), name, call.Args[0], call.Args[1:2], call.Args[2:], loop, false)
-			}
-		case "Any":
-			if len(call.Args) >= 2 {
-				w.register(call, w.routerOf(recv), "", call.Args[0], call.Args[1:2], call.Args[2:], loop, false)
-			}
-		case "Add":
-			if len(call.Args) >= 3 {
-				m, _ := w.stringValue(call.Args[0])
-				w.register(call, w.routerOf(recv), strings.ToUpper(m), call.Args[1], call.Args[2:3], call.Args[3:], loop, false)
-			}
 		}
 	}
+}
+
+// registration records the routes of one call of a registration method,
+// reading each argument by its role in the router table.
+func (w *walker) registration(call *ast.CallExpr, st *router, reg routers.Registration, loop int) {
+	var (
+		path, methodArg, methodsArg ast.Expr
+		handlers, mws, files        []ast.Expr
+	)
+	for i, role := range reg.Args {
+		if i >= len(call.Args) {
+			break
+		}
+		rest := call.Args[i:]
+		if i < len(reg.Args)-1 {
+			rest = rest[:1]
+		}
+		switch role {
+		case routers.Method:
+			methodArg = call.Args[i]
+		case routers.Methods:
+			methodsArg = call.Args[i]
+		case routers.Path:
+			path = call.Args[i]
+		case routers.Handler, routers.Handlers:
+			handlers = append(handlers, rest...)
+		case routers.Middleware:
+			mws = append(mws, rest...)
+		case routers.Files:
+			files = append(files, rest...)
+		}
+	}
+	if path == nil || (len(handlers) == 0 && len(files) == 0 && !slices.Contains(reg.Args, routers.Handlers)) {
+		return // not a call that compiles against the router's API
+	}
+	rg := registered{call: call, st: st, handlers: handlers, mws: mws, loop: loop, withMethod: reg.PatternMethod}
+	if len(files) > 0 {
+		rg.handler = "files from " + types.ExprString(files[0])
+	}
+	methods := reg.Fixed
+	switch {
+	case methodArg != nil:
+		m, _ := w.stringValue(methodArg)
+		methods = []string{strings.ToUpper(m)}
+	case methodsArg != nil:
+		ms, ok := w.stringList(methodsArg)
+		if !ok {
+			methods, rg.unknown = nil, "the methods depend on "+types.ExprString(methodsArg)
+		} else {
+			methods = ms
+		}
+	}
+	if len(methods) == 0 {
+		methods = []string{""}
+	}
+	suffixes := reg.Suffixes
+	if len(suffixes) == 0 {
+		suffixes = []string{""}
+	}
+	p, dyn := w.stringValue(path)
+	for _, m := range methods {
+		for _, suf := range suffixes {
+			rg.method, rg.path, rg.dynamic = m, joinSuffix(p, suf), dyn
+			w.register(rg)
+		}
+	}
+}
+
+// joinSuffix appends the path a file route serves below its prefix.
+func joinSuffix(p, suffix string) string {
+	if suffix == "" {
+		return p
+	}
+	return strings.TrimSuffix(p, "/") + suffix
+}
+
+// stringList folds a []string composite literal of constants.
+func (w *walker) stringList(e ast.Expr) ([]string, bool) {
+	lit, ok := ast.Unparen(e).(*ast.CompositeLit)
+	if !ok {
+		return nil, false
+	}
+	var out []string
+	for _, elt := range lit.Elts {
+		s, dyn := w.stringValue(elt)
+		if dyn != "" {
+			return nil, false
+		}
+		out = append(out, strings.ToUpper(s))
+	}
+	return out, len(out) > 0
 }
 
 // gorillaChain handles a chain of gorilla/mux calls ending in a route:
@@ -1123,7 +1177,8 @@ func (w *walker) gorillaChain(call *ast.CallExpr, loop int) {
 	if base != nil {
 		st = w.routerOf(base)
 	}
-	w.register(call, st, strings.Join(methods, ","), path, handlers, nil, loop, false)
+	p, dyn := w.stringValue(path)
+	w.register(registered{call: call, st: st, method: strings.Join(methods, ","), path: p, dynamic: dyn, handlers: handlers, loop: loop})
 }
 
 // bindCallback binds the router parameter of a chi Route/Group callback.
@@ -1159,20 +1214,32 @@ func identOf(e ast.Expr) *ast.Ident {
 	return nil
 }
 
-// register records one route. handlers are the handler-chain arguments
-// (the last one is the handler for gin; the only one elsewhere); mws are
-// route middlewares after the handler (echo). withMethod says the
-// pattern may carry a method ("GET /x", net/http and chi Handle).
-func (w *walker) register(call *ast.CallExpr, st *router, method string, pattern ast.Expr, handlers, mws []ast.Expr, loop int, withMethod bool) {
-	r := Route{Router: st.kind, Method: method, Pos: w.p.Fset.Position(call.Pos())}
+// registered is one route of a registration call. handlers are the
+// handler-chain arguments (the last one is the handler for gin; the only
+// one elsewhere); mws are route middlewares after the handler (echo).
+// withMethod says the pattern may carry a method ("GET /x", net/http and
+// chi Handle).
+type registered struct {
+	call                  *ast.CallExpr
+	st                    *router
+	method, path, dynamic string
+	handlers, mws         []ast.Expr
+	handler               string // what answers, when no handler argument says (files)
+	unknown               string // why the route cannot be known even when unguarded
+	loop                  int
+	withMethod            bool
+}
+
+// register records one route.
+func (w *walker) register(rg registered) {
+	call, st, handlers, mws, loop := rg.call, rg.st, rg.handlers, rg.mws, rg.loop
+	r := Route{Router: st.kind, Method: rg.method, Pos: w.p.Fset.Position(call.Pos())}
 	if r.Router == "" {
 		r.Router = "net/http"
 	}
-	path := ""
-	if pattern != nil {
-		path, r.Dynamic = w.stringValue(pattern)
-	}
-	if withMethod && r.Dynamic == "" {
+	path := rg.path
+	r.Dynamic = rg.dynamic
+	if rg.withMethod && r.Dynamic == "" {
 		m, h, p := splitPattern(path)
 		if m != "" {
 			r.Method = m
@@ -1183,6 +1250,7 @@ func (w *walker) register(call *ast.CallExpr, st *router, method string, pattern
 	if st.dynamic != "" {
 		r.Dynamic = cmp.Or(r.Dynamic, st.dynamic)
 	}
+	r.Handler = rg.handler
 	if len(handlers) > 0 {
 		r.Handler = w.handlerName(handlers[len(handlers)-1])
 	}
@@ -1222,6 +1290,8 @@ func (w *walker) register(call *ast.CallExpr, st *router, method string, pattern
 		r.Status = Public
 	case loop > 0:
 		r.Status, r.Reason = Unknown, "registered inside a loop"
+	case rg.unknown != "":
+		r.Status, r.Reason = Unknown, rg.unknown
 	case r.Dynamic != "":
 		r.Status, r.Reason = Unknown, "the path depends on "+r.Dynamic
 	case !st.traced:
@@ -1484,40 +1554,17 @@ func (w *walker) requirementOf(e ast.Expr) string {
 
 // Router packages, as the generator knows them.
 const (
-	chiPath     = parse.ChiPath
-	gorillaPath = parse.GorillaPath
-	ginPath     = parse.GinPath
-	echoPath    = parse.EchoPath
+	chiPath     = routers.ChiPath
+	gorillaPath = routers.GorillaPath
+	ginPath     = routers.GinPath
+	echoPath    = routers.EchoPath
 )
 
+// isChi reports chi's import paths (v5, and the unversioned v1 to v4).
+func isChi(path string) bool { return routers.ByPath(path) == routers.Chi }
+
 // routerKind names the router library of a type, "" if it is not a router.
-func routerKind(t types.Type) string {
-	if t == nil {
-		return ""
-	}
-	if p, ok := types.Unalias(t).(*types.Pointer); ok {
-		t = p.Elem()
-	}
-	n, ok := types.Unalias(t).(*types.Named)
-	if !ok || n.Obj().Pkg() == nil {
-		return ""
-	}
-	switch path, name := n.Obj().Pkg().Path(), n.Obj().Name(); {
-	case path == "net/http" && name == "ServeMux":
-		return "net/http"
-	case path == chiPath && (name == "Mux" || name == "Router"):
-		return "chi"
-	case path == gorillaPath && name == "Router":
-		return "gorilla/mux"
-	case path == ginPath && (name == "Engine" || name == "RouterGroup" || name == "IRouter" || name == "IRoutes"):
-		return "gin"
-	case path == echoPath && (name == "Echo" || name == "Group"):
-		return "echo"
-	case path == parse.RuntimePath && name == "Mux":
-		return "net/http"
-	}
-	return ""
-}
+func routerKind(t types.Type) string { return routers.KindOf(t) }
 
 // funcID returns the package path and name of a func or method.
 func funcID(fn *types.Func) (pkg, name string) {

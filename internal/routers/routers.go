@@ -1,0 +1,319 @@
+// Package routers is what axiomsgen knows of each router it supports:
+// import paths, the types routes are registered on, and every method
+// that registers a route with the role of each argument. Discovery reads
+// routes with it; adding a router is one descriptor here plus its
+// testdata.
+package routers
+
+import (
+	"go/types"
+	"slices"
+)
+
+// Role is what one argument of a registration method is.
+type Role int
+
+// The argument roles.
+const (
+	Method     Role = iota + 1 // the HTTP method, a string
+	Methods                    // a list of HTTP methods ([]string)
+	Path                       // the path, or a pattern that may carry a method (see Registration.PatternMethod)
+	Handler                    // the handler
+	Handlers                   // variadic handler chain; the last one answers (gin)
+	Middleware                 // variadic route middleware, run before the handler (echo)
+	Files                      // a directory, file or file system the route serves
+	Ignored                    // an argument that says nothing about the route
+)
+
+// Registration is one method (or package func) that registers routes.
+type Registration struct {
+	Name string
+	// Args gives the role of each argument; a final Handlers,
+	// Middleware or Files takes the remaining (variadic) arguments.
+	Args []Role
+	// Fixed are the methods the route answers when no argument says:
+	// "GET" for r.Get, GET and HEAD for gin's Static. nil with no
+	// Method or Methods argument means any method.
+	Fixed []string
+	// Suffixes are appended to the path, one route each (a file tree
+	// served under the path); nil is the path alone.
+	Suffixes []string
+	// PatternMethod says the pattern may start with a method
+	// ("GET /items", net/http and chi's Handle).
+	PatternMethod bool
+	// Chains says the method returns the router it was called on, so a
+	// call on its result registers on the same router (gin's IRoutes).
+	Chains bool
+}
+
+// TypeName is a named type of a package.
+type TypeName struct{ Path, Name string }
+
+// Router describes one router library.
+type Router struct {
+	// Kind names the router in reports: net/http, chi, gorilla/mux, gin, echo.
+	Kind string
+	// Paths are the import paths of the library (chi has two).
+	Paths []string
+	// Types are the types whose methods register routes: routers,
+	// groups, sub-routers, and interfaces over them.
+	Types []TypeName
+	// Constructors are the package funcs that return a new, empty router.
+	Constructors []string
+	// Registrations are the methods (or, with PackageFuncs, funcs) that
+	// register routes.
+	Registrations []Registration
+	// PackageFuncs says Registrations are also package funcs that
+	// register on a default router (http.Handle).
+	PackageFuncs bool
+	// Use names the method applying middleware to the registrations
+	// that follow, "" if none.
+	Use string
+	// Other are the exported methods of Types that are deliberately not
+	// registrations, with why: the table test fails on a method that is
+	// neither here nor in Registrations, so a router release adding one
+	// is noticed.
+	Other map[string]string
+}
+
+// Registration returns the registration named name, if r has one.
+func (r *Router) Registration(name string) (Registration, bool) {
+	i := slices.IndexFunc(r.Registrations, func(reg Registration) bool { return reg.Name == name })
+	if i < 0 {
+		return Registration{}, false
+	}
+	return r.Registrations[i], true
+}
+
+// IsConstructor reports whether the package func name returns a new router.
+func (r *Router) IsConstructor(name string) bool { return slices.Contains(r.Constructors, name) }
+
+var verbs = []string{"GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS", "CONNECT", "TRACE"}
+
+// verbMethods are registrations named for their method: GET, or Get
+// with title (chi).
+func verbMethods(names []string, title bool, args []Role, chains bool) []Registration {
+	var out []Registration
+	for _, v := range names {
+		name := v
+		if title {
+			name = v[:1] + toLower(v[1:])
+		}
+		out = append(out, Registration{Name: name, Args: args, Fixed: []string{v}, Chains: chains})
+	}
+	return out
+}
+
+func toLower(s string) string {
+	b := []byte(s)
+	for i, c := range b {
+		if 'A' <= c && c <= 'Z' {
+			b[i] = c + 'a' - 'A'
+		}
+	}
+	return string(b)
+}
+
+// RuntimePath is the import path of axiomsgen's runtime, whose Mux
+// interface is a net/http router.
+const RuntimePath = "github.com/axioms-go/axiomsgen/runtime"
+
+// Import paths of the routers.
+const (
+	ChiPath       = "github.com/go-chi/chi/v5"
+	ChiLegacyPath = "github.com/go-chi/chi" // v1 to v4
+	GorillaPath   = "github.com/gorilla/mux"
+	GinPath       = "github.com/gin-gonic/gin"
+	EchoPath      = "github.com/labstack/echo/v4"
+)
+
+var notFound = "answers requests no route matches: not a route of its own"
+
+// NetHTTP is net/http's ServeMux.
+var NetHTTP = &Router{
+	Kind:         "net/http",
+	Paths:        []string{"net/http"},
+	Types:        []TypeName{{"net/http", "ServeMux"}, {RuntimePath, "Mux"}},
+	Constructors: []string{"NewServeMux"},
+	Registrations: []Registration{
+		{Name: "Handle", Args: []Role{Path, Handler}, PatternMethod: true},
+		{Name: "HandleFunc", Args: []Role{Path, Handler}, PatternMethod: true},
+	},
+	PackageFuncs: true,
+	Other: map[string]string{
+		"Handler":   "looks a handler up for a request",
+		"ServeHTTP": "serves a request",
+	},
+}
+
+// Chi is github.com/go-chi/chi, v5 and the unversioned path of v1 to v4.
+var Chi = &Router{
+	Kind:  "chi",
+	Paths: []string{ChiPath, ChiLegacyPath},
+	Types: []TypeName{
+		{ChiPath, "Mux"}, {ChiPath, "Router"},
+		{ChiLegacyPath, "Mux"}, {ChiLegacyPath, "Router"},
+	},
+	Constructors: []string{"NewRouter", "NewMux"},
+	Registrations: append([]Registration{
+		{Name: "Handle", Args: []Role{Path, Handler}, PatternMethod: true},
+		{Name: "HandleFunc", Args: []Role{Path, Handler}, PatternMethod: true},
+		{Name: "Method", Args: []Role{Method, Path, Handler}},
+		{Name: "MethodFunc", Args: []Role{Method, Path, Handler}},
+		// Mount of a handler that is not a router: a route for the
+		// prefix (a mounted router is a mount, not a route).
+		{Name: "Mount", Args: []Role{Path, Handler}},
+	}, verbMethods(verbs, true, []Role{Path, Handler}, false)...),
+	Use: "Use",
+	Other: map[string]string{
+		"Use":              "middleware for the routes after it",
+		"With":             "a router with middleware",
+		"Group":            "a group, walked through its callback",
+		"Route":            "a sub-router under a prefix, walked through its callback",
+		"NotFound":         notFound,
+		"MethodNotAllowed": notFound,
+		"Middlewares":      "lists middleware",
+		"Routes":           "lists routes",
+		"Match":            "looks a route up",
+		"Find":             "looks a route up",
+		"ServeHTTP":        "serves a request",
+		"Handler":          "the router's handler",
+	},
+}
+
+// Gorilla is github.com/gorilla/mux. Its routes are built by chains
+// (r.Path(p).Methods(m).Handler(h)); Registrations are the router's own
+// methods that end a route.
+var Gorilla = &Router{
+	Kind:         "gorilla/mux",
+	Paths:        []string{GorillaPath},
+	Types:        []TypeName{{GorillaPath, "Router"}},
+	Constructors: []string{"NewRouter"},
+	Registrations: []Registration{
+		{Name: "Handle", Args: []Role{Path, Handler}},
+		{Name: "HandleFunc", Args: []Role{Path, Handler}},
+	},
+	Use: "Use",
+	Other: map[string]string{
+		"Use":                     "middleware for the routes after it",
+		"Path":                    "starts a route built by a chain",
+		"PathPrefix":              "starts a route built by a chain",
+		"Methods":                 "starts a route built by a chain",
+		"Host":                    "starts a route built by a chain",
+		"Headers":                 "starts a route built by a chain",
+		"HeadersRegexp":           "starts a route built by a chain",
+		"Queries":                 "starts a route built by a chain",
+		"Schemes":                 "starts a route built by a chain",
+		"MatcherFunc":             "starts a route built by a chain",
+		"BuildVarsFunc":           "starts a route built by a chain",
+		"Name":                    "starts a route built by a chain",
+		"NewRoute":                "starts a route built by a chain",
+		"Get":                     "looks a named route up",
+		"GetRoute":                "looks a named route up",
+		"Match":                   "looks a route up",
+		"Walk":                    "visits routes",
+		"ServeHTTP":               "serves a request",
+		"StrictSlash":             "a matching option",
+		"SkipClean":               "a matching option",
+		"UseEncodedPath":          "a matching option",
+		"OmitRouteFromContext":    "a matching option",
+		"OmitRouterFromContext":   "a matching option",
+		"NotFoundHandler":         notFound,
+		"MethodNotAllowedHandler": notFound,
+	},
+}
+
+// Gin is github.com/gin-gonic/gin.
+var Gin = &Router{
+	Kind:  "gin",
+	Paths: []string{GinPath},
+	Types: []TypeName{
+		{GinPath, "Engine"}, {GinPath, "RouterGroup"}, {GinPath, "IRouter"}, {GinPath, "IRoutes"},
+	},
+	Constructors: []string{"New", "Default"},
+	Registrations: append([]Registration{
+		{Name: "Handle", Args: []Role{Method, Path, Handlers}, Chains: true},
+		{Name: "Any", Args: []Role{Path, Handlers}, Chains: true},
+		{Name: "Match", Args: []Role{Methods, Path, Handlers}, Chains: true},
+		{Name: "Static", Args: []Role{Path, Files}, Fixed: []string{"GET", "HEAD"}, Suffixes: []string{"/*filepath"}, Chains: true},
+		{Name: "StaticFS", Args: []Role{Path, Files}, Fixed: []string{"GET", "HEAD"}, Suffixes: []string{"/*filepath"}, Chains: true},
+		{Name: "StaticFile", Args: []Role{Path, Files}, Fixed: []string{"GET", "HEAD"}, Chains: true},
+		{Name: "StaticFileFS", Args: []Role{Path, Files}, Fixed: []string{"GET", "HEAD"}, Chains: true},
+	}, verbMethods(verbs[:7], false, []Role{Path, Handlers}, true)...),
+	Use: "Use",
+	Other: map[string]string{
+		"Use":      "middleware for the routes after it",
+		"Group":    "a group under a prefix",
+		"BasePath": "the group's prefix",
+		"NoRoute":  notFound,
+		"NoMethod": notFound,
+	},
+}
+
+// Echo is github.com/labstack/echo/v4.
+var Echo = &Router{
+	Kind:         "echo",
+	Paths:        []string{EchoPath},
+	Types:        []TypeName{{EchoPath, "Echo"}, {EchoPath, "Group"}},
+	Constructors: []string{"New"},
+	Registrations: append([]Registration{
+		{Name: "Add", Args: []Role{Method, Path, Handler, Middleware}},
+		{Name: "Any", Args: []Role{Path, Handler, Middleware}},
+		{Name: "Match", Args: []Role{Methods, Path, Handler, Middleware}},
+		{Name: "Static", Args: []Role{Path, Files}, Fixed: []string{"GET"}, Suffixes: []string{"", "/*"}},
+		{Name: "StaticFS", Args: []Role{Path, Files}, Fixed: []string{"GET"}, Suffixes: []string{"", "/*"}},
+		{Name: "File", Args: []Role{Path, Files, Middleware}, Fixed: []string{"GET"}},
+		{Name: "FileFS", Args: []Role{Path, Files, Files, Middleware}, Fixed: []string{"GET"}},
+	}, verbMethods(verbs, false, []Role{Path, Handler, Middleware}, false)...),
+	Use: "Use",
+	Other: map[string]string{
+		"Use":           "middleware for the routes after it",
+		"Pre":           "middleware run before routing",
+		"Group":         "a group under a prefix",
+		"Host":          "a group for a host",
+		"RouteNotFound": notFound,
+	},
+}
+
+// All are the routers, in the order -router lists them.
+var All = []*Router{NetHTTP, Chi, Gorilla, Gin, Echo}
+
+// ByPath returns the router whose library has the import path, or nil.
+func ByPath(path string) *Router {
+	for _, r := range All {
+		if slices.Contains(r.Paths, path) {
+			return r
+		}
+	}
+	return nil
+}
+
+// KindOf names the router of a type (a router, group or pointer to
+// one), "" if it is none.
+func KindOf(t types.Type) string {
+	if r := Of(t); r != nil {
+		return r.Kind
+	}
+	return ""
+}
+
+// Of returns the router a type registers routes for, or nil.
+func Of(t types.Type) *Router {
+	if t == nil {
+		return nil
+	}
+	if p, ok := types.Unalias(t).(*types.Pointer); ok {
+		t = p.Elem()
+	}
+	n, ok := types.Unalias(t).(*types.Named)
+	if !ok || n.Obj().Pkg() == nil {
+		return nil
+	}
+	tn := TypeName{n.Obj().Pkg().Path(), n.Obj().Name()}
+	for _, r := range All {
+		if slices.Contains(r.Types, tn) {
+			return r
+		}
+	}
+	return nil
+}
