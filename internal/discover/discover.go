@@ -13,7 +13,7 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/axioms-go/axiomsgen/internal/gen"
+	"github.com/axioms-go/axiomsgen/internal/header"
 	"github.com/axioms-go/axiomsgen/internal/parse"
 	"github.com/axioms-go/axiomsgen/internal/routers"
 	"github.com/axioms-go/axiomsgen/runtime"
@@ -223,7 +223,7 @@ func (d *discoverer) annotated(p *packages.Package) {
 	popts := parse.Options{Skip: skip}
 	if len(p.GoFiles) > 0 {
 		// The router the generated file was made for (-router), if any.
-		popts.Router = gen.RecordedOptions(filepath.Join(filepath.Dir(p.GoFiles[0]), d.opts.Output), gen.Options{}).Router
+		popts.Router = parse.Router(header.Read(filepath.Join(filepath.Dir(p.GoFiles[0]), d.opts.Output)).Router)
 	}
 	res, _ := parse.Parse(p.Fset, p.Syntax, p.TypesInfo, popts)
 	for _, h := range res.Handlers {

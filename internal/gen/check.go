@@ -1,7 +1,6 @@
 package gen
 
 import (
-	"bufio"
 	"bytes"
 	"fmt"
 	"os"
@@ -9,6 +8,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/axioms-go/axiomsgen/internal/header"
 	"github.com/axioms-go/axiomsgen/internal/parse"
 )
 
@@ -24,12 +24,12 @@ type Stale struct {
 // RecordedOptions returns opts with the options recorded in the header of
 // the generated file at path, if any (DECISIONS 21).
 func RecordedOptions(path string, opts Options) Options {
-	flags := recordedFlags(path)
-	if v, ok := flags["register"]; ok {
-		opts.Register = v
+	rec := header.Read(path)
+	if rec.Register != "" {
+		opts.Register = rec.Register
 	}
-	if v, ok := flags["router"]; ok {
-		opts.Router = parse.Router(v)
+	if rec.Router != "" {
+		opts.Router = parse.Router(rec.Router)
 	}
 	return opts
 }
@@ -47,7 +47,7 @@ func CheckStale(parsed []Package, opts Options) ([]Stale, Findings) {
 		}
 		path := filepath.Join(dir, opts.Output)
 		if isGenerated(path) {
-			recorded := NormalizeTags([]string{recordedFlags(path)["tags"]})
+			recorded := NormalizeTags([]string{header.Read(path).Tags})
 			if !slices.Equal(recorded, opts.Tags) {
 				stale = append(stale, Stale{Path: path, Reason: fmt.Sprintf("generated with -tags=%q but checked with -tags=%q: run axiomsgen check -tags=%s, or regenerate with the tags you check with",
 					strings.Join(recorded, ","), strings.Join(opts.Tags, ","), strings.Join(recorded, ","))})
@@ -169,29 +169,4 @@ func splitLines(s string) []string {
 
 // OptionsLine starts the line of a generated file's header that records
 // the options it was generated with.
-const OptionsLine = "// axiomsgen options:"
-
-// recordedFlags reads the options recorded in the header of the generated
-// file at path: "-name=value" fields, by name. A missing file records
-// nothing.
-func recordedFlags(path string) map[string]string {
-	flags := map[string]string{}
-	f, err := os.Open(path)
-	if err != nil {
-		return flags
-	}
-	defer f.Close()
-	sc := bufio.NewScanner(f)
-	for i := 0; i < 5 && sc.Scan(); i++ {
-		rest, ok := strings.CutPrefix(sc.Text(), OptionsLine)
-		if !ok {
-			continue
-		}
-		for _, field := range strings.Fields(rest) {
-			if name, value, ok := strings.Cut(strings.TrimPrefix(field, "-"), "="); ok {
-				flags[name] = value
-			}
-		}
-	}
-	return flags
-}
+const OptionsLine = header.OptionsLine
