@@ -98,3 +98,21 @@ func TestRouters(t *testing.T) {
 		}
 	}
 }
+
+// TestWrapperOfPackageOutsidePattern: a generated wrapper of a package
+// that is only a dependency of the loaded ones is still a guard (its
+// declaration is found in the generated file of that package).
+func TestWrapperOfPackageOutsidePattern(t *testing.T) {
+	pkgs, err := gen.Load(context.Background(), gen.Options{Dir: testdataDir(t)}, "./outside")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, r := range discover.Routes(pkgs, discover.Options{}) {
+		got = append(got, render(r))
+	}
+	want := []string{"guarded GET /outside see the //axioms: directives of example.com/routes/annotated.GuardedA"}
+	if !slices.Equal(got, want) {
+		t.Errorf("got %q, want %q", got, want)
+	}
+}
