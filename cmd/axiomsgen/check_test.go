@@ -355,6 +355,40 @@ func TestDPoPReportAndCheck(t *testing.T) {
 	}
 }
 
+// TestRequireDPoPReadsKinds: -require-dpop judges a route by the kinds
+// its requirement has, never by the text: a scope whose value reads
+// "roles(x)" is not a role requirement, and a hand-written requirement
+// whose DPoP is a named constant requires DPoP.
+func TestRequireDPoPReadsKinds(t *testing.T) {
+	src := `package a
+
+import (
+	"net/http"
+
+	"github.com/axioms-go/axiomsgen/runtime"
+)
+
+const dpop = true
+
+//axioms:route GET /odd
+//axioms:scopes roles(x)
+func Odd(w http.ResponseWriter, r *http.Request) {}
+
+func Serve(g *runtime.Guard) http.Handler {
+	mux := http.NewServeMux()
+	RegisterRoutes(mux, g)
+	mux.Handle("POST /pay", g.Handler(runtime.Requirement{Roles: [][]string{{"payer"}}, DPoP: dpop}, http.HandlerFunc(Odd)))
+	return mux
+}
+`
+	dir := module(t, map[string]string{"a/a.go": src})
+	generated(t, dir)
+	var out, errb bytes.Buffer
+	if code := run(context.Background(), []string{"check", "-require-dpop", "roles", "./..."}, &out, &errb); code != 0 {
+		t.Errorf("check -require-dpop roles: exit %d, want 0\n%s%s", code, out.String(), errb.String())
+	}
+}
+
 // TestCheckRecordedTags: a file generated with -tags records them
 // (normalised: any separators, any order); check run with the same tags
 // passes, with other tags it says so instead of calling the file stale,

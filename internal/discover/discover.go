@@ -45,16 +45,44 @@ type Route struct {
 	Requirement string // for guarded routes
 	Reason      string // for unknown routes: why
 	DPoP        bool   // guarded routes that accept only DPoP-bound tokens
+	// Kinds are the kinds of claims a guarded route's requirement checks
+	// (KindScopes, KindRoles, KindPermissions), read from its structure;
+	// none when it accepts any valid token or is not readable.
+	Kinds []string
 
 	pkg string // annotated rows: the package whose directives made them
 }
 
-// RequiresDPoP reports whether a requirement text (runtime.Requirement's
-// String) needs DPoP: "dpop" is always its last part, and no value can
-// end it that way since values sit inside parentheses.
-func RequiresDPoP(requirement string) bool {
-	return requirement == "dpop" || strings.HasSuffix(requirement, " AND dpop")
+// Requirement kinds, as Route.Kinds lists them.
+const (
+	KindScopes      = "scopes"
+	KindRoles       = "roles"
+	KindPermissions = "permissions"
+)
+
+// requirement is what a guard requires, as far as the walk reads it.
+type requirement struct {
+	text  string   // as reports show it: runtime.Requirement's String, "trusted pkg.F", ...
+	kinds []string // the kinds of claims it checks; none for any valid token, or when unreadable
+	dpop  bool     // accepts only DPoP-bound tokens
 }
+
+// requirementFrom is the requirement of a runtime.Requirement value.
+func requirementFrom(r runtime.Requirement) *requirement {
+	req := &requirement{text: r.String(), dpop: r.DPoP}
+	for _, k := range []struct {
+		kind  string
+		lists [][]string
+	}{{KindScopes, r.Scopes}, {KindRoles, r.Roles}, {KindPermissions, r.Permissions}} {
+		if len(k.lists) > 0 {
+			req.kinds = append(req.kinds, k.kind)
+		}
+	}
+	return req
+}
+
+// opaque is a requirement known only by its description.
+func opaque(text string) *requirement { return &requirement{text: text} }
 
 // Pattern renders the route as written in a check finding: "METHOD /path".
 func (r Route) Pattern() string {
@@ -82,9 +110,9 @@ func Routes(pkgs []*packages.Package, opts Options) []Route {
 		opts.Output = "axioms_gen.go"
 	}
 	d := &discoverer{
-		opts: opts, wrappers: map[string]string{}, fieldStates: map[types.Object]*router{},
+		opts: opts, wrappers: map[string]*requirement{}, fieldStates: map[types.Object]*router{},
 		funcs: map[*types.Func]funcRef{}, returns: map[*types.Func][]types.Object{}, params: map[*types.Var]bool{},
-		states: map[types.Object]*router{}, wholeGuard: map[types.Object]string{}, mounts: map[types.Object]*router{},
+		states: map[types.Object]*router{}, wholeGuard: map[types.Object]*requirement{}, mounts: map[types.Object]*router{},
 		calledWithRouter: map[*types.Func]bool{}, done: map[*ast.CallExpr]int{}, mountCalls: map[*ast.CallExpr]bool{},
 		rawUse: map[types.Object]bool{}, callbacks: map[*ast.FuncLit]bool{}, mountCount: map[types.Object]int{},
 		values: map[types.Object]ast.Expr{}, regMounts: map[string][]regMount{},
@@ -124,8 +152,8 @@ func Routes(pkgs []*packages.Package, opts Options) []Route {
 type discoverer struct {
 	opts   Options
 	routes []Route
-	// wrappers maps "pkgpath.GuardedX" to its requirement text.
-	wrappers map[string]string
+	// wrappers maps "pkgpath.GuardedX" to its requirement.
+	wrappers map[string]*requirement
 	// fieldStates are routers held in struct fields, shared across funcs.
 	fieldStates map[types.Object]*router
 	// params are the parameters of every func and closure: a handler
@@ -138,7 +166,7 @@ type discoverer struct {
 	// states: router variables and bound parameters.
 	states map[types.Object]*router
 	// wholeGuard: routers passed whole through a guard (requirement text).
-	wholeGuard map[types.Object]string
+	wholeGuard map[types.Object]*requirement
 	// mounts: routers mounted under a prefix of another router.
 	mounts map[types.Object]*router
 	// calledWithRouter: funcs whose router parameters are bound at their
@@ -227,7 +255,7 @@ func (d *discoverer) annotated(p *packages.Package) {
 	}
 	res, _ := parse.Parse(p.Fset, p.Syntax, p.TypesInfo, popts)
 	for _, h := range res.Handlers {
-		req := h.Requirement().String()
+		req := requirementFrom(h.Requirement())
 		if !h.Public {
 			d.wrappers[p.PkgPath+"."+h.WrapperName()] = req
 		}
@@ -237,7 +265,7 @@ func (d *discoverer) annotated(p *packages.Package) {
 			if h.Public {
 				r.Status = Public
 			} else {
-				r.Status, r.Requirement, r.DPoP = Guarded, req, h.DPoP
+				r.Status, r.Requirement, r.DPoP, r.Kinds = Guarded, req.text, h.DPoP, req.kinds
 			}
 			d.routes = append(d.routes, r)
 		}
@@ -414,7 +442,7 @@ type router struct {
 	prefix  string
 	dynamic string       // description of a dynamic prefix part
 	traced  bool         // created where we could see it
-	guard   string       // requirement text of a guard applied to every route, "" if none
+	guard   *requirement // a guard applied to every route, nil if none
 	parent  types.Object // for a mount: the router it is mounted on
 	// ambiguous says why the router's prefix and guard are not certain
 	// (mounted at several paths); its routes are unknown unless guarded
@@ -850,7 +878,7 @@ func (w *walker) applyOuter(obj types.Object, st *router) *router {
 	st = st.derive()
 	if mounted && w.d.mountCount[obj] > 1 {
 		st.ambiguous = "the router is mounted at several paths"
-		st.guard = ""
+		st.guard = nil
 		mounted = false
 	}
 	if mounted {
@@ -867,7 +895,7 @@ func (w *walker) applyOuter(obj types.Object, st *router) *router {
 		st.dynamic = cmp.Or(m.dynamic, st.dynamic)
 		st.guard = cmp.Or(st.guard, guard)
 	}
-	if guarded && st.guard == "" {
+	if guarded && st.guard == nil {
 		st.guard = req
 	}
 	return st
@@ -881,7 +909,7 @@ func (w *walker) addPrefix(st *router, arg ast.Expr) {
 
 func (w *walker) applyMiddleware(st *router, mws []ast.Expr) {
 	for _, mw := range mws {
-		if req, ok := w.guardValue(mw); ok && st.guard == "" {
+		if req, ok := w.guardValue(mw); ok && st.guard == nil {
 			st.guard = req
 		}
 	}
@@ -1260,7 +1288,7 @@ func (w *walker) register(rg registered) {
 	firstGuard := -1
 	for i, h := range append(slices.Clone(handlers), mws...) {
 		if req, ok := w.guardValue(h); ok {
-			if guard == "" {
+			if guard == nil {
 				guard = req
 			}
 			if firstGuard < 0 {
@@ -1271,7 +1299,7 @@ func (w *walker) register(rg registered) {
 	// gin runs a chain in order: a handler before the guard runs for
 	// every request, token or not.
 	var before string
-	if st.kind == "gin" && st.guard == "" && firstGuard > 0 {
+	if st.kind == "gin" && st.guard == nil && firstGuard > 0 {
 		for _, h := range handlers[:min(firstGuard, len(handlers))] {
 			if !w.ginBuiltin(h) {
 				before = types.ExprString(h)
@@ -1282,10 +1310,10 @@ func (w *walker) register(rg registered) {
 	switch {
 	case before != "":
 		r.Status, r.Reason = Unknown, before+" runs before the guard in this gin chain, with or without a token: put the guard first"
-	case guard == "" && st.ambiguous != "":
+	case guard == nil && st.ambiguous != "":
 		r.Status, r.Reason = Unknown, st.ambiguous
-	case guard != "":
-		r.Status, r.Requirement, r.DPoP = Guarded, guard, RequiresDPoP(guard)
+	case guard != nil:
+		r.Status, r.Requirement, r.DPoP, r.Kinds = Guarded, guard.text, guard.dpop, guard.kinds
 	case w.publicMarker(call, handlers):
 		r.Status = Public
 	case loop > 0:
@@ -1397,7 +1425,7 @@ func (w *walker) handlerName(e ast.Expr) string {
 
 // guardCall recognises g.Handler(req, h) and g.Middleware(req)(h): it
 // returns the requirement text and h.
-func (w *walker) guardCall(call *ast.CallExpr) (req string, inner ast.Expr, ok bool) {
+func (w *walker) guardCall(call *ast.CallExpr) (req *requirement, inner ast.Expr, ok bool) {
 	if fn, _ := typeutil.Callee(w.info(), call).(*types.Func); fn != nil {
 		if pkg, name := funcID(fn); pkg == parse.RuntimePath && name == "Handler" && len(call.Args) == 2 && isGuardMethod(fn) {
 			return w.requirementOf(call.Args[0]), call.Args[1], true
@@ -1408,14 +1436,14 @@ func (w *walker) guardCall(call *ast.CallExpr) (req string, inner ast.Expr, ok b
 			return req, call.Args[0], true
 		}
 	}
-	return "", nil, false
+	return nil, nil, false
 }
 
 // middlewareCall recognises g.Middleware(req) and trusted middleware.
-func (w *walker) middlewareCall(call *ast.CallExpr) (string, bool) {
+func (w *walker) middlewareCall(call *ast.CallExpr) (*requirement, bool) {
 	fn, _ := typeutil.Callee(w.info(), call).(*types.Func)
 	if fn == nil {
-		return "", false
+		return nil, false
 	}
 	if pkg, name := funcID(fn); pkg == parse.RuntimePath && name == "Middleware" && isGuardMethod(fn) && len(call.Args) == 1 {
 		return w.requirementOf(call.Args[0]), true
@@ -1426,7 +1454,7 @@ func (w *walker) middlewareCall(call *ast.CallExpr) (string, bool) {
 // guardValue recognises a guard used as a handler or middleware value: a
 // guard call, g.Middleware(req), a generated Guarded wrapper, or a
 // trusted func (called or as a value).
-func (w *walker) guardValue(e ast.Expr) (string, bool) {
+func (w *walker) guardValue(e ast.Expr) (*requirement, bool) {
 	e = ast.Unparen(e)
 	if call, ok := e.(*ast.CallExpr); ok {
 		if req, _, ok := w.guardCall(call); ok {
@@ -1442,14 +1470,14 @@ func (w *walker) guardValue(e ast.Expr) (string, bool) {
 			if strings.HasPrefix(fn.Name(), parse.WrapperPrefix) {
 				// A generated wrapper of a package not loaded here (the
 				// analyzer sees one package at a time).
-				return "see the //axioms: directives of " + fn.FullName(), true
+				return opaque("see the //axioms: directives of " + fn.FullName()), true
 			}
 		}
 		// http.HandlerFunc(x) and similar conversions.
 		if tv, ok := w.info().Types[call.Fun]; ok && tv.IsType() && len(call.Args) == 1 {
 			return w.guardValue(call.Args[0])
 		}
-		return "", false
+		return nil, false
 	}
 	if id := identOf(e); id != nil {
 		switch obj := w.info().Uses[id].(type) {
@@ -1463,7 +1491,7 @@ func (w *walker) guardValue(e ast.Expr) (string, bool) {
 			}
 		}
 	}
-	return "", false
+	return nil, false
 }
 
 // inGenerated reports whether fn is declared in a generated file (export
@@ -1472,9 +1500,9 @@ func (w *walker) inGenerated(fn *types.Func) bool {
 	return filepath.Base(w.p.Fset.Position(fn.Pos()).Filename) == w.d.opts.Output
 }
 
-func (w *walker) trusted(fn *types.Func) (string, bool) {
+func (w *walker) trusted(fn *types.Func) (*requirement, bool) {
 	if fn.Pkg() == nil {
-		return "", false
+		return nil, false
 	}
 	id := fn.Pkg().Path() + "." + fn.Name()
 	if recv := fn.Signature().Recv(); recv != nil {
@@ -1487,9 +1515,9 @@ func (w *walker) trusted(fn *types.Func) (string, bool) {
 		}
 	}
 	if slices.Contains(w.d.opts.Trust, id) {
-		return "trusted " + id, true
+		return opaque("trusted " + id), true
 	}
-	return "", false
+	return nil, false
 }
 
 func isGuardMethod(fn *types.Func) bool {
@@ -1505,12 +1533,13 @@ func isGuardMethod(fn *types.Func) bool {
 	return ok && n.Obj().Name() == "Guard"
 }
 
-// requirementOf renders a runtime.Requirement composite literal as
-// directive text, or says it is not static.
-func (w *walker) requirementOf(e ast.Expr) string {
+// requirementOf reads a runtime.Requirement composite literal, its
+// values folded as constants by the type checker, or says it is not
+// static.
+func (w *walker) requirementOf(e ast.Expr) *requirement {
 	lit, ok := ast.Unparen(e).(*ast.CompositeLit)
 	if !ok {
-		return "requirement " + types.ExprString(e) + " (not a literal)"
+		return opaque("requirement " + types.ExprString(e) + " (not a literal)")
 	}
 	var req runtime.Requirement
 	for _, elt := range lit.Elts {
@@ -1527,14 +1556,15 @@ func (w *walker) requirementOf(e ast.Expr) string {
 		case "Permissions":
 			dst = &req.Permissions
 		case "DPoP":
-			req.DPoP = types.ExprString(kv.Value) == "true"
+			tv := w.info().Types[kv.Value]
+			req.DPoP = tv.Value != nil && tv.Value.Kind() == constant.Bool && constant.BoolVal(tv.Value)
 			continue
 		default:
 			continue
 		}
 		lists, ok := kv.Value.(*ast.CompositeLit)
 		if !ok {
-			return "requirement " + types.ExprString(e) + " (not a literal)"
+			return opaque("requirement " + types.ExprString(e) + " (not a literal)")
 		}
 		for _, l := range lists.Elts {
 			inner, ok := l.(*ast.CompositeLit)
@@ -1549,7 +1579,7 @@ func (w *walker) requirementOf(e ast.Expr) string {
 			*dst = append(*dst, vals)
 		}
 	}
-	return req.String()
+	return requirementFrom(req)
 }
 
 // Router packages, as the generator knows them.
