@@ -421,3 +421,73 @@ func TestCheckRecordedTags(t *testing.T) {
 		t.Fatalf("check without the tags: exit %d\n%s", code, out.String())
 	}
 }
+
+// brokenPkg imports a module that is not in go.mod (as when a dependency
+// cannot be downloaded): the package does not type-check.
+const brokenPkg = `package b
+
+import (
+	"net/http"
+
+	"example.com/missing/dep"
+)
+
+func Serve() http.Handler {
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /b-open", open)
+	mux.Handle("GET /b-dep", dep.Handler())
+	return mux
+}
+
+func open(w http.ResponseWriter, r *http.Request) {}
+`
+
+// TestPartialBuild: on a module where one package does not type-check,
+// report lists every route it can find (rows it cannot resolve are
+// unknown, with the reason), names the broken package on stderr and
+// exits 0; check prints its findings, then exits 2.
+func TestPartialBuild(t *testing.T) {
+	dir := module(t, map[string]string{"a/a.go": guardedPkg, "b/b.go": brokenPkg})
+	t.Chdir(dir)
+	var out, errb bytes.Buffer
+	if code := run(context.Background(), []string{"./a"}, &out, &errb); code != 0 {
+		t.Fatalf("generate ./a: exit %d: %s", code, errb.String())
+	}
+
+	out.Reset()
+	errb.Reset()
+	if code := run(context.Background(), []string{"report", "-format", "json", "./..."}, &out, &errb); code != 0 {
+		t.Fatalf("report: exit %d, want 0\n%s%s", code, out.String(), errb.String())
+	}
+	if !strings.Contains(errb.String(), "example.com/app/b") {
+		t.Errorf("stderr does not name the broken package:\n%s", errb.String())
+	}
+	var doc struct {
+		Routes []struct{ Method, Path, Status, Reason string } `json:"routes"`
+	}
+	if err := json.Unmarshal(out.Bytes(), &doc); err != nil {
+		t.Fatalf("%v\n%s", err, out.String())
+	}
+	var got []string
+	for _, r := range doc.Routes {
+		got = append(got, fmt.Sprintf("%s %s %s %s", r.Status, r.Method, r.Path, r.Reason))
+	}
+	want := []string{
+		"guarded GET /x ",
+		"public GET /health ",
+		"unguarded GET /b-open ",
+		"unknown GET /b-dep the handler's type is missing: its package does not compile",
+	}
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("routes:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+
+	out.Reset()
+	errb.Reset()
+	if code := run(context.Background(), []string{"check", "./..."}, &out, &errb); code != 2 {
+		t.Fatalf("check: exit %d, want 2\n%s%s", code, out.String(), errb.String())
+	}
+	if !strings.Contains(out.String(), "GET /b-open: unguarded route") || !strings.Contains(errb.String(), "example.com/app/b") {
+		t.Errorf("check did not print its findings and the broken package:\nstdout:\n%s\nstderr:\n%s", out.String(), errb.String())
+	}
+}

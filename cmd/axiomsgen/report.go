@@ -12,6 +12,7 @@ import (
 
 	"github.com/axioms-go/axiomsgen/internal/discover"
 	"github.com/axioms-go/axiomsgen/internal/gen"
+	"github.com/axioms-go/axiomsgen/internal/load"
 	"github.com/axioms-go/axiomsgen/internal/report"
 	"golang.org/x/tools/go/packages"
 )
@@ -46,14 +47,30 @@ func (c *common) genOptions() gen.Options {
 	return opts
 }
 
-// analyse loads the packages and discovers their routes.
-func (c *common) analyse(ctx context.Context, patterns []string) ([]*packages.Package, report.Report, error) {
-	pkgs, err := gen.Load(ctx, c.genOptions(), patterns...)
+// analyse loads the packages and discovers their routes; broken are
+// the packages that do not type-check, read with partial information.
+func (c *common) analyse(ctx context.Context, patterns []string) (pkgs []*packages.Package, rep report.Report, broken []load.Broken, err error) {
+	pkgs, broken, err = gen.LoadPartial(ctx, c.genOptions(), patterns...)
 	if err != nil {
-		return nil, report.Report{}, err
+		return nil, report.Report{}, nil, err
 	}
 	routes := discover.Routes(pkgs, discover.Options{Trust: c.trust, Output: c.output})
-	return pkgs, report.New(routes, moduleRoot(pkgs)), nil
+	return pkgs, report.New(routes, moduleRoot(pkgs)), broken, nil
+}
+
+// printBroken names the packages that do not type-check, with their
+// errors, on stderr.
+func printBroken(stderr io.Writer, cmd string, broken []load.Broken) {
+	if len(broken) == 0 {
+		return
+	}
+	fmt.Fprintf(stderr, "axiomsgen %s: these packages do not compile; their routes come from partial type information, and what it cannot resolve is unknown:\n", cmd)
+	for _, b := range broken {
+		fmt.Fprintf(stderr, "%s:\n", b.PkgPath)
+		for _, e := range b.Errors {
+			fmt.Fprintf(stderr, "\t%s\n", e)
+		}
+	}
 }
 
 func moduleRoot(pkgs []*packages.Package) string {
@@ -90,10 +107,11 @@ func runReport(ctx context.Context, args []string, stdout, stderr io.Writer) int
 		fmt.Fprintf(stderr, "axiomsgen report: unknown -format %q: use text, json, markdown or sarif\n", *format)
 		return exitUsage
 	}
-	_, rep, err := c.analyse(ctx, fs.Args())
+	_, rep, broken, err := c.analyse(ctx, fs.Args())
 	if code, ok := printError(err, stderr); !ok {
 		return code
 	}
+	printBroken(stderr, "report", broken)
 	w := stdout
 	if *out != "" {
 		f, err := os.Create(*out)
@@ -136,7 +154,7 @@ func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		}
 		dpopKinds = append(dpopKinds, k)
 	}
-	pkgs, rep, err := c.analyse(ctx, fs.Args())
+	pkgs, rep, broken, err := c.analyse(ctx, fs.Args())
 	if code, ok := printError(err, stderr); !ok {
 		return code
 	}
@@ -145,7 +163,10 @@ func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	findings = append(findings, rep.DPoPFindings(dpopKinds)...)
 	opts := c.genOptions()
 	opts.Recorded = true
-	parsed, directiveErrs := gen.Parse(pkgs, opts)
+	// A package that does not compile is neither regenerated nor judged
+	// by its directives: its types are partial.
+	whole := slices.DeleteFunc(slices.Clone(pkgs), func(p *packages.Package) bool { return p.IllTyped })
+	parsed, directiveErrs := gen.Parse(whole, opts)
 	stale, renderErrs := gen.CheckStale(parsed, opts)
 	for _, e := range append(directiveErrs, renderErrs...) {
 		findings = append(findings, report.Finding{File: rel(root, e.Pos.Filename), Line: e.Pos.Line, Column: e.Pos.Column, Message: e.Msg})
@@ -180,9 +201,14 @@ func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		for _, s := range stale {
 			fmt.Fprint(stdout, s.Diff)
 		}
-		if len(findings) == 0 {
+		if len(findings) == 0 && len(broken) == 0 {
 			fmt.Fprintln(stdout, "axiomsgen check: ok:", rep.SummaryLine())
 		}
+	}
+	if len(broken) > 0 {
+		// A gate never passes on a broken build: findings first, then 2.
+		printBroken(stderr, "check", broken)
+		return exitUsage
 	}
 	if len(findings) > 0 {
 		return exitFindings

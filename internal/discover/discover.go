@@ -410,6 +410,10 @@ func (w *walker) oddRegistrations() {
 				}
 			case *ast.CallExpr:
 				fn, _ := typeutil.Callee(w.info(), n).(*types.Func)
+				if sel, ok := ast.Unparen(n.Fun).(*ast.SelectorExpr); ok && fn == nil && isRegistrationName(sel.Sel.Name) && w.typeMissing(sel.X) {
+					w.unknownAt(n, "", "the router's type is missing: its package does not compile")
+					return true
+				}
 				if fn == nil || !isRegistrationName(fn.Name()) || len(n.Args) < 2 {
 					return true
 				}
@@ -1316,6 +1320,8 @@ func (w *walker) register(rg registered) {
 		r.Status, r.Requirement, r.DPoP, r.Kinds = Guarded, guard.text, guard.dpop, guard.kinds
 	case w.publicMarker(call, handlers):
 		r.Status = Public
+	case len(handlers) > 0 && w.typeMissing(handlers[len(handlers)-1]):
+		r.Status, r.Reason = Unknown, "the handler's type is missing: its package does not compile"
 	case loop > 0:
 		r.Status, r.Reason = Unknown, "registered inside a loop"
 	case rg.unknown != "":
@@ -1330,6 +1336,16 @@ func (w *walker) register(rg registered) {
 		r.Status = Unguarded
 	}
 	w.d.routes = append(w.d.routes, r)
+}
+
+// typeMissing reports an expression the type checker could not type, in
+// a package that does not compile (loaded for a partial report).
+func (w *walker) typeMissing(e ast.Expr) bool {
+	if !w.p.IllTyped {
+		return false
+	}
+	t := w.info().TypeOf(e)
+	return t == nil || t == types.Typ[types.Invalid]
 }
 
 // ginBuiltin reports a handler made by gin itself (gin.Logger(),

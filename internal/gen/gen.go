@@ -18,6 +18,7 @@ import (
 	"unicode"
 
 	"github.com/axioms-go/axiomsgen/internal/header"
+	"github.com/axioms-go/axiomsgen/internal/load"
 	"github.com/axioms-go/axiomsgen/internal/parse"
 	"golang.org/x/tools/go/packages"
 )
@@ -73,9 +74,7 @@ func (o Options) withDefaults() Options {
 
 // LoadError means the packages could not be loaded: a pattern matched
 // nothing, or a package does not compile. It is exit status 2.
-type LoadError struct{ Msg string }
-
-func (e *LoadError) Error() string { return e.Msg }
+type LoadError = load.Error
 
 // Findings are annotation errors, sorted by position. They are exit status 1.
 type Findings []parse.Error
@@ -110,71 +109,34 @@ type Package struct {
 
 // Load loads the packages matching patterns with type information. Type
 // errors located only in a package's own generated file are ignored: that
-// file is about to be replaced.
+// file is about to be replaced. A package that does not type-check
+// otherwise is a *LoadError.
 func Load(ctx context.Context, opts Options, patterns ...string) ([]*packages.Package, error) {
-	opts = opts.withDefaults()
-	if len(patterns) == 0 {
-		patterns = []string{"."}
-	}
-	cfg := &packages.Config{
-		Context: ctx,
-		Dir:     opts.Dir,
-		Mode: packages.NeedName | packages.NeedFiles | packages.NeedCompiledGoFiles | packages.NeedSyntax |
-			packages.NeedTypes | packages.NeedTypesInfo | packages.NeedImports,
-	}
-	if len(opts.Tags) > 0 {
-		cfg.BuildFlags = []string{"-tags=" + strings.Join(opts.Tags, ",")}
-	}
-	pkgs, fast, err := loadFast(ctx, *cfg, patterns)
-	if err == nil && !fast {
-		pkgs, err = packages.Load(cfg, patterns...)
-	}
+	pkgs, broken, err := LoadPartial(ctx, opts, patterns...)
 	if err != nil {
-		return nil, &LoadError{Msg: fmt.Sprintf("loading %s: %v", strings.Join(patterns, " "), err)}
+		return nil, err
 	}
-	if len(pkgs) == 0 {
-		return nil, &LoadError{Msg: fmt.Sprintf("pattern %s matched no packages (run go list %s to see why)", strings.Join(patterns, " "), strings.Join(patterns, " "))}
-	}
-	var msgs []string
-	for _, p := range pkgs {
-		for _, e := range p.Errors {
-			if ignorable(p, e, opts) {
-				continue
-			}
-			msgs = append(msgs, e.Error())
+	if len(broken) > 0 {
+		var msgs []string
+		for _, b := range broken {
+			msgs = append(msgs, b.Errors...)
 		}
-	}
-	if len(msgs) > 0 {
 		return nil, &LoadError{Msg: "the packages do not load; fix these first:\n" + strings.Join(msgs, "\n")}
 	}
-	slices.SortFunc(pkgs, func(a, b *packages.Package) int { return strings.Compare(a.PkgPath, b.PkgPath) })
 	return pkgs, nil
 }
 
-// ignorable reports errors that come only from the generated file being
-// stale or not there yet: type errors inside it, and references to the
-// names it declares (RegisterRoutes before the first run). The go
-// command's own compile report of a root package repeats its type errors,
-// which are judged one by one instead.
-func ignorable(p *packages.Package, e packages.Error, opts Options) bool {
-	switch e.Kind {
-	case packages.ListError:
-		return strings.HasPrefix(e.Msg, "# "+p.PkgPath+"\n") || e.Msg == "# "+p.PkgPath
-	case packages.TypeError:
-		file, _, _ := strings.Cut(e.Pos, ":")
-		if filepath.Base(file) == opts.Output {
-			return true
-		}
-		name, ok := strings.CutPrefix(e.Msg, "undefined: ")
-		if !ok {
-			return false
-		}
-		if i := strings.LastIndexByte(name, '.'); i >= 0 {
-			name = name[i+1:]
-		}
-		return name == opts.Register || name == RoutesVar || strings.HasPrefix(name, parse.WrapperPrefix)
-	}
-	return false
+// LoadPartial loads like Load, but returns the packages that do not
+// type-check too, with their partial type information, and lists them in
+// broken (report and check go on with what they can read).
+func LoadPartial(ctx context.Context, opts Options, patterns ...string) ([]*packages.Package, []load.Broken, error) {
+	opts = opts.withDefaults()
+	return load.Packages(ctx, load.Options{
+		Dir: opts.Dir, Tags: opts.Tags, Output: opts.Output,
+		Declared: func(name string) bool {
+			return name == opts.Register || name == RoutesVar || strings.HasPrefix(name, parse.WrapperPrefix)
+		},
+	}, patterns...)
 }
 
 // Parse parses the directives of every package, skipping the generated
