@@ -241,8 +241,16 @@ func TestRouterExamplesAllGuarded(t *testing.T) {
 	} {
 		t.Run(tt.dir, func(t *testing.T) {
 			t.Chdir(filepath.Join(root, "examples", tt.dir))
+			// The real router is only ever taken from the module cache:
+			// the suite runs offline, and CI tests the examples with
+			// their routers on its own.
+			t.Setenv("GOPROXY", "off")
 			var out, errb bytes.Buffer
-			if code := run(context.Background(), []string{"report", "-format", "json", "./..."}, &out, &errb); code != 0 {
+			code := run(context.Background(), []string{"report", "-format", "json", "./..."}, &out, &errb)
+			if strings.Contains(errb.String(), "GOPROXY=off") {
+				t.Skipf("the example's router is not in the module cache (go mod download in examples/%s): %s", tt.dir, errb.String())
+			}
+			if code != 0 {
 				t.Fatalf("report: exit %d: %s", code, errb.String())
 			}
 			var doc struct {
