@@ -509,7 +509,12 @@ func (w *walker) callback(call *ast.CallExpr) {
 	if fn == nil || len(call.Args) == 0 {
 		return
 	}
-	if pkg, name := funcID(fn); !isChi(pkg) || (name != "Route" && name != "Group") {
+	pkg, name := funcID(fn)
+	desc := routers.ByPath(pkg)
+	if desc == nil {
+		return
+	}
+	if g, ok := desc.Group(name); !ok || !g.Callback {
 		return
 	}
 	switch arg := ast.Unparen(call.Args[len(call.Args)-1]).(type) {
@@ -533,7 +538,7 @@ func (w *walker) mount(call *ast.CallExpr) {
 	pkg, name := funcID(fn)
 	var prefixArg, target ast.Expr
 	switch {
-	case isChi(pkg) && name == "Mount":
+	case routers.ByPath(pkg) != nil && name == routers.ByPath(pkg).Mount:
 		prefixArg, target = call.Args[0], call.Args[1]
 	case pkg == "net/http" && name == "Handle":
 		target = call.Args[1]
@@ -811,19 +816,23 @@ func (w *walker) routerOf(e ast.Expr) *router {
 		if reg, ok := desc.Registration(name); ok && reg.Chains {
 			return w.routerOf(recvExpr)
 		}
-		if name == desc.Use && desc == routers.Gin {
+		if name == desc.Use {
 			st := w.routerOf(recvExpr).derive()
 			w.applyMiddleware(st, call.Args)
 			return st
 		}
+		if g, ok := desc.Group(name); ok {
+			st := w.routerOf(recvExpr).derive()
+			if g.Prefix >= 0 && g.Prefix < len(call.Args) {
+				w.addPrefix(st, call.Args[g.Prefix])
+			}
+			if g.Middleware >= 0 && g.Middleware < len(call.Args) {
+				w.applyMiddleware(st, call.Args[g.Middleware:])
+			}
+			return st
+		}
 	}
 	switch {
-	case isChi(pkg) && name == "With":
-		st := w.routerOf(recvExpr).derive()
-		w.applyMiddleware(st, call.Args)
-		return st
-	case isChi(pkg) && (name == "Group" || name == "Route"):
-		return w.routerOf(recvExpr).derive()
 	case pkg == gorillaPath && name == "Subrouter":
 		// r.PathPrefix("/api").Subrouter()
 		if inner, ok := ast.Unparen(recvExpr).(*ast.CallExpr); ok {
@@ -838,11 +847,6 @@ func (w *walker) routerOf(e ast.Expr) *router {
 			}
 		}
 		return &router{kind: kind}
-	case (pkg == ginPath || pkg == echoPath) && name == "Group" && len(call.Args) >= 1:
-		st := w.routerOf(recvExpr).derive()
-		w.addPrefix(st, call.Args[0])
-		w.applyMiddleware(st, call.Args[1:])
-		return st
 	}
 	return &router{kind: kind}
 }
@@ -1042,15 +1046,12 @@ func (w *walker) call(call *ast.CallExpr, loop int) {
 		w.registration(call, st, reg, loop)
 		return
 	}
-	if desc == routers.Chi {
-		if name == "Route" || name == "Group" {
-			st := w.routerOf(recv).derive()
-			fnArg := call.Args[len(call.Args)-1]
-			if name == "Route" && len(call.Args) == 2 {
-				w.addPrefix(st, call.Args[0])
-			}
-			w.bindCallback(fnArg, st, loop)
+	if g, ok := desc.Group(name); ok && g.Callback && len(call.Args) > 0 {
+		st := w.routerOf(recv).derive()
+		if g.Prefix >= 0 && g.Prefix < len(call.Args)-1 {
+			w.addPrefix(st, call.Args[g.Prefix])
 		}
+		w.bindCallback(call.Args[len(call.Args)-1], st, loop)
 	}
 }
 

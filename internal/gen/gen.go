@@ -20,6 +20,7 @@ import (
 	"github.com/axioms-go/axiomsgen/internal/header"
 	"github.com/axioms-go/axiomsgen/internal/load"
 	"github.com/axioms-go/axiomsgen/internal/parse"
+	"github.com/axioms-go/axiomsgen/internal/routers"
 	"golang.org/x/tools/go/packages"
 )
 
@@ -190,11 +191,6 @@ func Generate(ctx context.Context, opts Options, patterns ...string) (*Plan, err
 	return plan, nil
 }
 
-// routerPkgName is the package name of each router's import.
-var routerPkgName = map[parse.Router]string{
-	parse.RouterChi: "chi", parse.RouterGorilla: "mux", parse.RouterGin: "gin", parse.RouterEcho: "echo",
-}
-
 func validRouter(r parse.Router) error {
 	if r == "" || slices.Contains(parse.Routers, r) {
 		return nil
@@ -258,6 +254,9 @@ type renderer struct {
 	g, recv, on string
 }
 
+// desc is the router table's entry of the package's router.
+func (r *renderer) desc() *routers.Router { return routers.ByFlag(string(r.pkg.Router)) }
+
 func (r *renderer) printf(format string, args ...any) { fmt.Fprintf(&r.buf, format, args...) }
 
 // receiver is a RegisterRoutes parameter.
@@ -270,7 +269,7 @@ type receiver struct {
 func (r *renderer) file() ([]byte, []parse.Error) {
 	scope := r.pkg.Pkg.Types.Scope()
 	r.rt, r.http = r.importName("runtime", scope), r.importName("http", scope)
-	if name := routerPkgName[r.pkg.Router]; name != "" {
+	if name := r.desc().Gen.PkgName; name != "" {
 		r.router = r.importName(name, scope)
 	}
 	// Parameters must not shadow what the bodies refer to: the handlers,
@@ -278,14 +277,7 @@ func (r *renderer) file() ([]byte, []parse.Error) {
 	imports := map[string]bool{r.rt: true, r.http: true, r.router: true}
 	r.g = r.freeName(imports, "g", "guard", "axiomsGuard")
 	r.recv = r.freeName(imports, "recv", "receiver", "axiomsRecv")
-	switch r.pkg.Router {
-	case parse.RouterHTTP:
-		r.on = r.freeName(imports, "mux", "router", "axiomsMux")
-	case parse.RouterEcho:
-		r.on = r.freeName(imports, "e", "router", "axiomsRouter")
-	default:
-		r.on = r.freeName(imports, "r", "router", "axiomsRouter")
-	}
+	r.on = r.freeName(imports, r.desc().Gen.Params...)
 
 	// Generated names, checked against the package and each other.
 	taken := map[string]string{} // name -> what generates it
@@ -324,7 +316,7 @@ func (r *renderer) file() ([]byte, []parse.Error) {
 	}
 	r.printf("\t%s%q\n", alias(r.rt, "runtime"), parse.RuntimePath)
 	if r.router != "" {
-		r.printf("\t%s%q\n", alias(r.router, routerPkgName[r.pkg.Router]), r.pkg.RouterPath)
+		r.printf("\t%s%q\n", alias(r.router, r.desc().Gen.PkgName), r.pkg.RouterPath)
 	}
 	r.printf(")\n\n")
 
@@ -499,18 +491,14 @@ func (r *renderer) routeTable() {
 
 func (r *renderer) register(recvs []*receiver, wrappers map[*parse.Handler]string) {
 	on := r.on
-	var routerType string
-	switch r.pkg.Router {
-	case parse.RouterChi:
-		routerType = r.router + ".Router"
-	case parse.RouterGorilla:
-		routerType = "*" + r.router + ".Router"
-	case parse.RouterGin:
-		routerType = r.router + ".IRoutes"
-	case parse.RouterEcho:
-		routerType = EchoRouterType
-	default:
-		routerType = r.rt + ".Mux"
+	gen := r.desc().Gen
+	pkgName := r.router
+	if gen.PkgName == "" {
+		pkgName = r.rt
+	}
+	routerType := gen.ParamType
+	if strings.Contains(routerType, "%s") {
+		routerType = fmt.Sprintf(routerType, pkgName)
 	}
 	params := []string{on + " " + routerType, r.g + " *" + r.rt + ".Guard"}
 	paramOf := map[string]*receiver{}
@@ -550,23 +538,7 @@ func (r *renderer) register(recvs []*receiver, wrappers map[*parse.Handler]strin
 			default:
 				handler = fmt.Sprintf("%s(%s)", wrappers[h], r.g)
 			}
-			method, path := parse.SplitRoute(rt.Pattern)
-			switch {
-			case r.pkg.Router == parse.RouterHTTP:
-				r.printf("\t%s.Handle(%q, %s)\n", on, rt.Pattern, handler)
-			case method == "" && (r.pkg.Router == parse.RouterGin || r.pkg.Router == parse.RouterEcho):
-				r.printf("\t%s.Any(%q, %s)\n", on, path, handler)
-			case method == "":
-				r.printf("\t%s.Handle(%q, %s)\n", on, path, handler)
-			case r.pkg.Router == parse.RouterChi:
-				r.printf("\t%s.Method(%q, %q, %s)\n", on, method, path, handler)
-			case r.pkg.Router == parse.RouterGorilla:
-				r.printf("\t%s.Handle(%q, %s).Methods(%q)\n", on, path, handler, method)
-			case r.pkg.Router == parse.RouterGin:
-				r.printf("\t%s.Handle(%q, %q, %s)\n", on, method, path, handler)
-			default:
-				r.printf("\t%s.Add(%q, %q, %s)\n", on, method, path, handler)
-			}
+			r.printf("\t%s\n", gen.Statement(on, rt.Pattern, handler))
 		}
 	}
 	r.printf("}\n\n")

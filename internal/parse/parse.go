@@ -398,12 +398,6 @@ func (p *parser) signature(fd *ast.FuncDecl, h *Handler) bool {
 	return true
 }
 
-// Import paths of the routers whose handler signatures are recognised.
-const (
-	GinPath  = "github.com/gin-gonic/gin"
-	EchoPath = "github.com/labstack/echo/v4"
-)
-
 func shapeOf(sig *types.Signature, pkg *types.Package) (fw Framework, fwPath string, shape Shape, typed string, ok bool) {
 	params, results := sig.Params(), sig.Results()
 	if sig.Variadic() || params.Len() == 0 {

@@ -6,8 +6,10 @@
 package routers
 
 import (
+	"fmt"
 	"go/types"
 	"slices"
+	"strings"
 )
 
 // Role is what one argument of a registration method is.
@@ -46,13 +48,43 @@ type Registration struct {
 	Chains bool
 }
 
+// Group is a method returning a router whose routes go under the
+// receiver's prefix and middleware, plus its own (a group or sub-router).
+type Group struct {
+	Name       string
+	Prefix     int  // the argument holding the prefix, -1 if none
+	Middleware int  // the first middleware argument, -1 if none
+	Callback   bool // the last argument is a func run with the new router, which registers its routes (chi)
+}
+
 // TypeName is a named type of a package.
 type TypeName struct{ Path, Name string }
+
+// Generated is how generated code registers routes on the router.
+type Generated struct {
+	// PkgName is the name the generated file imports the router as
+	// ("" for net/http, which registers on the runtime's Mux).
+	PkgName string
+	// Params are the names RegisterRoutes' router parameter may take, in
+	// order of preference (the next is taken when one clashes).
+	Params []string
+	// ParamType is that parameter's type; %s is PkgName as imported, or
+	// the runtime's name for net/http.
+	ParamType string
+	// Statement is the registration of handler for pattern ("[METHOD
+	// ]/path", as the directive wrote it) on the parameter on.
+	Statement func(on, pattern, handler string) string
+}
 
 // Router describes one router library.
 type Router struct {
 	// Kind names the router in reports: net/http, chi, gorilla/mux, gin, echo.
 	Kind string
+	// Flag names the router as -router takes it and the generated
+	// file's header records it.
+	Flag string
+	// Gen is how generated code registers on it.
+	Gen Generated
 	// Paths are the import paths of the library (chi has two).
 	Paths []string
 	// Types are the types whose methods register routes: routers,
@@ -69,6 +101,11 @@ type Router struct {
 	// Use names the method applying middleware to the registrations
 	// that follow, "" if none.
 	Use string
+	// Groups are the methods making groups and sub-routers.
+	Groups []Group
+	// Mount names the method mounting a whole router (its second
+	// argument) under a prefix (its first), "" if none.
+	Mount string
 	// Other are the exported methods of Types that are deliberately not
 	// registrations, with why: the table test fails on a method that is
 	// neither here nor in Registrations, so a router release adding one
@@ -83,6 +120,15 @@ func (r *Router) Registration(name string) (Registration, bool) {
 		return Registration{}, false
 	}
 	return r.Registrations[i], true
+}
+
+// Group returns the group method named name, if r has one.
+func (r *Router) Group(name string) (Group, bool) {
+	i := slices.IndexFunc(r.Groups, func(g Group) bool { return g.Name == name })
+	if i < 0 {
+		return Group{}, false
+	}
+	return r.Groups[i], true
 }
 
 // IsConstructor reports whether the package func name returns a new router.
@@ -131,7 +177,12 @@ var notFound = "answers requests no route matches: not a route of its own"
 
 // NetHTTP is net/http's ServeMux.
 var NetHTTP = &Router{
-	Kind:         "net/http",
+	Kind: "net/http",
+	Flag: "net/http",
+	Gen: Generated{
+		Params: []string{"mux", "router", "axiomsMux"}, ParamType: "%s.Mux",
+		Statement: func(on, pattern, h string) string { return fmt.Sprintf("%s.Handle(%q, %s)", on, pattern, h) },
+	},
 	Paths:        []string{"net/http"},
 	Types:        []TypeName{{"net/http", "ServeMux"}, {RuntimePath, "Mux"}},
 	Constructors: []string{"NewServeMux"},
@@ -148,7 +199,17 @@ var NetHTTP = &Router{
 
 // Chi is github.com/go-chi/chi, v5 and the unversioned path of v1 to v4.
 var Chi = &Router{
-	Kind:  "chi",
+	Kind: "chi",
+	Flag: "chi",
+	Gen: Generated{
+		PkgName: "chi", Params: []string{"r", "router", "axiomsRouter"}, ParamType: "%s.Router",
+		Statement: func(on, pattern, h string) string {
+			if method, path := SplitRoute(pattern); method != "" {
+				return fmt.Sprintf("%s.Method(%q, %q, %s)", on, method, path, h)
+			}
+			return fmt.Sprintf("%s.Handle(%q, %s)", on, pattern, h)
+		},
+	},
 	Paths: []string{ChiPath, ChiLegacyPath},
 	Types: []TypeName{
 		{ChiPath, "Mux"}, {ChiPath, "Router"},
@@ -164,7 +225,13 @@ var Chi = &Router{
 		// prefix (a mounted router is a mount, not a route).
 		{Name: "Mount", Args: []Role{Path, Handler}},
 	}, verbMethods(slices.Concat(verbs, []string{"QUERY"}), true, []Role{Path, Handler}, false)...),
-	Use: "Use",
+	Use:   "Use",
+	Mount: "Mount",
+	Groups: []Group{
+		{Name: "With", Prefix: -1, Middleware: 0},
+		{Name: "Group", Prefix: -1, Middleware: -1, Callback: true},
+		{Name: "Route", Prefix: 0, Middleware: -1, Callback: true},
+	},
 	Other: map[string]string{
 		"NotFoundHandler":         "returns the not-found handler",
 		"MethodNotAllowedHandler": "returns the method-not-allowed handler",
@@ -187,7 +254,17 @@ var Chi = &Router{
 // (r.Path(p).Methods(m).Handler(h)); Registrations are the router's own
 // methods that end a route.
 var Gorilla = &Router{
-	Kind:         "gorilla/mux",
+	Kind: "gorilla/mux",
+	Flag: "gorilla",
+	Gen: Generated{
+		PkgName: "mux", Params: []string{"r", "router", "axiomsRouter"}, ParamType: "*%s.Router",
+		Statement: func(on, pattern, h string) string {
+			if method, path := SplitRoute(pattern); method != "" {
+				return fmt.Sprintf("%s.Handle(%q, %s).Methods(%q)", on, path, h, method)
+			}
+			return fmt.Sprintf("%s.Handle(%q, %s)", on, pattern, h)
+		},
+	},
 	Paths:        []string{GorillaPath},
 	Types:        []TypeName{{GorillaPath, "Router"}},
 	Constructors: []string{"NewRouter"},
@@ -222,7 +299,17 @@ var Gorilla = &Router{
 
 // Gin is github.com/gin-gonic/gin.
 var Gin = &Router{
-	Kind:  "gin",
+	Kind: "gin",
+	Flag: "gin",
+	Gen: Generated{
+		PkgName: "gin", Params: []string{"r", "router", "axiomsRouter"}, ParamType: "%s.IRoutes",
+		Statement: func(on, pattern, h string) string {
+			if method, path := SplitRoute(pattern); method != "" {
+				return fmt.Sprintf("%s.Handle(%q, %q, %s)", on, method, path, h)
+			}
+			return fmt.Sprintf("%s.Any(%q, %s)", on, pattern, h)
+		},
+	},
 	Paths: []string{GinPath},
 	Types: []TypeName{
 		{GinPath, "Engine"}, {GinPath, "RouterGroup"}, {GinPath, "IRouter"}, {GinPath, "IRoutes"},
@@ -237,7 +324,8 @@ var Gin = &Router{
 		{Name: "StaticFile", Args: []Role{Path, Files}, Fixed: []string{"GET", "HEAD"}, Chains: true},
 		{Name: "StaticFileFS", Args: []Role{Path, Files}, Fixed: []string{"GET", "HEAD"}, Chains: true},
 	}, verbMethods(verbs[:7], false, []Role{Path, Handlers}, true)...),
-	Use: "Use",
+	Use:    "Use",
+	Groups: []Group{{Name: "Group", Prefix: 0, Middleware: 1}},
 	Other: map[string]string{
 		"Handler":           "the engine as an http.Handler",
 		"ServeHTTP":         "serves a request",
@@ -269,7 +357,19 @@ var Gin = &Router{
 
 // Echo is github.com/labstack/echo/v4.
 var Echo = &Router{
-	Kind:         "echo",
+	Kind: "echo",
+	Flag: "echo",
+	Gen: Generated{
+		// The interface *echo.Echo and *echo.Group both satisfy, declared
+		// in the generated file.
+		PkgName: "echo", Params: []string{"e", "router", "axiomsRouter"}, ParamType: "AxiomsEchoRouter",
+		Statement: func(on, pattern, h string) string {
+			if method, path := SplitRoute(pattern); method != "" {
+				return fmt.Sprintf("%s.Add(%q, %q, %s)", on, method, path, h)
+			}
+			return fmt.Sprintf("%s.Any(%q, %s)", on, pattern, h)
+		},
+	},
 	Paths:        []string{EchoPath},
 	Types:        []TypeName{{EchoPath, "Echo"}, {EchoPath, "Group"}},
 	Constructors: []string{"New"},
@@ -282,7 +382,8 @@ var Echo = &Router{
 		{Name: "File", Args: []Role{Path, Files, Middleware}, Fixed: []string{"GET"}},
 		{Name: "FileFS", Args: []Role{Path, Files, Files, Middleware}, Fixed: []string{"GET"}},
 	}, verbMethods(verbs, false, []Role{Path, Handler, Middleware}, false)...),
-	Use: "Use",
+	Use:    "Use",
+	Groups: []Group{{Name: "Group", Prefix: 0, Middleware: 1}},
 	Other: map[string]string{
 		"ServeHTTP":               "serves a request",
 		"Start":                   "serves",
@@ -315,6 +416,25 @@ var Echo = &Router{
 
 // All are the routers, in the order -router lists them.
 var All = []*Router{NetHTTP, Chi, Gorilla, Gin, Echo}
+
+// ByFlag returns the router -router names, or nil.
+func ByFlag(flag string) *Router {
+	for _, r := range All {
+		if r.Flag == flag {
+			return r
+		}
+	}
+	return nil
+}
+
+// SplitRoute splits "METHOD /path" into method and path; method is ""
+// when the pattern has none.
+func SplitRoute(pattern string) (method, path string) {
+	if i := strings.IndexAny(pattern, " \t"); i >= 0 {
+		return pattern[:i], strings.TrimLeft(pattern[i+1:], " \t")
+	}
+	return "", pattern
+}
 
 // ByPath returns the router whose library has the import path, or nil.
 func ByPath(path string) *Router {
