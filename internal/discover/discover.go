@@ -16,7 +16,6 @@ import (
 	"github.com/axioms-go/axiomsgen/internal/header"
 	"github.com/axioms-go/axiomsgen/internal/parse"
 	"github.com/axioms-go/axiomsgen/internal/routers"
-	"github.com/axioms-go/axiomsgen/runtime"
 	"golang.org/x/tools/go/packages"
 	"golang.org/x/tools/go/types/typeutil"
 )
@@ -55,9 +54,9 @@ type Route struct {
 
 // Requirement kinds, as Route.Kinds lists them.
 const (
-	KindScopes      = "scopes"
-	KindRoles       = "roles"
-	KindPermissions = "permissions"
+	KindScopes      = parse.KindScopes
+	KindRoles       = parse.KindRoles
+	KindPermissions = parse.KindPermissions
 )
 
 // requirement is what a guard requires, as far as the walk reads it.
@@ -67,18 +66,10 @@ type requirement struct {
 	dpop  bool     // accepts only DPoP-bound tokens
 }
 
-// requirementFrom is the requirement of a runtime.Requirement value.
-func requirementFrom(r runtime.Requirement) *requirement {
-	req := &requirement{text: r.String(), dpop: r.DPoP}
-	for _, k := range []struct {
-		kind  string
-		lists [][]string
-	}{{KindScopes, r.Scopes}, {KindRoles, r.Roles}, {KindPermissions, r.Permissions}} {
-		if len(k.lists) > 0 {
-			req.kinds = append(req.kinds, k.kind)
-		}
-	}
-	return req
+// requirementFrom is the requirement of a directive's or a
+// runtime.Requirement literal's value.
+func requirementFrom(r parse.Requirement) *requirement {
+	return &requirement{text: r.String(), dpop: r.DPoP, kinds: r.Kinds()}
 }
 
 // opaque is a requirement known only by its description.
@@ -1558,7 +1549,7 @@ func (w *walker) requirementOf(e ast.Expr) *requirement {
 	if !ok {
 		return opaque("requirement " + types.ExprString(e) + " (not a literal)")
 	}
-	var req runtime.Requirement
+	var req parse.Requirement
 	for _, elt := range lit.Elts {
 		kv, ok := elt.(*ast.KeyValueExpr)
 		if !ok {
