@@ -10,11 +10,10 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/axioms-go/axiomsgen/internal/discover"
+	"github.com/axioms-go/axiomsgen/internal/check"
 	"github.com/axioms-go/axiomsgen/internal/gen"
 	"github.com/axioms-go/axiomsgen/internal/load"
 	"github.com/axioms-go/axiomsgen/internal/report"
-	"golang.org/x/tools/go/packages"
 )
 
 // version is reported in SARIF logs.
@@ -47,15 +46,8 @@ func (c *common) genOptions() gen.Options {
 	return opts
 }
 
-// analyse loads the packages and discovers their routes; broken are
-// the packages that do not type-check, read with partial information.
-func (c *common) analyse(ctx context.Context, patterns []string) (pkgs []*packages.Package, rep report.Report, broken []load.Broken, err error) {
-	pkgs, broken, err = gen.LoadPartial(ctx, c.genOptions(), patterns...)
-	if err != nil {
-		return nil, report.Report{}, nil, err
-	}
-	routes := discover.Routes(pkgs, discover.Options{Trust: c.trust, Output: c.output})
-	return pkgs, report.New(routes, moduleRoot(pkgs)), broken, nil
+func (c *common) options() check.Options {
+	return check.Options{Gen: c.genOptions(), Trust: c.trust}
 }
 
 // printBroken names the packages that do not type-check, with their
@@ -71,16 +63,6 @@ func printBroken(stderr io.Writer, cmd string, broken []load.Broken) {
 			fmt.Fprintf(stderr, "\t%s\n", e)
 		}
 	}
-}
-
-func moduleRoot(pkgs []*packages.Package) string {
-	for _, p := range pkgs {
-		if p.Module != nil && p.Module.Dir != "" {
-			return p.Module.Dir
-		}
-	}
-	wd, _ := os.Getwd()
-	return wd
 }
 
 func runReport(ctx context.Context, args []string, stdout, stderr io.Writer) int {
@@ -107,11 +89,12 @@ func runReport(ctx context.Context, args []string, stdout, stderr io.Writer) int
 		fmt.Fprintf(stderr, "axiomsgen report: unknown -format %q: use text, json, markdown or sarif\n", *format)
 		return exitUsage
 	}
-	_, rep, broken, err := c.analyse(ctx, fs.Args())
+	res, err := check.Report(ctx, c.options(), fs.Args()...)
 	if code, ok := printError(err, stderr); !ok {
 		return code
 	}
-	printBroken(stderr, "report", broken)
+	printBroken(stderr, "report", res.Broken)
+	rep := res.Report
 	w := stdout
 	if *out != "" {
 		f, err := os.Create(*out)
@@ -154,30 +137,13 @@ func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		}
 		dpopKinds = append(dpopKinds, k)
 	}
-	pkgs, rep, broken, err := c.analyse(ctx, fs.Args())
+	opts := c.options()
+	opts.RequireDPoP = dpopKinds
+	res, err := check.Check(ctx, opts, fs.Args()...)
 	if code, ok := printError(err, stderr); !ok {
 		return code
 	}
-	root := moduleRoot(pkgs)
-	findings := rep.Findings()
-	findings = append(findings, rep.DPoPFindings(dpopKinds)...)
-	opts := c.genOptions()
-	opts.Recorded = true
-	// A package that does not compile is neither regenerated nor judged
-	// by its directives: its types are partial.
-	whole := slices.DeleteFunc(slices.Clone(pkgs), func(p *packages.Package) bool { return p.IllTyped })
-	parsed, directiveErrs := gen.Parse(whole, opts)
-	stale, renderErrs := gen.CheckStale(parsed, opts)
-	for _, e := range append(directiveErrs, renderErrs...) {
-		findings = append(findings, report.Finding{File: rel(root, e.Pos.Filename), Line: e.Pos.Line, Column: e.Pos.Column, Message: e.Msg})
-	}
-	for _, s := range stale {
-		msg := "generated file is stale: run go generate"
-		if s.Reason != "" {
-			msg = s.Reason
-		}
-		findings = append(findings, report.Finding{File: rel(root, s.Path), Line: 1, Column: 1, Message: msg})
-	}
+	root, rep, findings, stale, broken := res.Root, res.Report, res.Findings, res.Stale, res.Broken
 	if *asJSON {
 		type staleJSON struct {
 			File string `json:"file"`

@@ -93,6 +93,10 @@ type Options struct {
 	// Output is the generated file name (its code is not a registration
 	// site: the annotated routes come from the directives).
 	Output string
+	// Handlers are the packages' directives already parsed, by package
+	// path (check parses them once for discovery and regeneration); a
+	// package not in it is parsed here.
+	Handlers map[string][]*parse.Handler
 }
 
 // Routes discovers every route of pkgs, sorted by position.
@@ -238,14 +242,18 @@ type funcRef struct {
 // annotated adds the routes of the package's //axioms: directives, as the
 // generated RegisterRoutes registers them.
 func (d *discoverer) annotated(p *packages.Package) {
-	skip := func(name string) bool { return filepath.Base(name) == d.opts.Output }
-	popts := parse.Options{Skip: skip}
-	if len(p.GoFiles) > 0 {
-		// The router the generated file was made for (-router), if any.
-		popts.Router = parse.Router(header.Read(filepath.Join(filepath.Dir(p.GoFiles[0]), d.opts.Output)).Router)
+	handlers, parsed := d.opts.Handlers[p.PkgPath]
+	if !parsed {
+		skip := func(name string) bool { return filepath.Base(name) == d.opts.Output }
+		popts := parse.Options{Skip: skip}
+		if len(p.GoFiles) > 0 {
+			// The router the generated file was made for (-router), if any.
+			popts.Router = parse.Router(header.Read(filepath.Join(filepath.Dir(p.GoFiles[0]), d.opts.Output)).Router)
+		}
+		res, _ := parse.Parse(p.Fset, p.Syntax, p.TypesInfo, popts)
+		handlers = res.Handlers
 	}
-	res, _ := parse.Parse(p.Fset, p.Syntax, p.TypesInfo, popts)
-	for _, h := range res.Handlers {
+	for _, h := range handlers {
 		req := requirementFrom(h.Requirement())
 		if !h.Public {
 			d.wrappers[p.PkgPath+"."+h.WrapperName()] = req
