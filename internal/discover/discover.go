@@ -83,13 +83,22 @@ func Routes(pkgs []*packages.Package, opts Options) []Route {
 		opts.Output = "axioms_gen.go"
 	}
 	d := &discoverer{
-		opts: opts, wrappers: map[string]*requirement{}, fieldStates: map[types.Object]*router{},
-		funcs: map[*types.Func]funcRef{}, returns: map[*types.Func][]types.Object{}, params: map[*types.Var]bool{},
-		states: map[types.Object]*router{}, wholeGuard: map[types.Object]*requirement{}, mounts: map[types.Object]*router{},
-		calledWithRouter: map[*types.Func]bool{}, done: map[*ast.CallExpr]int{}, mountCalls: map[*ast.CallExpr]bool{},
-		rawUse: map[types.Object]bool{}, callbacks: map[*ast.FuncLit]bool{}, mountCount: map[types.Object]int{},
-		values: map[types.Object]ast.Expr{}, regMounts: map[string][]regMount{},
-		regCalls: map[string]int{}, regUses: map[string]int{},
+		opts: opts,
+		program: program{
+			funcs: map[*types.Func]funcRef{}, params: map[*types.Var]bool{}, returns: map[*types.Func][]types.Object{},
+		},
+		bindings: bindings{
+			states: map[types.Object]*router{}, fieldStates: map[types.Object]*router{}, values: map[types.Object]ast.Expr{},
+		},
+		wholes: wholes{
+			wholeGuard: map[types.Object]*requirement{}, mounts: map[types.Object]*router{}, mountCount: map[types.Object]int{},
+			mountCalls: map[*ast.CallExpr]bool{}, calledWithRouter: map[*types.Func]bool{}, callbacks: map[*ast.FuncLit]bool{},
+			rawUse: map[types.Object]bool{},
+		},
+		generated: generated{
+			wrappers: map[string]*requirement{}, regMounts: map[string][]regMount{}, regCalls: map[string]int{}, regUses: map[string]int{},
+		},
+		walking: walking{done: map[*ast.CallExpr]int{}},
 	}
 	for _, p := range pkgs {
 		d.annotated(p)
@@ -122,45 +131,65 @@ func Routes(pkgs []*packages.Package, opts Options) []Route {
 	return d.routes
 }
 
+// discoverer is one discovery over all loaded packages. Its state is
+// grouped by the stage that fills it; the groups are embedded, so each
+// field reads as d.name.
 type discoverer struct {
 	opts   Options
 	routes []Route
-	// wrappers maps "pkgpath.GuardedX" to its requirement.
-	wrappers map[string]*requirement
-	// fieldStates are routers held in struct fields, shared across funcs.
-	fieldStates map[types.Object]*router
+	program
+	bindings
+	wholes
+	generated
+	walking
+}
+
+// program is what the loaded code declares, collected before the walk.
+type program struct {
+	// funcs are the declarations of every loaded function.
+	funcs map[*types.Func]funcRef
 	// params are the parameters of every func and closure: a handler
 	// received as one is a value the walk cannot see.
 	params map[*types.Var]bool
-	// funcs are the declarations of every loaded function.
-	funcs map[*types.Func]funcRef
 	// returns: router variables a function returns.
 	returns map[*types.Func][]types.Object
+}
+
+// bindings are the values the walk binds as it goes.
+type bindings struct {
 	// states: router variables and bound parameters.
 	states map[types.Object]*router
-	// wholeGuard: routers passed whole through a guard (requirement text).
+	// fieldStates are routers held in struct fields, shared across funcs.
+	fieldStates map[types.Object]*router
+	values      map[types.Object]ast.Expr // single assignments of locals
+}
+
+// wholes are what the prepass finds done to routers as a whole: guarded,
+// mounted, handed to helpers and callbacks, or used as plain values.
+type wholes struct {
+	// wholeGuard: routers passed whole through a guard.
 	wholeGuard map[types.Object]*requirement
 	// mounts: routers mounted under a prefix of another router.
 	mounts map[types.Object]*router
+	// mountCount: how many mounts each router has; a router mounted at
+	// several paths has routes under each, which one row cannot say.
+	mountCount map[types.Object]int
+	mountCalls map[*ast.CallExpr]bool // mounts of whole routers: not routes
 	// calledWithRouter: funcs whose router parameters are bound at their
 	// call sites, and walked only from there.
 	calledWithRouter map[*types.Func]bool
-	// done marks the inner calls of a gorilla chain already handled by
-	// the walk that met the chain (a helper walked twice registers twice).
-	done          map[*ast.CallExpr]int
-	walk, curWalk int
-	mountCalls    map[*ast.CallExpr]bool    // mounts of whole routers: not routes
-	values        map[types.Object]ast.Expr // single assignments of locals
+	// callbacks: FuncLits run by chi Route/Group as the router is built.
+	callbacks map[*ast.FuncLit]bool
 	// rawUse: routers used as a value other than through a guard
 	// (served, returned, stored), so a guard wrapping them elsewhere does
 	// not cover every path to their routes.
 	rawUse map[types.Object]bool
-	// mountCount: how many mounts each router has; a router mounted at
-	// several paths has routes under each, which one row cannot say.
-	mountCount map[types.Object]int
-	// callbacks: FuncLits run by chi Route/Group as the router is built.
-	callbacks map[*ast.FuncLit]bool
-	depth     int
+}
+
+// generated is what the generated code contributes.
+type generated struct {
+	// wrappers maps "pkgpath.GuardedX" to its requirement.
+	wrappers map[string]*requirement
 	// regMounts: the routers each package's generated registration
 	// function is called with, by package path; regCalls counts those
 	// calls as walked, regUses the references to the function in the
@@ -168,4 +197,33 @@ type discoverer struct {
 	// value, leaves the mount unknown).
 	regMounts         map[string][]regMount
 	regCalls, regUses map[string]int
+}
+
+// The limits of the walk's recursions. Past each, the routes concerned
+// are unknown rows saying which limit they hit: never dropped, never
+// called guarded on a guess.
+const (
+	// maxHelpers is how many nested helpers (and named chi callbacks)
+	// receiving routers are walked with the routers bound; deeper ones
+	// are walked with routers the walk does not know.
+	maxHelpers = 4
+	// maxHelpersUnbound is how deep helpers are walked at all; a call
+	// deeper still is an unknown row of its own.
+	maxHelpersUnbound = 8
+	// maxMountChain is how many routers mounted on routers the walk
+	// follows to add their prefixes and guards.
+	maxMountChain = 8
+	// maxValueChain is how many variables holding a handler or
+	// middleware the walk follows to find a guard.
+	maxValueChain = 8
+)
+
+// walking is the state of the walk in progress.
+type walking struct {
+	// done marks the inner calls of a gorilla chain already handled by
+	// the walk that met the chain (a helper walked twice registers twice).
+	done          map[*ast.CallExpr]int
+	walk, curWalk int
+	// depth counts, per recursion, how deep the walk is.
+	depth struct{ helpers, mounts, values int }
 }

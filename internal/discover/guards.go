@@ -4,6 +4,7 @@
 package discover
 
 import (
+	"fmt"
 	"go/ast"
 	"go/constant"
 	"go/types"
@@ -17,9 +18,12 @@ import (
 
 // requirement is what a guard requires, as far as the walk reads it.
 type requirement struct {
-	text  string   // as reports show it: runtime.Requirement's String, "trusted pkg.F", ...
-	kinds []string // the kinds of claims it checks; none for any valid token, or when unreadable
-	dpop  bool     // accepts only DPoP-bound tokens
+	// unknown says why the walk cannot tell whether this is a guard (a
+	// limit it hit); the routes it would cover are unknown rows.
+	unknown string
+	text    string   // as reports show it: runtime.Requirement's String, "trusted pkg.F", ...
+	kinds   []string // the kinds of claims it checks; none for any valid token, or when unreadable
+	dpop    bool     // accepts only DPoP-bound tokens
 }
 
 // requirementFrom is the requirement of a directive's or a
@@ -92,9 +96,12 @@ func (w *walker) guardValue(e ast.Expr) (*requirement, bool) {
 		case *types.Func:
 			return w.trusted(obj)
 		case *types.Var:
-			if v := w.d.values[obj]; v != nil && w.d.depth < 8 {
-				w.d.depth++
-				defer func() { w.d.depth-- }()
+			if v := w.d.values[obj]; v != nil {
+				if w.d.depth.values >= maxValueChain {
+					return &requirement{unknown: fmt.Sprintf("the handler passes through more than %d variables, which the tool does not follow", maxValueChain)}, true
+				}
+				w.d.depth.values++
+				defer func() { w.d.depth.values-- }()
 				return w.guardValue(v)
 			}
 		}

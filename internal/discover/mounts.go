@@ -6,6 +6,7 @@ package discover
 
 import (
 	"cmp"
+	"fmt"
 	"go/ast"
 	"go/types"
 
@@ -201,13 +202,19 @@ func (w *walker) applyOuter(obj types.Object, st *router) *router {
 	}
 	if mounted {
 		prefix, guard := m.prefix, m.guard
-		if m.parent != nil && w.d.depth < 8 {
+		switch {
+		case m.parent != nil && w.d.depth.mounts >= maxMountChain:
+			st.ambiguous = fmt.Sprintf("the router is mounted through more than %d routers, which the tool does not follow", maxMountChain)
+			st.lostPrefix = true
+		case m.parent != nil:
 			// The router it is mounted on may itself be mounted or guarded.
-			w.d.depth++
+			w.d.depth.mounts++
 			parent := w.applyOuter(m.parent, cmp.Or(w.stateOf(m.parent), &router{}))
-			w.d.depth--
+			w.d.depth.mounts--
 			prefix = parent.prefix + prefix
 			guard = cmp.Or(guard, parent.guard)
+			st.ambiguous = cmp.Or(st.ambiguous, parent.ambiguous)
+			st.lostPrefix = st.lostPrefix || parent.lostPrefix
 		}
 		st.prefix = prefix + st.prefix
 		st.dynamic = cmp.Or(m.dynamic, st.dynamic)

@@ -5,6 +5,7 @@ package discover
 
 import (
 	"cmp"
+	"fmt"
 	"go/ast"
 	"go/types"
 	"slices"
@@ -115,43 +116,17 @@ func (w *walker) call(call *ast.CallExpr, loop int) {
 		return
 	}
 
-	// Past the binding depth, a helper receiving routers is walked once
-	// more unbound (its routes come out unknown); deeper still, the call
-	// itself is an unknown row. Nothing is dropped.
-	if ref, ok := w.d.funcs[fn]; ok && w.d.calledWithRouter[fn] && w.d.depth >= 4 {
-		if w.d.depth >= 8 {
-			w.unknownAt(call, "", "registration helpers nested too deep to follow")
-			return
-		}
-		w.d.depth++
-		ref.w.walkBody(ref.decl.Body, loop)
-		w.d.depth--
-		return
-	}
 	// A helper receiving routers, in any loaded package: walk it with
 	// them bound.
-	if ref, ok := w.d.funcs[fn]; ok && w.d.calledWithRouter[fn] && w.d.depth < 4 {
-		saved := map[types.Object]*router{}
+	if ref, ok := w.d.funcs[fn]; ok && w.d.calledWithRouter[fn] {
 		params := fn.Signature().Params()
+		bound := map[types.Object]*router{}
 		for i, a := range call.Args {
-			if i >= params.Len() || routerKind(params.At(i).Type()) == "" {
-				continue
+			if i < params.Len() && routerKind(params.At(i).Type()) != "" {
+				bound[params.At(i)] = w.routerOf(a)
 			}
-			obj := params.At(i)
-			if prev, ok := w.d.states[obj]; ok {
-				saved[obj] = prev
-			}
-			w.d.states[obj] = w.routerOf(a)
 		}
-		w.d.depth++
-		ref.w.walkBody(ref.decl.Body, loop)
-		w.d.depth--
-		for i := range params.Len() {
-			delete(w.d.states, params.At(i))
-		}
-		for obj, st := range saved {
-			w.d.states[obj] = st
-		}
+		w.walkHelper(call, ref, bound, loop)
 		return
 	}
 
@@ -199,7 +174,39 @@ func (w *walker) call(call *ast.CallExpr, loop int) {
 		if g.Prefix >= 0 && g.Prefix < len(call.Args)-1 {
 			w.addPrefix(st, call.Args[g.Prefix])
 		}
-		w.bindCallback(call.Args[len(call.Args)-1], st, loop)
+		w.bindCallback(call, call.Args[len(call.Args)-1], st, loop)
+	}
+}
+
+// walkHelper walks a helper (or named callback) with its router
+// parameters bound to routers. Past maxHelpers nested helpers the
+// routers are not followed (its routes are unknown rows saying so);
+// past maxHelpersUnbound the call itself is an unknown row.
+func (w *walker) walkHelper(call *ast.CallExpr, ref funcRef, bound map[types.Object]*router, loop int) {
+	if w.d.depth.helpers >= maxHelpersUnbound {
+		w.unknownAt(call, "", fmt.Sprintf("registration helpers nested more than %d deep, which the tool does not follow", maxHelpersUnbound))
+		return
+	}
+	if w.d.depth.helpers >= maxHelpers {
+		for obj, st := range bound {
+			bound[obj] = &router{kind: st.kind, ambiguous: fmt.Sprintf("the router passes through more than %d registration helpers, which the tool does not follow", maxHelpers)}
+		}
+	}
+	saved := map[types.Object]*router{}
+	for obj, st := range bound {
+		if prev, ok := w.d.states[obj]; ok {
+			saved[obj] = prev
+		}
+		w.d.states[obj] = st
+	}
+	w.d.depth.helpers++
+	ref.w.walkBody(ref.decl.Body, loop)
+	w.d.depth.helpers--
+	for obj := range bound {
+		delete(w.d.states, obj)
+	}
+	for obj, st := range saved {
+		w.d.states[obj] = st
 	}
 }
 
@@ -302,6 +309,9 @@ func (w *walker) register(rg registered) {
 		r.Host, path = h, p
 	}
 	r.Path = st.prefix + path
+	if st.lostPrefix {
+		r.Path = "{?}" + path
+	}
 	if st.dynamic != "" {
 		r.Dynamic = cmp.Or(r.Dynamic, st.dynamic)
 	}
@@ -339,6 +349,8 @@ func (w *walker) register(rg registered) {
 		r.Status, r.Reason = Unknown, before+" runs before the guard in this gin chain, with or without a token: put the guard first"
 	case guard == nil && st.ambiguous != "":
 		r.Status, r.Reason = Unknown, st.ambiguous
+	case guard != nil && guard.unknown != "":
+		r.Status, r.Reason = Unknown, guard.unknown
 	case guard != nil:
 		r.Status, r.Requirement, r.DPoP, r.Kinds = Guarded, guard.text, guard.dpop, guard.kinds
 	case w.publicMarker(call, handlers):

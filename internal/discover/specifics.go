@@ -80,7 +80,7 @@ func (w *walker) gorillaChain(call *ast.CallExpr, loop int) {
 }
 
 // bindCallback binds the router parameter of a chi Route/Group callback.
-func (w *walker) bindCallback(fnArg ast.Expr, st *router, loop int) {
+func (w *walker) bindCallback(call *ast.CallExpr, fnArg ast.Expr, st *router, loop int) {
 	switch f := ast.Unparen(fnArg).(type) {
 	case *ast.FuncLit:
 		if params := f.Type.Params.List; len(params) == 1 && len(params[0].Names) == 1 {
@@ -91,12 +91,9 @@ func (w *walker) bindCallback(fnArg ast.Expr, st *router, loop int) {
 	default:
 		// A named func: walk it with its parameter bound.
 		if fn, ok := w.info().Uses[identOf(fnArg)].(*types.Func); ok {
-			if ref, ok := w.d.funcs[fn]; ok && w.d.depth < 4 && fn.Signature().Params().Len() == 1 {
-				w.d.states[fn.Signature().Params().At(0)] = st
+			if ref, ok := w.d.funcs[fn]; ok && fn.Signature().Params().Len() == 1 {
 				w.d.calledWithRouter[fn] = true
-				w.d.depth++
-				ref.w.walkBody(ref.decl.Body, loop)
-				w.d.depth--
+				w.walkHelper(call, ref, map[types.Object]*router{fn.Signature().Params().At(0): st}, loop)
 			}
 		}
 	}

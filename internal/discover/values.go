@@ -27,6 +27,9 @@ type router struct {
 	// (mounted at several paths); its routes are unknown unless guarded
 	// at the registration.
 	ambiguous string
+	// lostPrefix says the prefix is not known in full (a limit hit on
+	// the way to the root): the row's path starts with {?}.
+	lostPrefix bool
 }
 
 func (r *router) derive() *router {
