@@ -10,6 +10,8 @@ require (
 
 require go.uber.org/goleak v1.3.0
 
+require github.com/aymanbagabas/go-udiff v0.4.2
+
 require (
 	golang.org/x/mod v0.42.0 // indirect
 	golang.org/x/sync v0.24.0 // indirect

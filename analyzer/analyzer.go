@@ -13,6 +13,7 @@ import (
 
 	"github.com/axioms-go/axiomsgen/internal/discover"
 	"github.com/axioms-go/axiomsgen/internal/gen"
+	"github.com/axioms-go/axiomsgen/internal/header"
 	"github.com/axioms-go/axiomsgen/internal/parse"
 	"golang.org/x/tools/go/analysis"
 	"golang.org/x/tools/go/packages"
@@ -59,7 +60,13 @@ func run(pass *analysis.Pass) (any, error) {
 	}
 
 	skip := func(name string) bool { return filepath.Base(name) == gen.DefaultOutput }
-	_, errs := parse.Package(pass.Fset, pass.Files, pass.TypesInfo, skip)
+	popts := parse.Options{Skip: skip}
+	if len(goFiles) > 0 {
+		// The router the generated file was made for (-router), as check
+		// and report read it.
+		popts.Router = parse.Router(header.Read(filepath.Join(filepath.Dir(goFiles[0]), gen.DefaultOutput)).Router)
+	}
+	_, errs := parse.Parse(pass.Fset, pass.Files, pass.TypesInfo, popts)
 	for _, e := range errs {
 		if f := fileAt(pass, e.Pos.Filename); f != nil {
 			pass.Reportf(pass.Fset.File(f.Pos()).LineStart(e.Pos.Line)+tokenOffset(e.Pos.Column), "%s", e.Msg)

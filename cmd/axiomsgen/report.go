@@ -10,10 +10,10 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/axioms-go/axiomsgen/internal/discover"
+	"github.com/axioms-go/axiomsgen/internal/check"
 	"github.com/axioms-go/axiomsgen/internal/gen"
+	"github.com/axioms-go/axiomsgen/internal/load"
 	"github.com/axioms-go/axiomsgen/internal/report"
-	"golang.org/x/tools/go/packages"
 )
 
 // version is reported in SARIF logs.
@@ -46,24 +46,23 @@ func (c *common) genOptions() gen.Options {
 	return opts
 }
 
-// analyse loads the packages and discovers their routes.
-func (c *common) analyse(ctx context.Context, patterns []string) ([]*packages.Package, report.Report, error) {
-	pkgs, err := gen.Load(ctx, c.genOptions(), patterns...)
-	if err != nil {
-		return nil, report.Report{}, err
-	}
-	routes := discover.Routes(pkgs, discover.Options{Trust: c.trust, Output: c.output})
-	return pkgs, report.New(routes, moduleRoot(pkgs)), nil
+func (c *common) options() check.Options {
+	return check.Options{Gen: c.genOptions(), Trust: c.trust}
 }
 
-func moduleRoot(pkgs []*packages.Package) string {
-	for _, p := range pkgs {
-		if p.Module != nil && p.Module.Dir != "" {
-			return p.Module.Dir
+// printBroken names the packages that do not type-check, with their
+// errors, on stderr.
+func printBroken(stderr io.Writer, cmd string, broken []load.Broken) {
+	if len(broken) == 0 {
+		return
+	}
+	fmt.Fprintf(stderr, "axiomsgen %s: these packages do not compile; their routes come from partial type information, and what it cannot resolve is unknown:\n", cmd)
+	for _, b := range broken {
+		fmt.Fprintf(stderr, "%s:\n", b.PkgPath)
+		for _, e := range b.Errors {
+			fmt.Fprintf(stderr, "\t%s\n", e)
 		}
 	}
-	wd, _ := os.Getwd()
-	return wd
 }
 
 func runReport(ctx context.Context, args []string, stdout, stderr io.Writer) int {
@@ -90,10 +89,12 @@ func runReport(ctx context.Context, args []string, stdout, stderr io.Writer) int
 		fmt.Fprintf(stderr, "axiomsgen report: unknown -format %q: use text, json, markdown or sarif\n", *format)
 		return exitUsage
 	}
-	_, rep, err := c.analyse(ctx, fs.Args())
+	res, err := check.Report(ctx, c.options(), fs.Args()...)
 	if code, ok := printError(err, stderr); !ok {
 		return code
 	}
+	printBroken(stderr, "report", res.Broken)
+	rep := res.Report
 	w := stdout
 	if *out != "" {
 		f, err := os.Create(*out)
@@ -136,27 +137,13 @@ func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		}
 		dpopKinds = append(dpopKinds, k)
 	}
-	pkgs, rep, err := c.analyse(ctx, fs.Args())
+	opts := c.options()
+	opts.RequireDPoP = dpopKinds
+	res, err := check.Check(ctx, opts, fs.Args()...)
 	if code, ok := printError(err, stderr); !ok {
 		return code
 	}
-	root := moduleRoot(pkgs)
-	findings := rep.Findings()
-	findings = append(findings, rep.DPoPFindings(dpopKinds)...)
-	opts := c.genOptions()
-	opts.Recorded = true
-	parsed, directiveErrs := gen.Parse(pkgs, opts)
-	stale, renderErrs := gen.CheckStale(parsed, opts)
-	for _, e := range append(directiveErrs, renderErrs...) {
-		findings = append(findings, report.Finding{File: rel(root, e.Pos.Filename), Line: e.Pos.Line, Column: e.Pos.Column, Message: e.Msg})
-	}
-	for _, s := range stale {
-		msg := "generated file is stale: run go generate"
-		if s.Reason != "" {
-			msg = s.Reason
-		}
-		findings = append(findings, report.Finding{File: rel(root, s.Path), Line: 1, Column: 1, Message: msg})
-	}
+	root, rep, findings, stale, broken := res.Root, res.Report, res.Findings, res.Stale, res.Broken
 	if *asJSON {
 		type staleJSON struct {
 			File string `json:"file"`
@@ -180,9 +167,14 @@ func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		for _, s := range stale {
 			fmt.Fprint(stdout, s.Diff)
 		}
-		if len(findings) == 0 {
+		if len(findings) == 0 && len(broken) == 0 {
 			fmt.Fprintln(stdout, "axiomsgen check: ok:", rep.SummaryLine())
 		}
+	}
+	if len(broken) > 0 {
+		// A gate never passes on a broken build: findings first, then 2.
+		printBroken(stderr, "check", broken)
+		return exitUsage
 	}
 	if len(findings) > 0 {
 		return exitFindings

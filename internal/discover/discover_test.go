@@ -98,3 +98,45 @@ func TestRouters(t *testing.T) {
 		}
 	}
 }
+
+// TestWrapperOfPackageOutsidePattern: a generated wrapper of a package
+// that is only a dependency of the loaded ones is still a guard (its
+// declaration is found in the generated file of that package).
+func TestWrapperOfPackageOutsidePattern(t *testing.T) {
+	pkgs, err := gen.Load(context.Background(), gen.Options{Dir: testdataDir(t)}, "./outside")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, r := range discover.Routes(pkgs, discover.Options{}) {
+		got = append(got, render(r))
+	}
+	want := []string{"guarded GET /outside see the //axioms: directives of example.com/routes/annotated.GuardedA"}
+	if !slices.Equal(got, want) {
+		t.Errorf("got %q, want %q", got, want)
+	}
+}
+
+// TestLimitsSayWhy: a route past one of the walk's limits is an unknown
+// row whose reason names the limit.
+func TestLimitsSayWhy(t *testing.T) {
+	pkgs, err := gen.Load(context.Background(), gen.Options{Dir: testdataDir(t)}, "./review")
+	if err != nil {
+		t.Fatal(err)
+	}
+	reasons := map[string]string{}
+	for _, r := range discover.Routes(pkgs, discover.Options{}) {
+		reasons[r.Pattern()] = r.Reason
+	}
+	for _, tc := range []struct{ name, pattern, reason string }{
+		{"handler through too many variables", "/long", "the handler passes through more than 8 variables"},
+		{"named callbacks nested too deep", "GET /leaf", "the router passes through more than 4 registration helpers"},
+		{"mounts nested too deep", "{?}/leaf", "the router is mounted through more than 8 routers"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if got := reasons[tc.pattern]; !strings.HasPrefix(got, tc.reason) {
+				t.Errorf("%s: reason %q, want %q...", tc.pattern, got, tc.reason)
+			}
+		})
+	}
+}

@@ -1,7 +1,6 @@
 package gen
 
 import (
-	"bufio"
 	"bytes"
 	"fmt"
 	"os"
@@ -9,7 +8,9 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/axioms-go/axiomsgen/internal/header"
 	"github.com/axioms-go/axiomsgen/internal/parse"
+	"github.com/aymanbagabas/go-udiff"
 )
 
 // Stale is a generated file that differs from what axiomsgen would write.
@@ -24,12 +25,12 @@ type Stale struct {
 // RecordedOptions returns opts with the options recorded in the header of
 // the generated file at path, if any (DECISIONS 21).
 func RecordedOptions(path string, opts Options) Options {
-	flags := recordedFlags(path)
-	if v, ok := flags["register"]; ok {
-		opts.Register = v
+	rec := header.Read(path)
+	if rec.Register != "" {
+		opts.Register = rec.Register
 	}
-	if v, ok := flags["router"]; ok {
-		opts.Router = parse.Router(v)
+	if rec.Router != "" {
+		opts.Router = parse.Router(rec.Router)
 	}
 	return opts
 }
@@ -47,7 +48,7 @@ func CheckStale(parsed []Package, opts Options) ([]Stale, Findings) {
 		}
 		path := filepath.Join(dir, opts.Output)
 		if isGenerated(path) {
-			recorded := NormalizeTags([]string{recordedFlags(path)["tags"]})
+			recorded := NormalizeTags([]string{header.Read(path).Tags})
 			if !slices.Equal(recorded, opts.Tags) {
 				stale = append(stale, Stale{Path: path, Reason: fmt.Sprintf("generated with -tags=%q but checked with -tags=%q: run axiomsgen check -tags=%s, or regenerate with the tags you check with",
 					strings.Join(recorded, ","), strings.Join(opts.Tags, ","), strings.Join(recorded, ","))})
@@ -73,125 +74,19 @@ func CheckStale(parsed []Package, opts Options) ([]Stale, Findings) {
 	return stale, parse.SortErrors(findings)
 }
 
-// unifiedDiff is a line diff of a and b with 2 lines of context, enough
-// to show what a regeneration would change.
+// unifiedDiff is a unified line diff of a and b with 2 lines of
+// context, enough to show what a regeneration would change. The diff is
+// go-udiff's (Myers' algorithm, in memory linear in the input and the
+// changes).
 func unifiedDiff(name, a, b string) string {
-	al, bl := splitLines(a), splitLines(b)
-	// Longest common subsequence table, from the end.
-	lcs := make([][]int, len(al)+1)
-	for i := range lcs {
-		lcs[i] = make([]int, len(bl)+1)
+	d, err := udiff.ToUnified("a/"+name, "b/"+name, a, udiff.Lines(a, b), 2)
+	if err != nil {
+		// Edits computed from a itself always apply.
+		return fmt.Sprintf("%s differs (no diff: %v)\n", name, err)
 	}
-	for i := len(al) - 1; i >= 0; i-- {
-		for j := len(bl) - 1; j >= 0; j-- {
-			if al[i] == bl[j] {
-				lcs[i][j] = lcs[i+1][j+1] + 1
-			} else {
-				lcs[i][j] = max(lcs[i+1][j], lcs[i][j+1])
-			}
-		}
-	}
-	type op struct {
-		kind byte // ' ', '-', '+'
-		text string
-		ai   int
-		bi   int
-	}
-	var ops []op
-	i, j := 0, 0
-	for i < len(al) || j < len(bl) {
-		switch {
-		case i < len(al) && j < len(bl) && al[i] == bl[j]:
-			ops = append(ops, op{' ', al[i], i, j})
-			i, j = i+1, j+1
-		case j < len(bl) && (i == len(al) || lcs[i][j+1] >= lcs[i+1][j]):
-			ops = append(ops, op{'+', bl[j], i, j})
-			j++
-		default:
-			ops = append(ops, op{'-', al[i], i, j})
-			i++
-		}
-	}
-	const ctx = 2
-	var out strings.Builder
-	fmt.Fprintf(&out, "--- a/%s\n+++ b/%s\n", name, name)
-	for k := 0; k < len(ops); {
-		if ops[k].kind == ' ' {
-			k++
-			continue
-		}
-		start := max(k-ctx, 0)
-		end := k
-		for end < len(ops) {
-			if ops[end].kind != ' ' {
-				end++
-				continue
-			}
-			// stop after ctx unchanged lines followed by no change within 2*ctx
-			run := end
-			for run < len(ops) && ops[run].kind == ' ' {
-				run++
-			}
-			if run == len(ops) || run-end > 2*ctx {
-				end = min(end+ctx, len(ops))
-				break
-			}
-			end = run
-		}
-		aStart, bStart := ops[start].ai, ops[start].bi
-		aN, bN := 0, 0
-		for _, o := range ops[start:end] {
-			if o.kind != '+' {
-				aN++
-			}
-			if o.kind != '-' {
-				bN++
-			}
-		}
-		fmt.Fprintf(&out, "@@ -%d,%d +%d,%d @@\n", aStart+1, aN, bStart+1, bN)
-		for _, o := range ops[start:end] {
-			out.WriteByte(o.kind)
-			out.WriteString(o.text)
-			out.WriteByte('\n')
-		}
-		k = end
-	}
-	return out.String()
-}
-
-func splitLines(s string) []string {
-	s = strings.TrimSuffix(s, "\n")
-	if s == "" {
-		return nil
-	}
-	return strings.Split(s, "\n")
+	return d
 }
 
 // OptionsLine starts the line of a generated file's header that records
 // the options it was generated with.
-const OptionsLine = "// axiomsgen options:"
-
-// recordedFlags reads the options recorded in the header of the generated
-// file at path: "-name=value" fields, by name. A missing file records
-// nothing.
-func recordedFlags(path string) map[string]string {
-	flags := map[string]string{}
-	f, err := os.Open(path)
-	if err != nil {
-		return flags
-	}
-	defer f.Close()
-	sc := bufio.NewScanner(f)
-	for i := 0; i < 5 && sc.Scan(); i++ {
-		rest, ok := strings.CutPrefix(sc.Text(), OptionsLine)
-		if !ok {
-			continue
-		}
-		for _, field := range strings.Fields(rest) {
-			if name, value, ok := strings.Cut(strings.TrimPrefix(field, "-"), "="); ok {
-				flags[name] = value
-			}
-		}
-	}
-	return flags
-}
+const OptionsLine = header.OptionsLine

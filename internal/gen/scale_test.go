@@ -9,7 +9,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/axioms-go/axiomsgen/internal/discover"
+	"github.com/axioms-go/axiomsgen/internal/check"
 	"github.com/axioms-go/axiomsgen/internal/gen"
 	"golang.org/x/tools/txtar"
 )
@@ -134,27 +134,19 @@ func BenchmarkGoVetSynthetic(b *testing.B) {
 	})
 }
 
-// BenchmarkCheckSynthetic runs what axiomsgen check does (load, discover
-// every route, parse directives, regenerate in memory and compare) after
-// the same edit.
+// BenchmarkCheckSynthetic runs what axiomsgen check does (load, parse
+// directives once, discover every route, regenerate in memory and
+// compare) after the same edit.
 func BenchmarkCheckSynthetic(b *testing.B) {
 	forSizes(b, func(b *testing.B, n int, dir string) {
 		generated(b, dir)
 		afterEdits(b, dir, n, func() {
-			pkgs, err := gen.Load(context.Background(), gen.Options{Dir: dir}, "./...")
+			res, err := check.Check(context.Background(), check.Options{Gen: gen.Options{Dir: dir}}, "./...")
 			if err != nil {
 				b.Fatal(err)
 			}
-			routes := discover.Routes(pkgs, discover.Options{})
-			parsed, findings := gen.Parse(pkgs, gen.Options{})
-			stale, more := gen.CheckStale(parsed, gen.Options{})
-			if len(routes) != 2*n || len(findings)+len(more)+len(stale) != 0 {
-				b.Fatalf("%d routes, %d findings, %d stale", len(routes), len(findings)+len(more), len(stale))
-			}
-			for _, r := range routes {
-				if r.Status != discover.Guarded && r.Status != discover.Public {
-					b.Fatalf("route %s is %s", r.Pattern(), r.Status)
-				}
+			if len(res.Report.Routes) != 2*n || len(res.Findings)+len(res.Broken) != 0 {
+				b.Fatalf("%d routes, %d findings, %d broken", len(res.Report.Routes), len(res.Findings), len(res.Broken))
 			}
 		})
 	})

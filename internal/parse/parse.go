@@ -16,11 +16,11 @@ import (
 	"unicode"
 	"unicode/utf8"
 
-	"github.com/axioms-go/axiomsgen/runtime"
+	"github.com/axioms-go/axiomsgen/internal/routers"
 )
 
 // RuntimePath is the import path of the runtime package generated code uses.
-const RuntimePath = "github.com/axioms-go/axiomsgen/runtime"
+const RuntimePath = routers.RuntimePath
 
 // Tool is the directive prefix: //axioms:name args.
 const Tool = "axioms"
@@ -147,9 +147,64 @@ func (h *Handler) Display() string {
 	}
 }
 
-// Requirement is the handler's requirement as the runtime checks it.
-func (h *Handler) Requirement() runtime.Requirement {
-	return runtime.Requirement{Scopes: h.Scopes, Roles: h.Roles, Permissions: h.Permissions, Authenticated: h.Authenticated, DPoP: h.DPoP}
+// Requirement is the handler's requirement, as its directives say.
+func (h *Handler) Requirement() Requirement {
+	return Requirement{Scopes: h.Scopes, Roles: h.Roles, Permissions: h.Permissions, Authenticated: h.Authenticated, DPoP: h.DPoP}
+}
+
+// Requirement is what a route requires of a token, the model's value of
+// the runtime's Requirement: each list of Scopes, Roles and Permissions
+// is any-of, and all lists AND together; DPoP requires a DPoP-bound
+// token; with none of these any valid token passes.
+type Requirement struct {
+	Scopes, Roles, Permissions [][]string
+	Authenticated, DPoP        bool
+}
+
+// Requirement kinds, as Kinds lists them.
+const (
+	KindScopes      = "scopes"
+	KindRoles       = "roles"
+	KindPermissions = "permissions"
+)
+
+// Kinds are the kinds of claims r checks, in the order scopes, roles,
+// permissions; none when any valid token passes.
+func (r Requirement) Kinds() []string {
+	var out []string
+	for _, k := range r.lists() {
+		if len(k.lists) > 0 {
+			out = append(out, k.kind)
+		}
+	}
+	return out
+}
+
+type kindLists struct {
+	kind  string
+	lists [][]string
+}
+
+func (r Requirement) lists() []kindLists {
+	return []kindLists{{KindScopes, r.Scopes}, {KindRoles, r.Roles}, {KindPermissions, r.Permissions}}
+}
+
+// String renders r as reports show it, as the runtime's Requirement
+// does: "scopes(a|b) AND roles(x) AND dpop", or "authenticated".
+func (r Requirement) String() string {
+	var parts []string
+	for _, k := range r.lists() {
+		for _, anyOf := range k.lists {
+			parts = append(parts, k.kind+"("+strings.Join(anyOf, "|")+")")
+		}
+	}
+	if r.DPoP {
+		parts = append(parts, "dpop")
+	}
+	if len(parts) == 0 {
+		return "authenticated"
+	}
+	return strings.Join(parts, " AND ")
 }
 
 // HasRequirement reports whether any requirement directive is present
@@ -397,12 +452,6 @@ func (p *parser) signature(fd *ast.FuncDecl, h *Handler) bool {
 	h.Shape = shape
 	return true
 }
-
-// Import paths of the routers whose handler signatures are recognised.
-const (
-	GinPath  = "github.com/gin-gonic/gin"
-	EchoPath = "github.com/labstack/echo/v4"
-)
 
 func shapeOf(sig *types.Signature, pkg *types.Package) (fw Framework, fwPath string, shape Shape, typed string, ok bool) {
 	params, results := sig.Params(), sig.Results()

@@ -6,6 +6,8 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+
+	"github.com/axioms-go/axiomsgen/internal/routers"
 )
 
 // Router is the router a package's generated registrations are written
@@ -21,15 +23,23 @@ const (
 	RouterEcho    Router = "echo"
 )
 
-// Routers lists the routers, as -router takes them.
-var Routers = []Router{RouterHTTP, RouterChi, RouterGorilla, RouterGin, RouterEcho}
+// Routers lists the routers, as -router takes them (the router table's
+// flags, in its order).
+var Routers = func() []Router {
+	var out []Router
+	for _, r := range routers.All {
+		out = append(out, Router(r.Flag))
+	}
+	return out
+}()
 
-// Import paths of chi (v5, and the unversioned path of v1 to v4) and
-// gorilla/mux.
+// Import paths of the routers, from the router table.
 const (
-	ChiPath       = "github.com/go-chi/chi/v5"
-	ChiLegacyPath = "github.com/go-chi/chi"
-	GorillaPath   = "github.com/gorilla/mux"
+	ChiPath       = routers.ChiPath
+	ChiLegacyPath = routers.ChiLegacyPath
+	GorillaPath   = routers.GorillaPath
+	GinPath       = routers.GinPath
+	EchoPath      = routers.EchoPath
 )
 
 // Framework is the handler signature family the router's handlers have.
@@ -58,13 +68,15 @@ func (f Framework) String() string {
 // when the package imports one of them, else net/http. Handlers of
 // another signature family than the router's are errors and dropped.
 func (p *parser) router(explicit Router, imports []string) (Router, string) {
-	chiPath := ""
+	chiPath, gorilla := "", false
 	for _, path := range imports {
-		if path == ChiPath || path == ChiLegacyPath {
+		switch routers.ByPath(path) {
+		case routers.Chi:
 			chiPath = path
+		case routers.Gorilla:
+			gorilla = true
 		}
 	}
-	gorilla := slices.Contains(imports, GorillaPath)
 
 	router := explicit
 	if router == "" {
@@ -107,18 +119,11 @@ func (p *parser) router(explicit Router, imports []string) (Router, string) {
 	}
 	p.handlers = kept
 
-	switch router {
-	case RouterGin:
-		return router, GinPath
-	case RouterEcho:
-		return router, EchoPath
-	case RouterChi:
-		if chiPath == "" {
-			chiPath = ChiPath
-		}
-		return router, chiPath
-	case RouterGorilla:
-		return router, GorillaPath
+	if router == RouterChi && chiPath != "" {
+		return router, chiPath // the path the package imports: v5 or v1 to v4
+	}
+	if d := routers.ByFlag(string(router)); d != nil && d != routers.NetHTTP {
+		return router, d.Paths[0]
 	}
 	return router, ""
 }
@@ -190,12 +195,7 @@ var chiMethods = []string{"CONNECT", "DELETE", "GET", "HEAD", "OPTIONS", "PATCH"
 
 // SplitRoute splits "METHOD /path" into method and path; method is ""
 // when the pattern has none.
-func SplitRoute(pattern string) (method, path string) {
-	if i := strings.IndexAny(pattern, " \t"); i >= 0 {
-		return pattern[:i], strings.TrimLeft(pattern[i+1:], " \t")
-	}
-	return "", pattern
-}
+func SplitRoute(pattern string) (method, path string) { return routers.SplitRoute(pattern) }
 
 // bracePath checks a chi or gorilla/mux path: {name} and {name:regexp}
 // parameters (regexps may hold braces), chi's trailing * catch-all.

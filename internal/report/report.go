@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"path/filepath"
+	"slices"
 	"strings"
 	"text/tabwriter"
 
@@ -28,6 +29,9 @@ type Row struct {
 	Dynamic     string `json:"dynamic,omitempty"`
 	Reason      string `json:"reason,omitempty"`
 	DPoP        bool   `json:"dpop"` // accepts only DPoP-bound tokens
+	// kinds are the kinds of claims the requirement checks (scopes,
+	// roles, permissions), read from its structure, never from its text.
+	kinds []string
 }
 
 // Summary counts routes by status.
@@ -58,6 +62,7 @@ func New(routes []discover.Route, root string) Report {
 		rep.Routes = append(rep.Routes, Row{
 			Method: method, Host: r.Host, Path: r.Path, Handler: r.Handler, File: file, Line: r.Pos.Line, Column: r.Pos.Column,
 			Status: string(r.Status), Requirement: r.Requirement, Router: r.Router, Dynamic: r.Dynamic, Reason: r.Reason, DPoP: r.DPoP,
+			kinds: r.Kinds,
 		})
 		rep.Summary.Total++
 		switch r.Status {
@@ -190,7 +195,7 @@ func (rep Report) DPoPFindings(kinds []string) []Finding {
 			continue
 		}
 		for _, k := range kinds {
-			if k == "authenticated" || strings.Contains(r.Requirement, k+"(") {
+			if k == "authenticated" || slices.Contains(r.kinds, k) {
 				out = append(out, Finding{File: r.File, Line: r.Line, Column: r.Column, Message: fmt.Sprintf(
 					"%s: route guarded by %s does not require DPoP (-require-dpop=%s): add //axioms:dpop (or Requirement.DPoP)", r.pattern(), r.Requirement, k)})
 				break

@@ -11,8 +11,9 @@ import (
 
 func Routes(g *runtime.Guard) http.Handler {
 	r := chi.NewRouter()
-	r.Get("/health", ok) //axioms:public // want "public GET /health"
-	r.Get("/open", ok)   // want "unguarded GET /open"
+	r.Get("/health", ok)   //axioms:public // want "public GET /health"
+	r.Get("/open", ok)     // want "unguarded GET /open"
+	r.Query("/search", ok) // want "unguarded QUERY /search"
 	r.Route("/api", func(r chi.Router) {
 		r.Use(g.Middleware(runtime.Requirement{Scopes: [][]string{{"api"}}}))
 		r.Get("/items", ok)                   // want "guarded GET /api/items scopes(api)"

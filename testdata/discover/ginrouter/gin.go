@@ -3,6 +3,8 @@
 package ginrouter
 
 import (
+	"net/http"
+
 	"github.com/gin-gonic/gin"
 )
 
@@ -26,5 +28,27 @@ func Routes() *gin.Engine {
 	v2.Any("/any", ok)  // want "guarded * /v2/any trusted example.com/routes/ginrouter.Auth"
 	return r
 }
+
+// Misses are the registrations report once left out; each is a route.
+func Misses() *gin.Engine {
+	r := gin.New()
+	r.Match([]string{"GET", "HEAD"}, "/health2", ok)      // want "unguarded GET /health2" "unguarded HEAD /health2"
+	r.Match([]string{http.MethodPut}, "/put", Auth(), ok) // want "guarded PUT /put trusted example.com/routes/ginrouter.Auth"
+	r.Match(methods, "/some", ok)                         // want "unknown * /some"
+	r.Static("/assets", "./public")                       // want "unguarded GET /assets/*filepath" "unguarded HEAD /assets/*filepath"
+	r.StaticFS("/fs", http.Dir("./public"))               // want "unguarded GET /fs/*filepath" "unguarded HEAD /fs/*filepath"
+	r.StaticFile("/favicon.ico", "./favicon.ico")         // want "unguarded GET /favicon.ico" "unguarded HEAD /favicon.ico"
+	r.StaticFileFS("/robots.txt", "robots.txt", nil)      // want "unguarded GET /robots.txt" "unguarded HEAD /robots.txt"
+	r.OPTIONS("/*any")                                    // want "unguarded OPTIONS /*any"
+
+	r.Group("/user").Use(Auth()).POST("", ok)     // want "guarded POST /user trusted example.com/routes/ginrouter.Auth"
+	r.Group("/chain").GET("/a", ok).GET("/b", ok) // want "unguarded GET /chain/a" "unguarded GET /chain/b"
+
+	g := r.Group("/files", Auth())
+	g.Static("/private", "./private") // want "guarded GET /files/private/*filepath trusted example.com/routes/ginrouter.Auth" "guarded HEAD /files/private/*filepath trusted example.com/routes/ginrouter.Auth"
+	return r
+}
+
+var methods = []string{"GET"}
 
 func ok(c *gin.Context) {}

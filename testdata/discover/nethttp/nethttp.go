@@ -10,15 +10,19 @@ import (
 
 const apiPrefix = "/api"
 
+// requireDPoP is a constant: the requirement is read by type, not as text.
+const requireDPoP = true
+
 func Routes(g *runtime.Guard, prefix string, handlers map[string]http.HandlerFunc) http.Handler {
 	mux := http.NewServeMux()
-	mux.HandleFunc("GET /health", health)                                                                                   // want "public GET /health"
-	mux.HandleFunc("GET /metrics", metrics)                                                                                 // want "unguarded GET /metrics"
-	mux.HandleFunc("GET /open", metrics)                                                                                    //axioms:public                                                // want "public GET /open"
-	mux.Handle("GET /items", g.Handler(runtime.Requirement{Scopes: [][]string{{"read", "admin"}}}, http.HandlerFunc(list))) // want "guarded GET /items scopes(read|admin)"
-	mux.Handle("POST /items", g.Middleware(runtime.Requirement{Roles: [][]string{{"editor"}}})(http.HandlerFunc(list)))     // want "guarded POST /items roles(editor)"
-	mux.Handle("DELETE "+apiPrefix+"/items/{id}", g.Handler(runtime.Requirement{}, http.HandlerFunc(list)))                 // want "guarded DELETE /api/items/{id} authenticated"
-	mux.HandleFunc(prefix+"/dyn", list)                                                                                     // want "unknown * {prefix}/dyn"
+	mux.HandleFunc("GET /health", health)                                                                                          // want "public GET /health"
+	mux.HandleFunc("GET /metrics", metrics)                                                                                        // want "unguarded GET /metrics"
+	mux.HandleFunc("GET /open", metrics)                                                                                           //axioms:public                                                // want "public GET /open"
+	mux.Handle("GET /items", g.Handler(runtime.Requirement{Scopes: [][]string{{"read", "admin"}}}, http.HandlerFunc(list)))        // want "guarded GET /items scopes(read|admin)"
+	mux.Handle("POST /items", g.Middleware(runtime.Requirement{Roles: [][]string{{"editor"}}})(http.HandlerFunc(list)))            // want "guarded POST /items roles(editor)"
+	mux.Handle("DELETE "+apiPrefix+"/items/{id}", g.Handler(runtime.Requirement{}, http.HandlerFunc(list)))                        // want "guarded DELETE /api/items/{id} authenticated"
+	mux.Handle("PUT /pay", g.Handler(runtime.Requirement{Scopes: [][]string{{"pay"}}, DPoP: requireDPoP}, http.HandlerFunc(list))) // want "guarded PUT /pay scopes(pay) AND dpop"
+	mux.HandleFunc(prefix+"/dyn", list)                                                                                            // want "unknown * {prefix}/dyn"
 	for path, h := range handlers {
 		mux.HandleFunc(path, h) // want "unknown * {path}"
 	}

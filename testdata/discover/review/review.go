@@ -120,9 +120,10 @@ func l5(m *http.ServeMux) {
 	m.HandleFunc("/deep", h) // want "unknown * /deep"
 }
 
-// A recursive helper terminates and reports its route.
+// A recursive helper terminates and reports its route: bound while the
+// helpers are few enough, unknown past that.
 func recurse(m *http.ServeMux, n int) {
-	m.HandleFunc("/rec", h) // want "unguarded * /rec" "unguarded * /rec" "unguarded * /rec" "unguarded * /rec" "unguarded * /rec" "unguarded * /rec" "unguarded * /rec" "unguarded * /rec"
+	m.HandleFunc("/rec", h) // want "unguarded * /rec" "unguarded * /rec" "unguarded * /rec" "unguarded * /rec" "unknown * /rec" "unknown * /rec" "unknown * /rec" "unknown * /rec"
 	if n > 0 {
 		recurse(m, n-1) // want "unknown * {?}"
 	}
@@ -131,4 +132,59 @@ func recurse(m *http.ServeMux, n int) {
 func Recursive() {
 	m := http.NewServeMux()
 	recurse(m, 3)
+}
+
+// Limits: past each named limit of the walk, a row says which limit it
+// hit; nothing is dropped and nothing is called guarded on a guess.
+
+// A guarded handler passed through more variables than the walk follows.
+func LongChain(g *runtime.Guard) {
+	m := http.NewServeMux()
+	v0 := g.Handler(runtime.Requirement{}, http.HandlerFunc(h))
+	v1 := v0
+	v2 := v1
+	v3 := v2
+	v4 := v3
+	v5 := v4
+	v6 := v5
+	v7 := v6
+	v8 := v7
+	v9 := v8
+	m.Handle("/long", v9)  // want "unknown * /long"
+	m.Handle("/short", v1) // want "guarded * /short authenticated"
+	http.ListenAndServe("127.0.0.1:0", m)
+}
+
+// Named chi callbacks nested deeper than the walk binds routers.
+func DeepCallbacks() http.Handler {
+	r := chi.NewRouter()
+	r.Route("/c1", c1)
+	return r
+}
+
+func c1(r chi.Router) { r.Route("/c2", c2) }
+func c2(r chi.Router) { r.Route("/c3", c3) }
+func c3(r chi.Router) { r.Route("/c4", c4) }
+func c4(r chi.Router) { r.Route("/c5", c5) }
+func c5(r chi.Router) {
+	r.Get("/leaf", h) // want "unknown GET /leaf"
+}
+
+// Routers mounted on routers deeper than the walk follows the prefixes.
+func DeepMounts() {
+	m0, m1, m2, m3, m4 := http.NewServeMux(), http.NewServeMux(), http.NewServeMux(), http.NewServeMux(), http.NewServeMux()
+	m5, m6, m7, m8, m9 := http.NewServeMux(), http.NewServeMux(), http.NewServeMux(), http.NewServeMux(), http.NewServeMux()
+	m10 := http.NewServeMux()
+	m10.HandleFunc("/leaf", h) // want "unknown * {?}/leaf"
+	m0.Handle("/a/", http.StripPrefix("/a", m1))
+	m1.Handle("/a/", http.StripPrefix("/a", m2))
+	m2.Handle("/a/", http.StripPrefix("/a", m3))
+	m3.Handle("/a/", http.StripPrefix("/a", m4))
+	m4.Handle("/a/", http.StripPrefix("/a", m5))
+	m5.Handle("/a/", http.StripPrefix("/a", m6))
+	m6.Handle("/a/", http.StripPrefix("/a", m7))
+	m7.Handle("/a/", http.StripPrefix("/a", m8))
+	m8.Handle("/a/", http.StripPrefix("/a", m9))
+	m9.Handle("/a/", http.StripPrefix("/a", m10))
+	http.ListenAndServe("127.0.0.1:0", m0)
 }

@@ -1,4 +1,4 @@
-package gen
+package load
 
 import (
 	"context"
@@ -60,9 +60,14 @@ func loadFast(ctx context.Context, cfg packages.Config, patterns []string) (pkgs
 	slices.Sort(deps)
 	deps = slices.Compact(deps)
 
+	// One FileSet for the roots and the export data of their
+	// dependencies: positions of imported objects (a generated wrapper of
+	// a package outside the pattern) must resolve to their files.
+	fset := token.NewFileSet()
 	imported := map[string]*types.Package{"unsafe": types.Unsafe}
 	if len(deps) > 0 {
 		dcfg := cfg
+		dcfg.Fset = fset
 		dcfg.Mode = packages.NeedName | packages.NeedTypes
 		depPkgs, err := packages.Load(&dcfg, deps...)
 		if err != nil {
@@ -85,7 +90,6 @@ func loadFast(ctx context.Context, cfg packages.Config, patterns []string) (pkgs
 		}
 	}
 
-	fset := token.NewFileSet()
 	done := map[string]bool{}
 	var check func(r *packages.Package)
 	check = func(r *packages.Package) {

@@ -1,0 +1,99 @@
+// Annotated rows: the routes of a package's //axioms: directives, put
+// under the prefix of the router their generated registration function
+// is called with.
+
+package discover
+
+import (
+	"cmp"
+	"path/filepath"
+	"strings"
+
+	"github.com/axioms-go/axiomsgen/internal/header"
+	"github.com/axioms-go/axiomsgen/internal/parse"
+	"golang.org/x/tools/go/packages"
+)
+
+// regMount is one call of a generated registration function.
+type regMount struct {
+	prefix, dynamic string
+	reason          string // why the prefix is not certain, if it is not
+}
+
+// mountAnnotated puts the annotated rows under the prefix of the router
+// their generated registration function was called with (a gin or echo
+// group, a chi sub-router, a StripPrefix mount): one row per distinct
+// prefix. Rows of a package whose registration call was not seen keep
+// the pattern as written.
+func (d *discoverer) mountAnnotated() {
+	var out []Route
+	for _, r := range d.routes {
+		mounts := d.regMounts[r.pkg]
+		if r.pkg == "" || len(mounts) == 0 {
+			out = append(out, r)
+			continue
+		}
+		if d.regUses[r.pkg] > d.regCalls[r.pkg] {
+			// Also called some way the walk does not follow: keep the
+			// pattern as written.
+			mounts = append(mounts, regMount{})
+		}
+		seen := map[string]bool{}
+		for _, mt := range mounts {
+			m := r
+			if mt.reason != "" {
+				m.Path, m.Dynamic = "{?}"+r.Path, mt.reason
+			} else {
+				m.Path, m.Dynamic = mt.prefix+r.Path, cmp.Or(mt.dynamic, r.Dynamic)
+			}
+			if key := m.Path + "\x00" + m.Dynamic; !seen[key] {
+				seen[key] = true
+				out = append(out, m)
+			}
+		}
+	}
+	d.routes = out
+}
+
+// annotated adds the routes of the package's //axioms: directives, as the
+// generated RegisterRoutes registers them.
+func (d *discoverer) annotated(p *packages.Package) {
+	handlers, parsed := d.opts.Handlers[p.PkgPath]
+	if !parsed {
+		skip := func(name string) bool { return filepath.Base(name) == d.opts.Output }
+		popts := parse.Options{Skip: skip}
+		if len(p.GoFiles) > 0 {
+			// The router the generated file was made for (-router), if any.
+			popts.Router = parse.Router(header.Read(filepath.Join(filepath.Dir(p.GoFiles[0]), d.opts.Output)).Router)
+		}
+		res, _ := parse.Parse(p.Fset, p.Syntax, p.TypesInfo, popts)
+		handlers = res.Handlers
+	}
+	for _, h := range handlers {
+		req := requirementFrom(h.Requirement())
+		if !h.Public {
+			d.wrappers[p.PkgPath+"."+h.WrapperName()] = req
+		}
+		for _, rt := range h.Routes {
+			r := Route{Router: "axioms", Handler: p.PkgPath + "." + h.Display(), Pos: h.Pos, pkg: p.PkgPath}
+			r.Method, r.Host, r.Path = splitPattern(rt.Pattern)
+			if h.Public {
+				r.Status = Public
+			} else {
+				r.Status, r.Requirement, r.DPoP, r.Kinds = Guarded, req.text, h.DPoP, req.kinds
+			}
+			d.routes = append(d.routes, r)
+		}
+	}
+}
+
+// splitPattern splits a net/http pattern into method, host and path.
+func splitPattern(p string) (method, host, path string) {
+	if i := strings.IndexAny(p, " \t"); i >= 0 {
+		method, p = p[:i], strings.TrimLeft(p[i+1:], " \t")
+	}
+	if i := strings.IndexByte(p, '/'); i > 0 {
+		host, p = p[:i], p[i:]
+	}
+	return method, host, p
+}

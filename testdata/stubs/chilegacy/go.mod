@@ -1,0 +1,3 @@
+module github.com/go-chi/chi
+
+go 1.26.0
