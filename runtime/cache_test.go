@@ -179,15 +179,20 @@ func TestCachedClaimsCannotBeChangedByAHandler(t *testing.T) {
 	iss := axiomstest.New(t)
 	g := newGuard(t, iss.Config())
 	tok := iss.Token(t, axiomstest.WithScopes("read"))
+	ran := 0
 	h := g.Handler(runtime.Requirement{}, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		c, _ := runtime.ClaimsFromContext(r.Context())
 		c.Scopes = append(c.Scopes, "admin")
 		c.Scopes[0] = "root"
+		ran++
 	}))
 	for range 2 {
 		r := httptest.NewRequest("GET", "/", nil)
 		r.Header.Set("Authorization", bearer(tok))
 		h.ServeHTTP(httptest.NewRecorder(), r)
+	}
+	if ran != 2 {
+		t.Fatalf("the handler ran %d times, want 2: the test proves nothing", ran)
 	}
 	wantReject(t, serve(t, g, runtime.Requirement{Scopes: [][]string{{"admin", "root"}}}, bearer(tok)), 403, "insufficient_scope")
 }

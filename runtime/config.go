@@ -32,20 +32,33 @@ const (
 	maxJWKSBody = 1 << 20
 )
 
-// DefaultAlgorithms is the signature allow-list used when Config.Algorithms
-// is empty: every asymmetric JWS algorithm the runtime verifies.
-var DefaultAlgorithms = []string{
+// supportedAlgorithms is every algorithm the runtime can verify, and the
+// default allow-list.
+var supportedAlgorithms = []string{
 	"RS256", "RS384", "RS512",
 	"PS256", "PS384", "PS512",
 	"ES256", "ES384", "ES512",
 	"EdDSA",
 }
 
+// The default claim names, in lookup order.
+var (
+	defaultScopeClaims      = []string{"scope", "scp"}
+	defaultRoleClaims       = []string{"roles"}
+	defaultPermissionClaims = []string{"permissions"}
+)
+
+// DefaultAlgorithms is the signature allow-list used when Config.Algorithms
+// is empty: every asymmetric JWS algorithm the runtime verifies. The
+// variables below are copies, for reading: changing them changes neither
+// the defaults nor what the runtime accepts.
+var DefaultAlgorithms = slices.Clone(supportedAlgorithms)
+
 // Default claim names, in lookup order.
 var (
-	DefaultScopeClaims      = []string{"scope", "scp"}
-	DefaultRoleClaims       = []string{"roles"}
-	DefaultPermissionClaims = []string{"permissions"}
+	DefaultScopeClaims      = slices.Clone(defaultScopeClaims)
+	DefaultRoleClaims       = slices.Clone(defaultRoleClaims)
+	DefaultPermissionClaims = slices.Clone(defaultPermissionClaims)
 )
 
 // Config says which tokens a Guard accepts and where it finds the issuer's
@@ -543,9 +556,6 @@ func splitList(s string) []string {
 	return out
 }
 
-// supportedAlgorithms is every algorithm the runtime can verify.
-var supportedAlgorithms = DefaultAlgorithms
-
 // validate reports every problem of cfg at once. It does not apply defaults.
 func (cfg Config) validate() error {
 	var errs []error
@@ -733,19 +743,19 @@ func isLoopback(host string) bool {
 func (cfg Config) withDefaults() Config {
 	cfg.Audiences = withResource(cfg.Audiences, cfg.Resource)
 	if len(cfg.Algorithms) == 0 {
-		cfg.Algorithms = DefaultAlgorithms
+		cfg.Algorithms = slices.Clone(supportedAlgorithms)
 	}
 	if len(cfg.ScopeClaims) == 0 {
-		cfg.ScopeClaims = DefaultScopeClaims
+		cfg.ScopeClaims = slices.Clone(defaultScopeClaims)
 	}
 	if len(cfg.RoleClaims) == 0 {
-		cfg.RoleClaims = DefaultRoleClaims
+		cfg.RoleClaims = slices.Clone(defaultRoleClaims)
 	}
 	if len(cfg.PermissionClaims) == 0 {
-		cfg.PermissionClaims = DefaultPermissionClaims
+		cfg.PermissionClaims = slices.Clone(defaultPermissionClaims)
 	}
 	if len(cfg.DPoPAlgorithms) == 0 {
-		cfg.DPoPAlgorithms = DefaultDPoPAlgorithms
+		cfg.DPoPAlgorithms = slices.Clone(defaultDPoPAlgorithms)
 	}
 	switch {
 	case cfg.Leeway == 0:

@@ -71,7 +71,11 @@ const (
 
 // DefaultDPoPAlgorithms is the proof signature allow-list used when
 // Config.DPoPAlgorithms is empty.
-var DefaultDPoPAlgorithms = []string{"ES256", "ES384", "PS256", "RS256", "EdDSA"}
+var DefaultDPoPAlgorithms = slices.Clone(defaultDPoPAlgorithms)
+
+// defaultDPoPAlgorithms is the runtime's own: DefaultDPoPAlgorithms is a
+// copy for reading.
+var defaultDPoPAlgorithms = []string{"ES256", "ES384", "PS256", "RS256", "EdDSA"}
 
 // The DPoP rejection kinds, besides those of Authorize.
 var (

@@ -21,8 +21,10 @@ var (
 	// ErrInsufficient: the token is valid but does not meet the route's
 	// requirement (403).
 	ErrInsufficient = errors.New("insufficient scope")
-	// ErrKeysUnavailable: no signing key was ever loaded, so no token can
-	// be checked yet (503).
+	// ErrKeysUnavailable: something the check depends on cannot answer
+	// now (503 with Retry-After): no signing key was ever loaded, the
+	// introspection endpoint, the DPoP replay store or nonce source failed,
+	// or too many introspections are in flight. The Description says which.
 	ErrKeysUnavailable = errors.New("signing keys unavailable")
 	// ErrInsufficientAuthentication: the token is valid but the user's
 	// authentication is not strong or recent enough for the route's
@@ -35,7 +37,8 @@ var (
 // to the client: it never contains the token.
 type Error struct {
 	// Kind is one of ErrNoToken, ErrInvalidRequest, ErrInvalidToken,
-	// ErrInsufficient or ErrKeysUnavailable.
+	// ErrInsufficient, ErrInsufficientAuthentication, ErrKeysUnavailable,
+	// ErrInvalidProof or ErrUseNonce.
 	Kind error
 	// Description is a short human-readable reason, sent as
 	// error_description.

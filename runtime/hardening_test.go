@@ -649,3 +649,37 @@ func TestWorstCaseTokenWorkIsBounded(t *testing.T) {
 		}
 	}
 }
+
+// TestDefaultListsAreCopies: the exported default lists are for reading;
+// changing them changes neither the defaults nor what is accepted.
+func TestDefaultListsAreCopies(t *testing.T) {
+	iss := axiomstest.New(t)
+	forged := hmacWithPublicKey(t, iss)
+	valid := iss.Token(t, axiomstest.WithScopes("read"), axiomstest.WithRoles("admin"))
+	saved := slices.Clone(runtime.DefaultAlgorithms)
+	savedScopes := slices.Clone(runtime.DefaultScopeClaims)
+	t.Cleanup(func() {
+		copy(runtime.DefaultAlgorithms, saved)
+		copy(runtime.DefaultScopeClaims, savedScopes)
+	})
+	for i := range runtime.DefaultAlgorithms {
+		runtime.DefaultAlgorithms[i] = "HS256"
+	}
+	runtime.DefaultScopeClaims[0] = "roles"
+	g := newGuard(t, iss.Config())
+	if res := serve(t, g, runtime.Requirement{}, bearer(forged)); res.status != 401 {
+		t.Fatalf("HS256 accepted after DefaultAlgorithms was changed: %d", res.status)
+	}
+	res := serve(t, g, runtime.Requirement{}, bearer(valid))
+	if res.status != 200 {
+		t.Fatalf("the default algorithms changed with the exported list: RS256 refused (%d)", res.status)
+	}
+	if !slices.Equal(res.claims.Scopes, []string{"read"}) {
+		t.Fatalf("the default claim names changed with the exported list: scopes %q", res.claims.Scopes)
+	}
+	cfg := iss.Config()
+	cfg.Algorithms = []string{"HS256"}
+	if _, err := runtime.New(t.Context(), cfg); err == nil {
+		t.Fatal("HS256 configured and accepted")
+	}
+}
