@@ -373,3 +373,19 @@ func TestResourceClientFlow(t *testing.T) {
 		t.Fatalf("with the token: %d %q", final.StatusCode, body)
 	}
 }
+
+// TestScopesOf: the scopes of generated route tables, sorted, once each.
+func TestScopesOf(t *testing.T) {
+	a := []runtime.Route{
+		{Pattern: "GET /a", Requirement: runtime.Requirement{Scopes: [][]string{{"b:read", "a:read"}, {"c"}}}},
+		{Pattern: "GET /p", Public: true},
+		{Pattern: "GET /r", Requirement: runtime.Requirement{Roles: [][]string{{"admin"}}}},
+	}
+	b := []runtime.Route{{Pattern: "POST /a", Requirement: runtime.Requirement{Scopes: [][]string{{"a:read", "z"}}}}}
+	if got := runtime.ScopesOf(a, b); !slices.Equal(got, []string{"a:read", "b:read", "c", "z"}) {
+		t.Errorf("ScopesOf = %q", got)
+	}
+	if got := runtime.ScopesOf(); len(got) != 0 {
+		t.Errorf("ScopesOf() = %q", got)
+	}
+}

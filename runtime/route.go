@@ -1,6 +1,9 @@
 package runtime
 
-import "net/http"
+import (
+	"net/http"
+	"slices"
+)
 
 // Route describes one annotated route, as listed in the AxiomsRoutes table
 // of a package's generated file, for reports and for the application.
@@ -69,4 +72,22 @@ func DecodeClaims[T any](c *Claims) (*T, error) {
 		return nil, newError(ErrInvalidToken, "the token's claims do not have the expected shape", err)
 	}
 	return v, nil
+}
+
+// ScopesOf returns the scopes the routes' requirements name, sorted and
+// without repeats: what a resource's metadata lists as scopes_supported.
+// Pass every package's generated AxiomsRoutes:
+//
+//	mux.Handle("GET "+g.ResourceMetadataPath(), g.ResourceMetadata(runtime.ScopesOf(items.AxiomsRoutes, admin.AxiomsRoutes)...))
+func ScopesOf(routes ...[]Route) []string {
+	var out []string
+	for _, rs := range routes {
+		for _, r := range rs {
+			for _, anyOf := range r.Requirement.Scopes {
+				out = append(out, anyOf...)
+			}
+		}
+	}
+	slices.Sort(out)
+	return slices.Compact(out)
 }

@@ -218,8 +218,10 @@ func TestExamplesAllGuarded(t *testing.T) {
 		got = append(got, r.Status+" "+r.Method+" "+r.Path)
 	}
 	want := []string{
+		"public GET {p}", // the resource's metadata, at a path the configuration gives
 		"public GET /healthz", "guarded GET /items", "guarded GET /items/{id}", "guarded POST /items",
 		"guarded DELETE /items/{id}", "guarded POST /payouts", "guarded GET /me", "guarded GET /tenant",
+		"guarded POST /account/close",
 	}
 	if strings.Join(got, "\n") != strings.Join(want, "\n") {
 		t.Errorf("routes:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))

@@ -28,6 +28,7 @@ func TestDevSamples(t *testing.T) {
 	cfg := iss.Config()
 	cfg.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
 	cfg.DPoPBaseURL = "http://" + ln.Addr().String()
+	cfg.Resource = cfg.DPoPBaseURL // as main does with -dev
 	g, err := runtime.New(t.Context(), cfg)
 	if err != nil {
 		t.Fatal(err)
@@ -57,6 +58,9 @@ func TestDevSamples(t *testing.T) {
 	if got := do(t, "GET", "/items", "", nil); got != 401 {
 		t.Errorf("no token = %d", got)
 	}
+	if got := do(t, "GET", "/.well-known/oauth-protected-resource", "", nil); got != 200 {
+		t.Errorf("metadata = %d", got)
+	}
 	for _, d := range devTokens() {
 		t.Run(d.what, func(t *testing.T) {
 			h, err := devHeaders(iss, key, d, srv.URL)
@@ -76,7 +80,7 @@ func TestPrintDevTokens(t *testing.T) {
 	if err := printDevTokens(&out, iss, "http://127.0.0.1:8080"); err != nil {
 		t.Fatal(err)
 	}
-	if n := strings.Count(out.String(), "curl -i"); n != len(devTokens())+2 {
-		t.Errorf("printed %d curl commands, want %d", n, len(devTokens())+2)
+	if n := strings.Count(out.String(), "curl -i"); n != len(devTokens())+3 {
+		t.Errorf("printed %d curl commands, want %d (the samples, health, no token, metadata)", n, len(devTokens())+3)
 	}
 }

@@ -11,14 +11,15 @@ import (
 
 // AxiomsRoutes lists the routes annotated in this package, in source order.
 var AxiomsRoutes = []runtime.Route{
-	{Pattern: "GET /healthz", Handler: "Health", Public: true, Position: "handlers.go:45:1"},
-	{Pattern: "GET /items", Handler: "(*Server).ListItems", Requirement: runtime.Requirement{Scopes: [][]string{{"read:items", "admin"}}}, Position: "handlers.go:53:1"},
-	{Pattern: "GET /items/{id}", Handler: "(*Server).GetItem", Requirement: runtime.Requirement{Scopes: [][]string{{"read:items", "admin"}}}, Position: "handlers.go:68:1"},
-	{Pattern: "POST /items", Handler: "(*Server).CreateItem", Requirement: runtime.Requirement{Scopes: [][]string{{"write:items"}}, Roles: [][]string{{"editor", "admin", "Global Admin"}}}, Position: "handlers.go:86:1"},
-	{Pattern: "DELETE /items/{id}", Handler: "(*Server).DeleteItem", Requirement: runtime.Requirement{Permissions: [][]string{{"items:delete"}}}, Position: "handlers.go:106:1"},
-	{Pattern: "POST /payouts", Handler: "(*Server).Payout", Requirement: runtime.Requirement{Permissions: [][]string{{"payouts:create"}}, DPoP: true}, Position: "handlers.go:126:1"},
-	{Pattern: "GET /me", Handler: "Me", Requirement: runtime.Requirement{Authenticated: true}, Position: "handlers.go:134:1"},
-	{Pattern: "GET /tenant", Handler: "Tenant", Requirement: runtime.Requirement{Authenticated: true}, Position: "handlers.go:151:1"},
+	{Pattern: "GET /healthz", Handler: "Health", Public: true, Position: "handlers.go:50:1"},
+	{Pattern: "GET /items", Handler: "(*Server).ListItems", Requirement: runtime.Requirement{Scopes: [][]string{{"read:items", "admin"}}}, Position: "handlers.go:58:1"},
+	{Pattern: "GET /items/{id}", Handler: "(*Server).GetItem", Requirement: runtime.Requirement{Scopes: [][]string{{"read:items", "admin"}}}, Position: "handlers.go:73:1"},
+	{Pattern: "POST /items", Handler: "(*Server).CreateItem", Requirement: runtime.Requirement{Scopes: [][]string{{"write:items"}}, Roles: [][]string{{"editor", "admin", "Global Admin"}}}, Position: "handlers.go:91:1"},
+	{Pattern: "DELETE /items/{id}", Handler: "(*Server).DeleteItem", Requirement: runtime.Requirement{Permissions: [][]string{{"items:delete"}}}, Position: "handlers.go:111:1"},
+	{Pattern: "POST /payouts", Handler: "(*Server).Payout", Requirement: runtime.Requirement{Permissions: [][]string{{"payouts:create"}}, DPoP: true}, Position: "handlers.go:131:1"},
+	{Pattern: "GET /me", Handler: "Me", Requirement: runtime.Requirement{Authenticated: true}, Position: "handlers.go:139:1"},
+	{Pattern: "GET /tenant", Handler: "Tenant", Requirement: runtime.Requirement{Authenticated: true}, Position: "handlers.go:156:1"},
+	{Pattern: "POST /account/close", Handler: "CloseAccount", Requirement: runtime.Requirement{ACR: []string{"urn:example:mfa", "urn:example:hwk"}, MaxAge: 300e9 /* 5m0s */}, Position: "handlers.go:171:1"},
 }
 
 // RegisterRoutes registers every annotated route of this package on mux, each
@@ -32,6 +33,7 @@ func RegisterRoutes(mux runtime.Mux, g *runtime.Guard, server *Server) {
 	mux.Handle("POST /payouts", GuardedServerPayout(g, server))
 	mux.Handle("GET /me", GuardedMe(g))
 	mux.Handle("GET /tenant", GuardedTenant(g))
+	mux.Handle("POST /account/close", GuardedCloseAccount(g))
 }
 
 // GuardedServerListItems returns (*Server).ListItems guarded by scopes(read:items|admin).
@@ -74,4 +76,10 @@ func GuardedMe(g *runtime.Guard) http.Handler {
 // Use it to register the handler by hand.
 func GuardedTenant(g *runtime.Guard) http.Handler {
 	return g.Handler(runtime.Requirement{Authenticated: true}, runtime.TypedClaimsHandler(g, Tenant))
+}
+
+// GuardedCloseAccount returns CloseAccount guarded by acr(urn:example:mfa|urn:example:hwk) AND max-age(5m0s).
+// Use it to register the handler by hand.
+func GuardedCloseAccount(g *runtime.Guard) http.Handler {
+	return g.Handler(runtime.Requirement{ACR: []string{"urn:example:mfa", "urn:example:hwk"}, MaxAge: 300e9 /* 5m0s */}, runtime.ClaimsHandlerFunc(CloseAccount))
 }

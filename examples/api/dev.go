@@ -33,6 +33,10 @@ func devTokens() []devToken {
 		{"my tenant (typed claims)", "GET", "/tenant", "", []axiomstest.TokenOption{axiomstest.WithClaim("tenant", "acme")}, "200", false},
 		{"payout with a DPoP-bound token and a proof", "POST", "/payouts", "", []axiomstest.TokenOption{axiomstest.WithPermissions("payouts:create")}, "201", true},
 		{"payout with a bearer token (no proof)", "POST", "/payouts", "", []axiomstest.TokenOption{axiomstest.WithPermissions("payouts:create")}, "401", false},
+		{"close the account after a recent MFA login (within 5 minutes)", "POST", "/account/close", "",
+			[]axiomstest.TokenOption{axiomstest.WithACR("urn:example:mfa"), axiomstest.WithAuthTime(time.Now())}, "202", false},
+		{"close the account with a password login: the step-up challenge asks for acr_values and max_age", "POST", "/account/close", "",
+			[]axiomstest.TokenOption{axiomstest.WithACR("urn:example:pwd"), axiomstest.WithAuthTime(time.Now())}, "401", false},
 		{"expired token", "GET", "/items", "", []axiomstest.TokenOption{axiomstest.WithScopes("read:items"), axiomstest.WithExpiresIn(-time.Hour)}, "401", false},
 		{"token for another API", "GET", "/items", "", []axiomstest.TokenOption{axiomstest.WithScopes("read:items"), axiomstest.WithAudiences("https://other.example.test")}, "401", false},
 	}
@@ -68,7 +72,8 @@ func printDevTokens(w io.Writer, iss *axiomstest.Issuer, base string) error {
 	}
 	fmt.Fprintf(w, "\nDev issuer %s (tokens valid for 1h; never use -dev in production)\n\n", iss.URL())
 	fmt.Fprintf(w, "# public health check (200)\ncurl -i %s/healthz\n\n", base)
-	fmt.Fprintf(w, "# no token (401)\ncurl -i %s/items\n\n", base)
+	fmt.Fprintf(w, "# no token (401; the challenge's resource_metadata points to the API's metadata)\ncurl -i %s/items\n\n", base)
+	fmt.Fprintf(w, "# the API's metadata (RFC 9728): its issuer and scopes (200)\ncurl -i %s/.well-known/oauth-protected-resource\n\n", base)
 	for _, d := range devTokens() {
 		h, err := devHeaders(iss, key, d, base, axiomstest.WithExpiresIn(time.Hour))
 		if err != nil {

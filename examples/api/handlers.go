@@ -17,6 +17,11 @@ import (
 func routes(g *runtime.Guard, s *Server) http.Handler {
 	mux := http.NewServeMux()
 	RegisterRoutes(mux, g, s)
+	// With a resource configured, the API describes its protection (RFC
+	// 9728): public, and every 401 challenge points to it.
+	if p := g.ResourceMetadataPath(); p != "" {
+		mux.Handle("GET "+p, g.ResourceMetadata(runtime.ScopesOf(AxiomsRoutes)...))
+	}
 	return mux
 }
 
@@ -154,6 +159,17 @@ func Tenant(w http.ResponseWriter, r *http.Request, c *TenantClaims) {
 		return
 	}
 	writeJSON(w, http.StatusOK, c)
+}
+
+// CloseAccount closes the caller's account: it needs a strong and recent
+// authentication (RFC 9470 step-up); a token without them gets a 401 whose
+// challenge says what to ask the authorization server for.
+//
+//axioms:route POST /account/close
+//axioms:acr urn:example:mfa urn:example:hwk
+//axioms:max-age 5m
+func CloseAccount(w http.ResponseWriter, r *http.Request, c *runtime.Claims) {
+	writeJSON(w, http.StatusAccepted, map[string]string{"closing": c.Subject})
 }
 
 func writeJSON(w http.ResponseWriter, status int, v any) {

@@ -46,8 +46,10 @@ func run(addr string, dev bool) error {
 	}
 	base := "http://" + ln.Addr().String()
 	if dev {
-		// DPoP proofs name the URL the client calls: here, this listener.
+		// DPoP proofs name the URL the client calls: here, this listener;
+		// and it is the resource whose metadata the API serves.
 		cfg.DPoPBaseURL = base
+		cfg.Resource = base
 	}
 	guard, err := runtime.New(ctx, cfg)
 	if err != nil {

@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/axioms-go/axiomsgen/internal/parse"
 	"golang.org/x/tools/go/types/typeutil"
@@ -173,6 +174,25 @@ func (w *walker) requirementOf(e ast.Expr) *requirement {
 		case "DPoP":
 			tv := w.info().Types[kv.Value]
 			req.DPoP = tv.Value != nil && tv.Value.Kind() == constant.Bool && constant.BoolVal(tv.Value)
+			continue
+		case "MaxAge":
+			tv := w.info().Types[kv.Value]
+			if tv.Value == nil {
+				return opaque("requirement " + types.ExprString(e) + " (MaxAge is not a constant)")
+			}
+			if n, exact := constant.Int64Val(constant.ToInt(tv.Value)); exact {
+				req.MaxAge = time.Duration(n)
+			}
+			continue
+		case "ACR":
+			list, ok := kv.Value.(*ast.CompositeLit)
+			if !ok {
+				return opaque("requirement " + types.ExprString(e) + " (ACR is not a literal)")
+			}
+			for _, v := range list.Elts {
+				s, _ := w.stringValue(v)
+				req.ACR = append(req.ACR, s)
+			}
 			continue
 		default:
 			continue

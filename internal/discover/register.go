@@ -301,12 +301,18 @@ func (w *walker) register(rg registered) {
 	}
 	path := rg.path
 	r.Dynamic = rg.dynamic
-	if rg.withMethod && r.Dynamic == "" {
+	switch {
+	case rg.withMethod && r.Dynamic == "":
 		m, h, p := splitPattern(path)
 		if m != "" {
 			r.Method = m
 		}
 		r.Host, path = h, p
+	case rg.withMethod:
+		// "GET " + path: the method is known even when the path is not.
+		if m, rest, ok := strings.Cut(path, " "); ok && m != "" && strings.Trim(m, "ABCDEFGHIJKLMNOPQRSTUVWXYZ") == "" {
+			r.Method, path = m, strings.TrimLeft(rest, " ")
+		}
 	}
 	r.Path = st.prefix + path
 	if st.lostPrefix {
@@ -392,9 +398,18 @@ func (w *walker) untraceable(h ast.Expr) bool {
 }
 
 // publicMarker: the handler func carries //axioms:public, or the
-// registration line ends with a //axioms:public comment.
+// registration line ends with a //axioms:public comment, or the handler is
+// the Guard's resource metadata (g.ResourceMetadata(...)), public by
+// definition (RFC 9728: clients read it before they have a token).
 func (w *walker) publicMarker(call *ast.CallExpr, handlers []ast.Expr) bool {
 	if len(handlers) > 0 {
+		if c, ok := ast.Unparen(handlers[len(handlers)-1]).(*ast.CallExpr); ok {
+			if fn, _ := typeutil.Callee(w.info(), c).(*types.Func); fn != nil {
+				if pkg, name := funcID(fn); pkg == parse.RuntimePath && name == "ResourceMetadata" && isGuardMethod(fn) {
+					return true
+				}
+			}
+		}
 		if fn := w.funcOf(handlers[len(handlers)-1]); fn != nil {
 			if fd := w.declOf(fn); fd != nil && fd.Doc != nil && hasDirective(fd.Doc, parse.DirPublic) {
 				return true

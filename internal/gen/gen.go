@@ -15,6 +15,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 	"unicode"
 
 	"github.com/axioms-go/axiomsgen/internal/header"
@@ -673,6 +674,18 @@ func (r *renderer) requirement(h *parse.Handler) string {
 	}
 	if h.DPoP {
 		fields = append(fields, "DPoP: true")
+	}
+	if len(h.ACR) > 0 {
+		quoted := make([]string, len(h.ACR))
+		for i, v := range h.ACR {
+			quoted[i] = strconv.Quote(v)
+		}
+		fields = append(fields, "ACR: []string{"+strings.Join(quoted, ", ")+"}")
+	}
+	if h.MaxAge > 0 {
+		// Whole seconds, in nanoseconds as an untyped constant: the
+		// generated file needs no time import.
+		fields = append(fields, fmt.Sprintf("MaxAge: %de9 /* %s */", h.MaxAge/time.Second, h.MaxAge))
 	}
 	return r.rt + ".Requirement{" + strings.Join(fields, ", ") + "}"
 }

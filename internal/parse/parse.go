@@ -13,6 +13,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 	"unicode"
 	"unicode/utf8"
 
@@ -34,9 +35,11 @@ const (
 	DirAuthenticated = "authenticated"
 	DirPublic        = "public"
 	DirDPoP          = "dpop"
+	DirACR           = "acr"
+	DirMaxAge        = "max-age"
 )
 
-var knownDirectives = []string{DirRoute, DirScopes, DirRoles, DirPermissions, DirAuthenticated, DirPublic, DirDPoP}
+var knownDirectives = []string{DirRoute, DirScopes, DirRoles, DirPermissions, DirAuthenticated, DirPublic, DirDPoP, DirACR, DirMaxAge}
 
 // Error is a mistake in the annotations, at a position.
 type Error struct {
@@ -132,6 +135,11 @@ type Handler struct {
 	Public        bool
 	// DPoP: the route accepts only DPoP-bound tokens with a valid proof.
 	DPoP bool
+	// ACR and MaxAge are the step-up checks (RFC 9470): the token's acr
+	// one of ACR, in order of preference; its auth_time at most MaxAge
+	// ago (whole seconds).
+	ACR    []string
+	MaxAge time.Duration
 }
 
 // Display names the handler as Go does in stack traces: "Func" or
@@ -149,7 +157,7 @@ func (h *Handler) Display() string {
 
 // Requirement is the handler's requirement, as its directives say.
 func (h *Handler) Requirement() Requirement {
-	return Requirement{Scopes: h.Scopes, Roles: h.Roles, Permissions: h.Permissions, Authenticated: h.Authenticated, DPoP: h.DPoP}
+	return Requirement{Scopes: h.Scopes, Roles: h.Roles, Permissions: h.Permissions, Authenticated: h.Authenticated, DPoP: h.DPoP, ACR: h.ACR, MaxAge: h.MaxAge}
 }
 
 // Requirement is what a route requires of a token, the model's value of
@@ -159,6 +167,8 @@ func (h *Handler) Requirement() Requirement {
 type Requirement struct {
 	Scopes, Roles, Permissions [][]string
 	Authenticated, DPoP        bool
+	ACR                        []string
+	MaxAge                     time.Duration
 }
 
 // Requirement kinds, as Kinds lists them.
@@ -201,6 +211,12 @@ func (r Requirement) String() string {
 	if r.DPoP {
 		parts = append(parts, "dpop")
 	}
+	if len(r.ACR) > 0 {
+		parts = append(parts, "acr("+strings.Join(r.ACR, "|")+")")
+	}
+	if r.MaxAge > 0 {
+		parts = append(parts, "max-age("+r.MaxAge.String()+")")
+	}
 	if len(parts) == 0 {
 		return "authenticated"
 	}
@@ -210,7 +226,7 @@ func (r Requirement) String() string {
 // HasRequirement reports whether any requirement directive is present
 // (//axioms:dpop is one: it implies a valid token).
 func (h *Handler) HasRequirement() bool {
-	return h.Authenticated || h.DPoP || len(h.Scopes)+len(h.Roles)+len(h.Permissions) > 0
+	return h.Authenticated || h.DPoP || len(h.ACR) > 0 || h.MaxAge > 0 || len(h.Scopes)+len(h.Roles)+len(h.Permissions) > 0
 }
 
 // Generated reports whether the handler gets generated code: a route or a
@@ -342,6 +358,37 @@ func (p *parser) funcDecl(fd *ast.FuncDecl) {
 				h.Roles = append(h.Roles, values)
 			default:
 				h.Permissions = append(h.Permissions, values)
+			}
+		case DirACR:
+			values, ok := p.values(&d)
+			if !ok {
+				continue
+			}
+			if h.ACR != nil {
+				p.errorf(d.Slash, "//axioms:acr appears twice: a token has one acr, so put every accepted value on one line, in order of preference")
+				continue
+			}
+			h.ACR = values
+			if reqPos == token.NoPos {
+				reqPos = d.Slash
+			}
+		case DirMaxAge:
+			if h.MaxAge > 0 {
+				p.errorf(d.Slash, "//axioms:max-age appears twice: keep one")
+				continue
+			}
+			age, err := time.ParseDuration(strings.TrimSpace(d.Args))
+			switch {
+			case d.Args == "":
+				p.errorf(d.Slash, "//axioms:max-age needs a duration, e.g. 10m")
+				continue
+			case err != nil || age < time.Second || age%time.Second != 0:
+				p.errorf(d.ArgsPos, "//axioms:max-age %q is not a duration of whole seconds (at least 1s), e.g. 10m or 90s", d.Args)
+				continue
+			}
+			h.MaxAge = age
+			if reqPos == token.NoPos {
+				reqPos = d.Slash
 			}
 		case DirAuthenticated, DirPublic, DirDPoP:
 			if d.Args != "" {

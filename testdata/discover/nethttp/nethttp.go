@@ -4,6 +4,7 @@ package nethttp
 
 import (
 	"net/http"
+	"time"
 
 	"github.com/axioms-go/axiomsgen/runtime"
 )
@@ -15,14 +16,16 @@ const requireDPoP = true
 
 func Routes(g *runtime.Guard, prefix string, handlers map[string]http.HandlerFunc) http.Handler {
 	mux := http.NewServeMux()
-	mux.HandleFunc("GET /health", health)                                                                                          // want "public GET /health"
-	mux.HandleFunc("GET /metrics", metrics)                                                                                        // want "unguarded GET /metrics"
-	mux.HandleFunc("GET /open", metrics)                                                                                           //axioms:public                                                // want "public GET /open"
-	mux.Handle("GET /items", g.Handler(runtime.Requirement{Scopes: [][]string{{"read", "admin"}}}, http.HandlerFunc(list)))        // want "guarded GET /items scopes(read|admin)"
-	mux.Handle("POST /items", g.Middleware(runtime.Requirement{Roles: [][]string{{"editor"}}})(http.HandlerFunc(list)))            // want "guarded POST /items roles(editor)"
-	mux.Handle("DELETE "+apiPrefix+"/items/{id}", g.Handler(runtime.Requirement{}, http.HandlerFunc(list)))                        // want "guarded DELETE /api/items/{id} authenticated"
-	mux.Handle("PUT /pay", g.Handler(runtime.Requirement{Scopes: [][]string{{"pay"}}, DPoP: requireDPoP}, http.HandlerFunc(list))) // want "guarded PUT /pay scopes(pay) AND dpop"
-	mux.HandleFunc(prefix+"/dyn", list)                                                                                            // want "unknown * {prefix}/dyn"
+	mux.HandleFunc("GET /health", health)                                                                                                               // want "public GET /health"
+	mux.HandleFunc("GET /metrics", metrics)                                                                                                             // want "unguarded GET /metrics"
+	mux.HandleFunc("GET /open", metrics)                                                                                                                //axioms:public                                                // want "public GET /open"
+	mux.Handle("GET /items", g.Handler(runtime.Requirement{Scopes: [][]string{{"read", "admin"}}}, http.HandlerFunc(list)))                             // want "guarded GET /items scopes(read|admin)"
+	mux.Handle("POST /items", g.Middleware(runtime.Requirement{Roles: [][]string{{"editor"}}})(http.HandlerFunc(list)))                                 // want "guarded POST /items roles(editor)"
+	mux.Handle("DELETE "+apiPrefix+"/items/{id}", g.Handler(runtime.Requirement{}, http.HandlerFunc(list)))                                             // want "guarded DELETE /api/items/{id} authenticated"
+	mux.Handle("PUT /pay", g.Handler(runtime.Requirement{Scopes: [][]string{{"pay"}}, DPoP: requireDPoP}, http.HandlerFunc(list)))                      // want "guarded PUT /pay scopes(pay) AND dpop"
+	mux.Handle("POST /transfer", g.Handler(runtime.Requirement{ACR: []string{"urn:mfa", "urn:hwk"}, MaxAge: 10 * time.Minute}, http.HandlerFunc(list))) // want "guarded POST /transfer acr(urn:mfa|urn:hwk) AND max-age(10m0s)"
+	mux.Handle("GET "+g.ResourceMetadataPath(), g.ResourceMetadata("read", "admin"))                                                                    // want "public GET {g.ResourceMetadataPath()}"
+	mux.HandleFunc(prefix+"/dyn", list)                                                                                                                 // want "unknown * {prefix}/dyn"
 	for path, h := range handlers {
 		mux.HandleFunc(path, h) // want "unknown * {path}"
 	}
