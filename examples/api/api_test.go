@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"encoding/json"
 	"io"
 	"log/slog"
 	"net"
@@ -60,6 +61,21 @@ func TestDevSamples(t *testing.T) {
 	}
 	if got := do(t, "GET", "/.well-known/oauth-protected-resource", "", nil); got != 200 {
 		t.Errorf("metadata = %d", got)
+	}
+	// scopes_supported is what the directives name (through the generated
+	// table, so a changed directive shows after go generate).
+	resp, err := srv.Client().Get(srv.URL + "/.well-known/oauth-protected-resource")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var meta struct {
+		Resource string   `json:"resource"`
+		Scopes   []string `json:"scopes_supported"`
+	}
+	json.NewDecoder(resp.Body).Decode(&meta)
+	resp.Body.Close()
+	if meta.Resource != cfg.Resource || strings.Join(meta.Scopes, " ") != "admin read:items write:items" {
+		t.Errorf("metadata %+v", meta)
 	}
 	for _, d := range devTokens() {
 		t.Run(d.what, func(t *testing.T) {
