@@ -100,3 +100,20 @@ func TestPrintDevTokens(t *testing.T) {
 		t.Errorf("printed %d curl commands, want %d (the samples, health, no token, metadata)", n, len(devTokens())+3)
 	}
 }
+
+// TestAuthMatrix proves every route's guard on the real handler: each
+// refusal with its status and challenge, and the smallest token that
+// meets the requirement let through (axiomstest.Probe).
+func TestAuthMatrix(t *testing.T) {
+	iss := axiomstest.New(t, axiomstest.WithAudience(devAudience))
+	cfg := iss.Config()
+	cfg.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
+	cfg.DPoPBaseURL = "https://items.example.test"
+	cfg.Resource = cfg.DPoPBaseURL
+	g, err := runtime.New(t.Context(), cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer g.Close()
+	axiomstest.Probe(t, routes(g, NewServer()), AxiomsRoutes, iss, axiomstest.WithProbeBaseURL(cfg.DPoPBaseURL))
+}

@@ -18,8 +18,10 @@ import (
 // every sample request with the status it promises (pass, 401, 403, with
 // the challenge and JSON body, never echoing the token); path parameters,
 // claims and typed claims reaching the handlers; a claim of the wrong type
-// being 401, never a panic; and the -dev printout.
-func Test(t *testing.T, routes func(*runtime.Guard) http.Handler) {
+// being 401, never a panic; the -dev printout; and the auth matrix of
+// every route of table (the example's generated AxiomsRoutes) through
+// axiomstest.Probe.
+func Test(t *testing.T, routes func(*runtime.Guard) http.Handler, table []runtime.Route) {
 	iss := axiomstest.New(t, axiomstest.WithAudience(Audience))
 	cfg := iss.Config()
 	cfg.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
@@ -30,6 +32,7 @@ func Test(t *testing.T, routes func(*runtime.Guard) http.Handler) {
 	t.Cleanup(func() { g.Close() })
 	srv := httptest.NewServer(routes(g))
 	t.Cleanup(srv.Close)
+	t.Run("auth matrix", func(t *testing.T) { axiomstest.Probe(t, routes(g), table, iss) })
 
 	send := func(t *testing.T, method, path, body, token string) (int, http.Header, string) {
 		t.Helper()

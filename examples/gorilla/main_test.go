@@ -9,4 +9,4 @@ import (
 // TestAPI sends the sample requests (pass, 401, 403), path parameters,
 // claims and typed claims through the real gorilla/mux router and the
 // generated registrations.
-func TestAPI(t *testing.T) { demo.Test(t, routes) }
+func TestAPI(t *testing.T) { demo.Test(t, routes, AxiomsRoutes) }

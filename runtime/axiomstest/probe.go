@@ -1,0 +1,516 @@
+package axiomstest
+
+import (
+	"crypto"
+	"crypto/rsa"
+	"encoding/base64"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/axioms-go/axiomsgen/runtime"
+	"github.com/golang-jwt/jwt/v5"
+)
+
+// The auth-matrix prober proves, on the application's real handler, what
+// the generated route table says: for every route, the requests a guard
+// must refuse are refused with the right status and challenge, and the
+// smallest token that meets the requirement gets through. Requests go to
+// the handler in process (ServeHTTP), never over the network, with tokens
+// of the test issuer only.
+
+// ProbeOption adjusts Probe.
+type ProbeOption func(*probeConfig)
+
+type probeConfig struct {
+	params      map[string]string            // parameter name -> value, every route
+	routeParams map[string]map[string]string // route pattern -> name -> value
+	paths       map[string]string            // route pattern -> path
+	base        string
+	baseSet     bool
+	scope       string
+	roles       string
+	permissions string
+}
+
+// WithParam sets the value of a path parameter (by name) in every route
+// (default "1", or a value a regular expression parameter accepts).
+func WithParam(name, value string) ProbeOption {
+	return func(c *probeConfig) { c.params[name] = value }
+}
+
+// WithRouteParam sets a parameter's value for one route, named by its
+// pattern as in the route table ("GET /items/{id}").
+func WithRouteParam(pattern, name, value string) ProbeOption {
+	return func(c *probeConfig) {
+		if c.routeParams[pattern] == nil {
+			c.routeParams[pattern] = map[string]string{}
+		}
+		c.routeParams[pattern][name] = value
+	}
+}
+
+// WithProbePath gives the whole path to request for one route.
+func WithProbePath(pattern, path string) ProbeOption {
+	return func(c *probeConfig) { c.paths[pattern] = path }
+}
+
+// WithProbeBaseURL is the external URL the guard names in DPoP proofs
+// (runtime.Config.DPoPBaseURL): needed to prove that a DPoP route lets a
+// bound token with a valid proof through.
+func WithProbeBaseURL(base string) ProbeOption {
+	return func(c *probeConfig) { c.base, c.baseSet = strings.TrimSuffix(base, "/"), true }
+}
+
+// WithProbeClaimNames names the claims that carry scopes, roles and
+// permissions when the guard is configured with others than the defaults
+// ("scope", "roles", "permissions").
+func WithProbeClaimNames(scope, roles, permissions string) ProbeOption {
+	return func(c *probeConfig) { c.scope, c.roles, c.permissions = scope, roles, permissions }
+}
+
+// ProbeResult is one request of the matrix and what it got.
+type ProbeResult struct {
+	Route  string // the route's pattern
+	Case   string // what the request proves, e.g. "expired token"
+	Method string
+	Path   string
+	Want   string // e.g. "401 invalid_token", "through the guard"
+	Status int
+	Code   string // the JSON body's "error", when the guard answered
+	Header string // WWW-Authenticate
+	OK     bool
+}
+
+func (r ProbeResult) String() string {
+	return fmt.Sprintf("%s %s [%s]: got %d %q (WWW-Authenticate %q), want %s", r.Method, r.Path, r.Case, r.Status, r.Code, r.Header, r.Want)
+}
+
+// Probe runs the matrix of every route on handler, the application's
+// real handler built as its tests build it, whose guard trusts iss: one
+// subtest per route, one line per failed case naming the request, what was
+// expected and what came back; with -v, every case. routes is the
+// generated AxiomsRoutes table (append those of several packages).
+func Probe(t *testing.T, handler http.Handler, routes []runtime.Route, iss *Issuer, opts ...ProbeOption) {
+	t.Helper()
+	results, err := Matrix(handler, routes, iss, opts...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	byRoute := map[string][]ProbeResult{}
+	var order []string
+	for _, r := range results {
+		if _, ok := byRoute[r.Route]; !ok {
+			order = append(order, r.Route)
+		}
+		byRoute[r.Route] = append(byRoute[r.Route], r)
+	}
+	for _, route := range order {
+		t.Run(route, func(t *testing.T) {
+			for _, r := range byRoute[route] {
+				if !r.OK {
+					t.Error(r)
+				} else if testing.Verbose() {
+					t.Logf("ok %-28s %d %s", r.Case, r.Status, r.Code)
+				}
+			}
+		})
+	}
+}
+
+// Matrix runs the requests Probe runs and returns every result; Probe
+// reports them. It fails only when a route cannot be probed (a pattern it
+// cannot fill, a DPoP route without WithProbeBaseURL).
+func Matrix(handler http.Handler, routes []runtime.Route, iss *Issuer, opts ...ProbeOption) ([]ProbeResult, error) {
+	c := &probeConfig{params: map[string]string{}, routeParams: map[string]map[string]string{}, paths: map[string]string{},
+		base: "http://probe.example.test", scope: "scope", roles: "roles", permissions: "permissions"}
+	for _, o := range opts {
+		o(c)
+	}
+	p := &prober{c: c, h: handler, iss: iss}
+	var out []ProbeResult
+	for _, route := range routes {
+		rs, err := p.route(route)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, rs...)
+	}
+	return out, nil
+}
+
+type prober struct {
+	c        *probeConfig
+	h        http.Handler
+	iss      *Issuer
+	stranger crypto.Signer // a key the issuer never published, made once
+}
+
+// guardCodes are the error codes of the guard's JSON bodies: a response
+// carrying one is the guard's, not the handler's.
+var guardCodes = map[string]bool{
+	"unauthorized": true, "invalid_request": true, "invalid_token": true, "insufficient_scope": true,
+	"temporarily_unavailable": true, "invalid_dpop_proof": true, "use_dpop_nonce": true, "insufficient_user_authentication": true,
+}
+
+// expectation is what a case must get.
+type expectation struct {
+	status int
+	code   string
+	// through: the guard must let the request through (any answer but a
+	// guard's rejection); open: not 401 or 403 (public routes).
+	through, open bool
+}
+
+func (e expectation) String() string {
+	switch {
+	case e.through:
+		return "through the guard"
+	case e.open:
+		return "not 401 or 403 (public route)"
+	}
+	return fmt.Sprintf("%d %s", e.status, e.code)
+}
+
+func (p *prober) route(route runtime.Route) ([]ProbeResult, error) {
+	method, host, path, err := p.request(route)
+	if err != nil {
+		return nil, err
+	}
+	req := route.Requirement
+	var out []ProbeResult
+	run := func(name string, want expectation, auth string, edit func(*http.Request) error) error {
+		r := httptest.NewRequest(method, p.c.base+path, nil)
+		if host != "" {
+			r.Host = host
+		}
+		if auth != "" {
+			r.Header.Set("Authorization", auth)
+		}
+		if edit != nil {
+			if err := edit(r); err != nil {
+				return err
+			}
+		}
+		w := httptest.NewRecorder()
+		p.h.ServeHTTP(w, r)
+		res := ProbeResult{Route: route.Pattern, Case: name, Method: method, Path: path, Want: want.String(),
+			Status: w.Code, Header: w.Header().Get("WWW-Authenticate")}
+		var body struct {
+			Error string `json:"error"`
+		}
+		if json.Unmarshal(w.Body.Bytes(), &body) == nil && guardCodes[body.Error] {
+			res.Code = body.Error
+		}
+		guard := res.Code != "" && res.Status >= 400
+		switch {
+		case want.open:
+			res.OK = w.Code != 401 && w.Code != 403
+		case want.through:
+			res.OK = !guard
+		default:
+			res.OK = w.Code == want.status && res.Code == want.code
+			if want.status == 401 && res.OK {
+				res.OK = res.Header != ""
+			}
+		}
+		out = append(out, res)
+		return nil
+	}
+	if route.Public {
+		return out, run("no token on a public route", expectation{open: true}, "", nil)
+	}
+	mint := func(extra ...TokenOption) (string, error) {
+		return p.iss.Mint(append(p.satisfying(req), extra...)...)
+	}
+	scheme := "Bearer "
+	var key *DPoPKey
+	if req.DPoP {
+		if !p.c.baseSet {
+			return nil, fmt.Errorf("axiomstest: route %q requires DPoP: pass axiomstest.WithProbeBaseURL with the guard's DPoPBaseURL, so that proofs name the URL the guard expects", route.Pattern)
+		}
+		if key, err = NewDPoPKey("ES256"); err != nil {
+			return nil, err
+		}
+		scheme = "DPoP "
+	}
+	invalid := []struct {
+		name string
+		opts []TokenOption
+	}{
+		{"expired token", []TokenOption{WithExpiresIn(-time.Hour)}},
+		{"token not valid yet", []TokenOption{WithClaim("nbf", time.Now().Add(time.Hour).Unix())}},
+		{"token of another issuer", []TokenOption{WithClaim("iss", "https://another-issuer.example.test/")}},
+		{"token for another audience", []TokenOption{WithAudiences("https://another-api.example.test")}},
+	}
+	if err := run("no token", expectation{status: 401, code: "unauthorized"}, "", nil); err != nil {
+		return nil, err
+	}
+	if err := run("malformed Authorization", expectation{status: 400, code: "invalid_request"}, scheme+"a b", nil); err != nil {
+		return nil, err
+	}
+	if err := run("garbage token", expectation{status: 401, code: "invalid_token"}, scheme+"not.a.jwt", nil); err != nil {
+		return nil, err
+	}
+	for _, inv := range invalid {
+		tok, err := mint(inv.opts...)
+		if err != nil {
+			return nil, err
+		}
+		if err := run(inv.name, expectation{status: 401, code: "invalid_token"}, scheme+tok, nil); err != nil {
+			return nil, err
+		}
+	}
+	forged, err := p.forgeries(req)
+	if err != nil {
+		return nil, err
+	}
+	for _, f := range forged {
+		if err := run(f.name, expectation{status: 401, code: "invalid_token"}, scheme+f.token, nil); err != nil {
+			return nil, err
+		}
+	}
+	// Each list, unmet while every other is met.
+	for _, miss := range p.misses(req) {
+		tok, err := p.iss.Mint(miss.opts...)
+		if err != nil {
+			return nil, err
+		}
+		want := expectation{status: 403, code: "insufficient_scope"}
+		if miss.stepUp {
+			want = expectation{status: 401, code: "insufficient_user_authentication"}
+		}
+		auth, edit := "Bearer "+tok, (func(*http.Request) error)(nil)
+		if req.DPoP {
+			bound, err := p.iss.Mint(append(miss.opts, WithDPoPKey(key))...)
+			if err != nil {
+				return nil, err
+			}
+			auth, edit = "", func(r *http.Request) error { return key.Authorize(r, bound) }
+		}
+		if err := run(miss.name, want, auth, edit); err != nil {
+			return nil, err
+		}
+	}
+	tok, err := mint()
+	if err != nil {
+		return nil, err
+	}
+	if req.DPoP {
+		if err := run("bearer token on a DPoP route", expectation{status: 401, code: "unauthorized"}, "Bearer "+tok, nil); err != nil {
+			return nil, err
+		}
+		bound, err := mint(WithDPoPKey(key))
+		if err != nil {
+			return nil, err
+		}
+		if err := run("bound token with a proof meeting the requirement", expectation{through: true}, "", func(r *http.Request) error { return key.Authorize(r, bound) }); err != nil {
+			return nil, err
+		}
+	} else if err := run("token meeting the requirement", expectation{through: true}, "Bearer "+tok, nil); err != nil {
+		return nil, err
+	}
+	// Variants of the path a router or middleware may serve apart: not
+	// through without a token.
+	for _, v := range []struct{ name, path string }{
+		{"no token, trailing slash", strings.TrimSuffix(path, "/") + "/"},
+		{"no token, upper case", strings.ToUpper(path)},
+	} {
+		if v.path == path {
+			continue
+		}
+		variant := v.path
+		r := httptest.NewRequest(method, p.c.base+variant, nil)
+		if host != "" {
+			r.Host = host
+		}
+		w := httptest.NewRecorder()
+		p.h.ServeHTTP(w, r)
+		res := ProbeResult{Route: route.Pattern, Case: v.name, Method: method, Path: variant,
+			Want: "not served (no 2xx) without a token", Status: w.Code, Header: w.Header().Get("WWW-Authenticate")}
+		res.OK = w.Code < 200 || w.Code > 299
+		out = append(out, res)
+	}
+	return out, nil
+}
+
+// satisfying are the options of the smallest token meeting req: the first
+// value of each list, and a fresh authentication of the first acr.
+func (p *prober) satisfying(req runtime.Requirement) []TokenOption {
+	return p.claims(req, -1, "")
+}
+
+type miss struct {
+	name   string
+	opts   []TokenOption
+	stepUp bool
+}
+
+// misses are tokens that meet every list of req but one.
+func (p *prober) misses(req runtime.Requirement) []miss {
+	var out []miss
+	i := 0
+	for _, kl := range []struct {
+		kind  string
+		lists [][]string
+	}{{"scopes", req.Scopes}, {"roles", req.Roles}, {"permissions", req.Permissions}} {
+		for _, l := range kl.lists {
+			out = append(out, miss{name: fmt.Sprintf("token without %s(%s)", kl.kind, strings.Join(l, "|")), opts: p.claims(req, i, "")})
+			i++
+		}
+	}
+	if len(req.ACR) > 0 {
+		out = append(out, miss{name: "token without acr(" + strings.Join(req.ACR, "|") + ")", opts: p.claims(req, -1, "acr"), stepUp: true})
+	}
+	if req.MaxAge > 0 {
+		out = append(out, miss{name: "token authenticated too long ago", opts: p.claims(req, -1, "auth_time"), stepUp: true})
+	}
+	return out
+}
+
+// claims are the token options for req with the skip-th list (in the
+// order scopes, roles, permissions) unmet, or the step-up claim "acr" or
+// "auth_time" wrong.
+func (p *prober) claims(req runtime.Requirement, skip int, stepUp string) []TokenOption {
+	var scopes, roles, perms []string
+	i := 0
+	for _, kl := range []struct {
+		lists [][]string
+		dst   *[]string
+	}{{req.Scopes, &scopes}, {req.Roles, &roles}, {req.Permissions, &perms}} {
+		for _, l := range kl.lists {
+			if i != skip && len(l) > 0 {
+				*kl.dst = append(*kl.dst, l[0])
+			}
+			i++
+		}
+	}
+	opts := []TokenOption{WithExpiresIn(10 * time.Minute)}
+	if len(scopes) > 0 {
+		opts = append(opts, WithClaim(p.c.scope, strings.Join(scopes, " ")))
+	}
+	if len(roles) > 0 {
+		opts = append(opts, WithClaim(p.c.roles, roles))
+	}
+	if len(perms) > 0 {
+		opts = append(opts, WithClaim(p.c.permissions, perms))
+	}
+	if len(req.ACR) > 0 {
+		acr := req.ACR[0]
+		if stepUp == "acr" {
+			acr = "urn:axiomstest:weaker-than-required"
+		}
+		opts = append(opts, WithACR(acr))
+	}
+	if req.MaxAge > 0 {
+		at := time.Now()
+		if stepUp == "auth_time" {
+			at = at.Add(-req.MaxAge - time.Hour)
+		}
+		opts = append(opts, WithAuthTime(at))
+	}
+	return opts
+}
+
+type forgery struct{ name, token string }
+
+// forgeries are tokens with a valid shape and claims but a signature the
+// guard must refuse: by a key the issuer never published, none at all
+// (alg none), and HS256 with the issuer's public key as the secret.
+func (p *prober) forgeries(req runtime.Requirement) ([]forgery, error) {
+	if p.stranger == nil {
+		k, err := newKey("ES256", true)
+		if err != nil {
+			return nil, err
+		}
+		p.stranger = k
+	}
+	unknown, err := p.iss.Mint(append(p.satisfying(req), WithAlg("ES256"), WithSigningKey(p.stranger), WithKID("axiomstest-unknown-key"))...)
+	if err != nil {
+		return nil, err
+	}
+	// The claims of a valid token, re-signed.
+	valid, err := p.iss.Mint(p.satisfying(req)...)
+	if err != nil {
+		return nil, err
+	}
+	parts := strings.Split(valid, ".")
+	enc := base64.RawURLEncoding
+	none := enc.EncodeToString([]byte(`{"alg":"none","typ":"at+jwt"}`)) + "." + parts[1] + "."
+	kid, key, err := p.iss.SigningKey("RS256")
+	if err != nil {
+		return nil, err
+	}
+	out := []forgery{{"token signed by an unknown key", unknown}, {"alg none", none}}
+	if pub, ok := key.Public().(*rsa.PublicKey); ok {
+		header := enc.EncodeToString([]byte(`{"alg":"HS256","typ":"at+jwt","kid":"` + kid + `"}`))
+		sig, err := jwt.SigningMethodHS256.Sign(header+"."+parts[1], pub.N.Bytes())
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, forgery{"HS256 with the public key as secret", header + "." + parts[1] + "." + enc.EncodeToString(sig)})
+	}
+	return out, nil
+}
+
+// paramRE matches the path parameters of every router's syntax: {name},
+// {name...}, {name:regexp} (net/http, chi, gorilla/mux), :name and *name
+// or a bare * (gin, echo, chi).
+var paramRE = regexp.MustCompile(`\{([A-Za-z_][A-Za-z0-9_]*)(\.\.\.)?(?::((?:[^{}]|\{[^{}]*\})*))?\}|:([A-Za-z_][A-Za-z0-9_]*)|\*([A-Za-z_][A-Za-z0-9_]*)?`)
+
+// request derives a concrete request from a route pattern.
+func (p *prober) request(route runtime.Route) (method, host, path string, err error) {
+	pattern := route.Pattern
+	method = http.MethodGet
+	if m, rest, ok := strings.Cut(pattern, " "); ok && m != "" && strings.Trim(m, "ABCDEFGHIJKLMNOPQRSTUVWXYZ") == "" {
+		method, pattern = m, strings.TrimLeft(rest, " ")
+	}
+	if i := strings.IndexByte(pattern, '/'); i > 0 {
+		host, pattern = pattern[:i], pattern[i:]
+	}
+	if fixed, ok := p.c.paths[route.Pattern]; ok {
+		return method, host, fixed, nil
+	}
+	pattern = strings.TrimSuffix(pattern, "{$}")
+	var failed error
+	path = paramRE.ReplaceAllStringFunc(pattern, func(m string) string {
+		sub := paramRE.FindStringSubmatch(m)
+		name, wild, re := sub[1], sub[2] != "", sub[3]
+		switch {
+		case sub[4] != "":
+			name = sub[4]
+		case strings.HasPrefix(m, "*"):
+			name, wild = sub[5], true
+		}
+		if v, ok := p.c.routeParams[route.Pattern][name]; ok && name != "" {
+			return v
+		}
+		if v, ok := p.c.params[name]; ok && name != "" {
+			return v
+		}
+		if wild {
+			return "probe"
+		}
+		if re == "" {
+			return "1"
+		}
+		rx, err := regexp.Compile("^(?:" + re + ")$")
+		if err != nil {
+			failed = fmt.Errorf("axiomstest: route %q: parameter %s has a pattern Go cannot compile (%v): give it a value with WithRouteParam", route.Pattern, name, err)
+			return m
+		}
+		for _, c := range []string{"1", "123", "a", "abc", "A1", "abc123", "2024-01-01", "x-1", "00000000-0000-0000-0000-000000000000"} {
+			if rx.MatchString(c) {
+				return c
+			}
+		}
+		failed = fmt.Errorf("axiomstest: route %q: no sample value matches parameter %s (%s): give one with WithRouteParam(%q, %q, ...)", route.Pattern, name, re, route.Pattern, name)
+		return m
+	})
+	return method, host, path, failed
+}
