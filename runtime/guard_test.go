@@ -169,7 +169,7 @@ func testResponseTable(t *testing.T, mode runtime.DPoPMode) {
 		if res.challenge != "" || res.header.Get("Retry-After") == "" {
 			t.Errorf("503 must have Retry-After and no challenge: %v", res.header)
 		}
-		// DECISIONS 9: no credentials stays 401 while no keys are loaded.
+		// No credentials stays 401 while no keys are loaded (503 is for a token that cannot be checked).
 		wantReject(t, serve(t, g, runtime.Requirement{}), 401, "unauthorized")
 	})
 }

@@ -174,7 +174,7 @@ func TestUnknownKIDFloodIsRateLimited(t *testing.T) {
 	}
 
 	// Past the limit a genuinely new kid is rejected at once, not after a
-	// wait (DECISIONS 11), while known kids keep working.
+	// wait for the refresh limiter, while known kids keep working.
 	srv.set(hang)
 	if _, err := iss.Rotate("ES256"); err != nil {
 		t.Fatal(err)
@@ -554,7 +554,7 @@ func TestMalformedSegmentsBeforeKeyLookup(t *testing.T) {
 	}
 
 	// While no key was ever loaded, a token that is no well-formed JWT is
-	// still 401, never 503 (DECISIONS 7 and 9); a well-formed one is 503.
+	// still 401, never 503 (see docs/runtime.md); a well-formed one is 503.
 	down := newJWKSServer(t, iss, serverError)
 	cold := newGuard(t, configFor(iss, down))
 	b64 := func(s string) string { return strings.TrimRight(base64.URLEncoding.EncodeToString([]byte(s)), "=") }

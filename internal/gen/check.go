@@ -23,7 +23,7 @@ type Stale struct {
 }
 
 // RecordedOptions returns opts with the options recorded in the header of
-// the generated file at path, if any (DECISIONS 21).
+// the generated file at path, if any (see docs/coverage.md).
 func RecordedOptions(path string, opts Options) Options {
 	rec := header.Read(path)
 	if rec.Register != "" {

@@ -436,7 +436,7 @@ func lowerParam(s string) string {
 
 // receivers lists the RegisterRoutes receiver parameters: one per
 // receiver type with a routed method, in the order in which each type's
-// first annotated method appears (DECISIONS 19), files in name order.
+// first annotated method appears (see docs/directives.md), files in name order.
 func (r *renderer) receivers() []*receiver {
 	routed := map[string]bool{}
 	for _, h := range r.pkg.Handlers {

@@ -1,0 +1,205 @@
+// Package docs holds the tests that keep README.md and docs/ true: every
+// relative link resolves (file and heading), and every Go block parses;
+// the Go blocks of docs/runtime.md that are whole files (they start with
+// "package") are compiled and vetted against this module.
+package docs
+
+import (
+	"go/parser"
+	"go/token"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+)
+
+// root is the repository root.
+func root(t *testing.T) string {
+	t.Helper()
+	dir, err := filepath.Abs(filepath.Join("..", ".."))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return dir
+}
+
+// pages are the documents checked.
+func pages(t *testing.T) []string {
+	t.Helper()
+	out := []string{filepath.Join(root(t), "README.md")}
+	more, err := filepath.Glob(filepath.Join(root(t), "docs", "*.md"))
+	if err != nil || len(more) == 0 {
+		t.Fatalf("no docs: %v", err)
+	}
+	return append(out, more...)
+}
+
+var (
+	linkRE    = regexp.MustCompile(`\]\(([^)\s]+)\)`)
+	headingRE = regexp.MustCompile("(?m)^#{1,6} (.+)$")
+	fenceRE   = regexp.MustCompile("(?ms)^```([a-z]*)\n(.*?)^```")
+)
+
+// anchor is a heading's GitHub anchor: lower case, punctuation dropped,
+// spaces to hyphens.
+func anchor(heading string) string {
+	var b strings.Builder
+	for _, r := range strings.ToLower(heading) {
+		switch {
+		case r == ' ':
+			b.WriteByte('-')
+		case r == '-' || r == '_' || r >= 'a' && r <= 'z' || r >= '0' && r <= '9' || r > 127:
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
+}
+
+func anchors(text string) map[string]bool {
+	out := map[string]bool{}
+	for _, m := range headingRE.FindAllStringSubmatch(stripFences(text), -1) {
+		out[anchor(m[1])] = true
+	}
+	return out
+}
+
+func stripFences(text string) string { return fenceRE.ReplaceAllString(text, "") }
+
+// TestLinks: every relative link of README.md and docs/ names a file that
+// exists and, with a #fragment, a heading of that file.
+func TestLinks(t *testing.T) {
+	for _, page := range pages(t) {
+		b, err := os.ReadFile(page)
+		if err != nil {
+			t.Fatal(err)
+		}
+		text := string(b)
+		for _, m := range linkRE.FindAllStringSubmatch(stripFences(text), -1) {
+			target := m[1]
+			if strings.Contains(target, "://") || strings.HasPrefix(target, "mailto:") {
+				continue
+			}
+			file, frag, _ := strings.Cut(target, "#")
+			dest := page
+			if file != "" {
+				dest = filepath.Join(filepath.Dir(page), file)
+				if _, err := os.Stat(dest); err != nil {
+					t.Errorf("%s: link %q: %v", filepath.Base(page), target, err)
+					continue
+				}
+			}
+			if frag == "" || !strings.HasSuffix(dest, ".md") {
+				continue
+			}
+			db, _ := os.ReadFile(dest)
+			if !anchors(string(db))[frag] {
+				t.Errorf("%s: link %q: no heading #%s in %s", filepath.Base(page), target, frag, filepath.Base(dest))
+			}
+		}
+	}
+}
+
+// TestGoBlocks: every Go block parses, as a file or as declarations or
+// statements; those of docs/runtime.md that are whole files build and
+// pass go vet.
+func TestGoBlocks(t *testing.T) {
+	for _, page := range pages(t) {
+		b, err := os.ReadFile(page)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i, m := range fenceRE.FindAllStringSubmatch(string(b), -1) {
+			if m[1] != "go" {
+				continue
+			}
+			src := m[2]
+			if !parses(src) {
+				t.Errorf("%s: Go block %d does not parse:\n%s", filepath.Base(page), i+1, src)
+				continue
+			}
+			if filepath.Base(page) == "runtime.md" && strings.HasPrefix(src, "package ") {
+				compile(t, filepath.Base(page), i+1, src)
+			}
+		}
+	}
+}
+
+// elided turns the "..." that stands for omitted code into nothing.
+var elided = strings.NewReplacer("{ ... }", "{}", "(...)", "()")
+
+func parses(src string) bool {
+	src = elided.Replace(src)
+	fset := token.NewFileSet()
+	if strings.HasPrefix(src, "package ") {
+		_, err := parser.ParseFile(fset, "", src, 0)
+		return err == nil
+	}
+	if _, err := parser.ParseFile(fset, "", "package p\n"+src, 0); err == nil {
+		return true
+	}
+	_, err := parser.ParseFile(fset, "", "package p\nfunc _() {\n"+src+"\n}", 0)
+	return err == nil
+}
+
+// compile writes src into a package of this module and vets it.
+func compile(t *testing.T, page string, n int, src string) {
+	t.Helper()
+	dir, err := os.MkdirTemp(filepath.Join(root(t), "internal", "docs"), "snippet")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer os.RemoveAll(dir)
+	name := "snippet.go"
+	if strings.Contains(src, "testing.T") {
+		name = "snippet_test.go"
+	}
+	if err := os.WriteFile(filepath.Join(dir, name), []byte(src), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command("go", "vet", "./"+filepath.Base(dir))
+	cmd.Dir = filepath.Join(root(t), "internal", "docs")
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Errorf("%s: Go block %d does not build:\n%s\n%s", page, n, out, src)
+	}
+}
+
+// TestInstallSurvivesTidy: a new service installed as the README says (the
+// generator as a tool of its module, //go:generate go tool axiomsgen)
+// keeps working through go mod tidy: generate, tidy again, build. The
+// module is replaced by this checkout, so the go get lines become the
+// go.mod edits they make (the module is not on the proxy under this name).
+func TestInstallSurvivesTidy(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs the go command several times")
+	}
+	dir := t.TempDir()
+	run := func(args ...string) {
+		t.Helper()
+		cmd := exec.Command("go", args...)
+		cmd.Dir = dir
+		cmd.Env = append(os.Environ(), "GOFLAGS=-mod=mod", "GOWORK=off")
+		if out, err := cmd.CombinedOutput(); err != nil {
+			t.Fatalf("go %s: %v\n%s", strings.Join(args, " "), err, out)
+		}
+	}
+	run("mod", "init", "example.com/svc")
+	run("mod", "edit", "-replace", "github.com/axioms-go/axiomsgen="+root(t),
+		"-require", "github.com/axioms-go/axiomsgen@v0.0.0", "-tool", "github.com/axioms-go/axiomsgen/cmd/axiomsgen")
+	if err := os.MkdirAll(filepath.Join(dir, "api"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	src := "package api\n\n//go:generate go tool axiomsgen\n\nimport \"net/http\"\n\n// List lists the items.\n//\n//axioms:route GET /items\n//axioms:scopes read:items\nfunc List(w http.ResponseWriter, r *http.Request) {}\n"
+	if err := os.WriteFile(filepath.Join(dir, "api", "api.go"), []byte(src), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	run("mod", "tidy")
+	run("generate", "./...")
+	if _, err := os.Stat(filepath.Join(dir, "api", "axioms_gen.go")); err != nil {
+		t.Fatalf("go generate wrote nothing: %v", err)
+	}
+	run("mod", "tidy")
+	run("build", "./...")
+	run("tool", "axiomsgen", "check", "./...")
+}
