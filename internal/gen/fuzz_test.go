@@ -33,6 +33,14 @@ func FuzzGenerate(f *testing.F) {
 		f.Add(s)
 	}
 	imp := stubImporter(f, importer.ForCompiler(token.NewFileSet(), "source", nil).(types.ImporterFrom))
+	// Type-checking net/http and the runtime from source takes seconds:
+	// do it once here, before the fuzzing engine times each input (it
+	// counts an input over 10 s as a hang, and the first one paid this).
+	for _, path := range []string{"net/http", parse.RuntimePath} {
+		if _, err := imp.Import(path); err != nil {
+			f.Fatalf("importing %s: %v", path, err)
+		}
+	}
 	check := func(fset *token.FileSet, files []*ast.File) (*types.Package, *types.Info, error) {
 		info := &types.Info{
 			Types: map[ast.Expr]types.TypeAndValue{}, Defs: map[*ast.Ident]types.Object{}, Uses: map[*ast.Ident]types.Object{},
