@@ -57,6 +57,18 @@ type Group struct {
 	Callback   bool // the last argument is a func run with the new router, which registers its routes (chi)
 }
 
+// Chain describes routes built by a chain of calls on a route builder
+// (gorilla/mux: r.Path(p).Methods(m).Handler(h), in any order): the
+// calls that set the path, the methods and the handler, and the one that
+// turns the route so far into a sub-router. A registration of the
+// router (Handle, HandleFunc) may start the chain.
+type Chain struct {
+	Path      []string // one argument: the path or prefix
+	Methods   string   // variadic: the methods
+	Handler   []string // one argument: the handler
+	Subrouter string
+}
+
 // TypeName is a named type of a package.
 type TypeName struct{ Path, Name string }
 
@@ -103,6 +115,13 @@ type Router struct {
 	Use string
 	// Groups are the methods making groups and sub-routers.
 	Groups []Group
+	// Strip names the package func returning a handler that strips a
+	// prefix (its first argument) from the requests of another (its
+	// second): a router handed to it and registered with a
+	// PatternMethod registration is mounted under the prefix.
+	Strip string
+	// Chain is how routes are built by chains of calls, nil if they are not.
+	Chain *Chain
 	// Mount names the method mounting a whole router (its second
 	// argument) under a prefix (its first), "" if none.
 	Mount string
@@ -191,6 +210,7 @@ var NetHTTP = &Router{
 		{Name: "HandleFunc", Args: []Role{Path, Handler}, PatternMethod: true},
 	},
 	PackageFuncs: true,
+	Strip:        "StripPrefix",
 	Other: map[string]string{
 		"Handler":   "looks a handler up for a request",
 		"ServeHTTP": "serves a request",
@@ -271,6 +291,10 @@ var Gorilla = &Router{
 	Registrations: []Registration{
 		{Name: "Handle", Args: []Role{Path, Handler}},
 		{Name: "HandleFunc", Args: []Role{Path, Handler}},
+	},
+	Chain: &Chain{
+		Path: []string{"Path", "PathPrefix"}, Methods: "Methods",
+		Handler: []string{"Handler", "HandlerFunc"}, Subrouter: "Subrouter",
 	},
 	Use: "Use",
 	Other: map[string]string{
