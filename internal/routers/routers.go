@@ -97,6 +97,12 @@ type Router struct {
 	Flag string
 	// Gen is how generated code registers on it.
 	Gen Generated
+	// Context is the first parameter of the router's own handler
+	// signature, when it has one (gin, echo): a pointer to the type when
+	// ContextPtr, and the handler returns an error when ReturnsError.
+	// Routers without one take net/http handlers.
+	Context                  TypeName
+	ContextPtr, ReturnsError bool
 	// Paths are the import paths of the library (chi has two).
 	Paths []string
 	// Types are the types whose methods register routes: routers,
@@ -338,6 +344,8 @@ var Gin = &Router{
 	Types: []TypeName{
 		{GinPath, "Engine"}, {GinPath, "RouterGroup"}, {GinPath, "IRouter"}, {GinPath, "IRoutes"},
 	},
+	Context:      TypeName{GinPath, "Context"},
+	ContextPtr:   true,
 	Constructors: []string{"New", "Default"},
 	Registrations: append([]Registration{
 		{Name: "Handle", Args: []Role{Method, Path, Handlers}, Chains: true},
@@ -396,6 +404,8 @@ var Echo = &Router{
 	},
 	Paths:        []string{EchoPath},
 	Types:        []TypeName{{EchoPath, "Echo"}, {EchoPath, "Group"}},
+	Context:      TypeName{EchoPath, "Context"},
+	ReturnsError: true,
 	Constructors: []string{"New"},
 	Registrations: append([]Registration{
 		{Name: "Add", Args: []Role{Method, Path, Handler, Middleware}},
