@@ -80,18 +80,25 @@ func (w *walker) mount(call *ast.CallExpr) {
 		return
 	}
 	pkg, name := funcID(fn)
-	var prefixArg, target ast.Expr
+	desc := routers.ByPath(pkg)
+	if desc == nil {
+		return
+	}
+	var prefixes []ast.Expr // outermost first: each strips its prefix from what the next sees
+	var target ast.Expr
+	reg, isReg := desc.Registration(name)
 	switch {
-	case routers.ByPath(pkg) != nil && name == routers.ByPath(pkg).Mount:
-		prefixArg, target = call.Args[0], call.Args[1]
-	case pkg == "net/http" && name == "Handle":
+	case name == desc.Mount:
+		prefixes, target = []ast.Expr{call.Args[0]}, call.Args[1]
+	case desc.Strip != "" && isReg && reg.PatternMethod:
 		target = call.Args[1]
 	default:
 		return
 	}
 	st := &router{parent: w.objOf(w.receiverExpr(call))}
-	// Unwrap guards and StripPrefix around the mounted router.
-	for range 4 {
+	// Unwrap guards and prefix strippers around the mounted router, as
+	// deep as they go: each step is a smaller expression.
+	for {
 		inner, ok := ast.Unparen(target).(*ast.CallExpr)
 		if !ok {
 			break
@@ -102,8 +109,8 @@ func (w *walker) mount(call *ast.CallExpr) {
 			continue
 		}
 		if ifn, _ := typeutil.Callee(w.info(), inner).(*types.Func); ifn != nil && len(inner.Args) == 2 {
-			if p, n := funcID(ifn); p == "net/http" && n == "StripPrefix" {
-				prefixArg, target = inner.Args[0], inner.Args[1]
+			if p, n := funcID(ifn); p == pkg && n == desc.Strip {
+				prefixes, target = append(prefixes, inner.Args[0]), inner.Args[1]
 				continue
 			}
 		}
@@ -113,10 +120,10 @@ func (w *walker) mount(call *ast.CallExpr) {
 	if len(objs) == 0 {
 		return
 	}
-	if prefixArg != nil {
-		// Without StripPrefix, a router handed to net/http sees the full
-		// path: no prefix to add.
-		w.addPrefix(st, prefixArg)
+	// Without a prefix stripper, a router handed to net/http sees the
+	// full path: no prefix to add.
+	for _, p := range prefixes {
+		w.addPrefix(st, p)
 	}
 	for _, obj := range objs {
 		w.d.mounts[obj] = st
@@ -218,6 +225,8 @@ func (w *walker) applyOuter(obj types.Object, st *router) *router {
 		}
 		st.prefix = prefix + st.prefix
 		st.dynamic = cmp.Or(m.dynamic, st.dynamic)
+		st.ambiguous = cmp.Or(st.ambiguous, m.ambiguous)
+		st.lostPrefix = st.lostPrefix || m.lostPrefix
 		st.guard = cmp.Or(st.guard, guard)
 	}
 	if guarded && st.guard == nil {

@@ -6,8 +6,10 @@ package discover
 import (
 	"go/ast"
 	"go/types"
+	"slices"
 	"strings"
 
+	"github.com/axioms-go/axiomsgen/internal/routers"
 	"golang.org/x/tools/go/types/typeutil"
 )
 
@@ -41,28 +43,30 @@ func (w *walker) gorillaChain(call *ast.CallExpr, loop int) {
 	var path ast.Expr
 	var handlers []ast.Expr
 	var methods []string
+	desc := routers.Gorilla
 	for _, c := range chain {
 		w.d.done[c] = w.d.curWalk
-		fn := typeutil.Callee(w.info(), c).(*types.Func)
-		switch fn.Name() {
-		case "Subrouter":
+		name := typeutil.Callee(w.info(), c).(*types.Func).Name()
+		_, isReg := desc.Registration(name)
+		switch {
+		case name == desc.Chain.Subrouter:
 			return // a router, not a route: routerOf follows it
-		case "Path", "PathPrefix":
+		case slices.Contains(desc.Chain.Path, name):
 			if len(c.Args) == 1 {
 				path = c.Args[0]
 			}
-		case "Methods":
+		case name == desc.Chain.Methods:
 			var ms []string
 			for _, a := range c.Args {
 				m, _ := w.stringValue(a)
 				ms = append(ms, strings.ToUpper(m))
 			}
 			methods = append(ms, methods...) // inner calls come first in the source
-		case "Handle", "HandleFunc":
+		case isReg:
 			if len(c.Args) == 2 {
 				path, handlers = c.Args[0], c.Args[1:]
 			}
-		case "Handler", "HandlerFunc":
+		case slices.Contains(desc.Chain.Handler, name):
 			if len(c.Args) == 1 {
 				handlers = c.Args
 			}

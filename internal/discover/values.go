@@ -9,6 +9,7 @@ import (
 	"go/constant"
 	"go/token"
 	"go/types"
+	"slices"
 	"strings"
 
 	"github.com/axioms-go/axiomsgen/internal/routers"
@@ -95,11 +96,11 @@ func (w *walker) routerOf(e ast.Expr) *router {
 		}
 	}
 	switch {
-	case pkg == gorillaPath && name == "Subrouter":
+	case desc != nil && desc.Chain != nil && name == desc.Chain.Subrouter:
 		// r.PathPrefix("/api").Subrouter()
 		if inner, ok := ast.Unparen(recvExpr).(*ast.CallExpr); ok {
 			if ifn, ok := typeutil.Callee(w.info(), inner).(*types.Func); ok {
-				if ip, in := funcID(ifn); ip == gorillaPath && (in == "PathPrefix" || in == "Path") && len(inner.Args) == 1 {
+				if ip, in := funcID(ifn); ip == pkg && slices.Contains(desc.Chain.Path, in) && len(inner.Args) == 1 {
 					if base := w.receiverExpr(inner); base != nil {
 						st := w.routerOf(base).derive()
 						w.addPrefix(st, inner.Args[0])

@@ -7,10 +7,9 @@ import (
 	"testing"
 )
 
-// TestUnifiedDiffLargeFile: a stale file of thousands of lines is
-// diffed in memory proportional to the file and the changes, not to the
-// product of the two lengths (an n×m table of 5,000 lines is 200 MB).
-func TestUnifiedDiffLargeFile(t *testing.T) {
+// largeFiles are a 5,000-line generated file and its regeneration with
+// one line in 500 changed.
+func largeFiles() (string, string) {
 	var a, b strings.Builder
 	for i := range 5000 {
 		fmt.Fprintf(&a, "line %d\n", i)
@@ -20,10 +19,27 @@ func TestUnifiedDiffLargeFile(t *testing.T) {
 		}
 		fmt.Fprintf(&b, "line %d\n", i)
 	}
+	return a.String(), b.String()
+}
+
+// BenchmarkUnifiedDiff5000 diffs largeFiles, as check does a stale file.
+func BenchmarkUnifiedDiff5000(b *testing.B) {
+	x, y := largeFiles()
+	b.ReportAllocs()
+	for b.Loop() {
+		unifiedDiff("axioms_gen.go", x, y)
+	}
+}
+
+// TestUnifiedDiffLargeFile: a stale file of thousands of lines is
+// diffed in memory proportional to the file and the changes, not to the
+// product of the two lengths (an n×m table of 5,000 lines is 200 MB).
+func TestUnifiedDiffLargeFile(t *testing.T) {
+	a, b := largeFiles()
 	var before, after runtime.MemStats
 	runtime.GC()
 	runtime.ReadMemStats(&before)
-	d := unifiedDiff("axioms_gen.go", a.String(), b.String())
+	d := unifiedDiff("axioms_gen.go", a, b)
 	runtime.ReadMemStats(&after)
 	if got := after.TotalAlloc - before.TotalAlloc; got > 16<<20 {
 		t.Errorf("diffing 5,000 lines allocated %d MiB, want at most 16", got>>20)

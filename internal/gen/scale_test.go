@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/axioms-go/axiomsgen/internal/check"
 	"github.com/axioms-go/axiomsgen/internal/gen"
@@ -86,7 +87,12 @@ func afterEdits(b *testing.B, dir string, n int, f func()) {
 
 // forSizes runs f as a sub-benchmark per synthetic module size.
 func forSizes(b *testing.B, f func(b *testing.B, n int, dir string)) {
-	for _, n := range synthSizes {
+	forTheseSizes(b, synthSizes, f)
+}
+
+// forTheseSizes runs f as a sub-benchmark per size given.
+func forTheseSizes(b *testing.B, sizes []int, f func(b *testing.B, n int, dir string)) {
+	for _, n := range sizes {
 		b.Run(fmt.Sprintf("handlers=%d", n), func(b *testing.B) { f(b, n, writeSynthetic(b, n)) })
 	}
 }
@@ -149,5 +155,48 @@ func BenchmarkCheckSynthetic(b *testing.B) {
 				b.Fatalf("%d routes, %d findings, %d broken", len(res.Report.Routes), len(res.Findings), len(res.Broken))
 			}
 		})
+	})
+}
+
+// BenchmarkPairedSynthetic times go vet, check and report on the same
+// module in each iteration, one after the other, each after its own edit
+// in every package, and reports check/vet and report/vet over the run:
+// both halves of a ratio see the same machine load, as paired
+// benchmarks do. It runs the sizes the targets name (100 and 1,000
+// handlers): 5,000 would triple CI's single run of every benchmark.
+func BenchmarkPairedSynthetic(b *testing.B) {
+	forTheseSizes(b, []int{100, 1000}, func(b *testing.B, n int, dir string) {
+		generated(b, dir)
+		var vet, chk, rep time.Duration
+		i := 0
+		timed := func(f func()) time.Duration {
+			i++
+			touch(b, dir, n, i)
+			start := time.Now()
+			f()
+			return time.Since(start)
+		}
+		for b.Loop() {
+			vet += timed(func() {
+				cmd := exec.Command("go", "vet", "./...")
+				cmd.Dir = dir
+				if out, err := cmd.CombinedOutput(); err != nil {
+					b.Fatalf("go vet: %v\n%s", err, out)
+				}
+			})
+			chk += timed(func() {
+				if _, err := check.Check(context.Background(), check.Options{Gen: gen.Options{Dir: dir}}, "./..."); err != nil {
+					b.Fatal(err)
+				}
+			})
+			rep += timed(func() {
+				if _, err := check.Report(context.Background(), check.Options{Gen: gen.Options{Dir: dir}}, "./..."); err != nil {
+					b.Fatal(err)
+				}
+			})
+		}
+		b.ReportMetric(float64(chk)/float64(vet), "check/vet")
+		b.ReportMetric(float64(rep)/float64(vet), "report/vet")
+		b.ReportMetric(vet.Seconds()/float64(b.N), "vet-s/op")
 	})
 }

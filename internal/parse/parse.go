@@ -500,6 +500,29 @@ func (p *parser) signature(fd *ast.FuncDecl, h *Handler) bool {
 	return true
 }
 
+// contextRouter is the router of the table whose own handler signature
+// starts with a parameter of type t and has these results, or nil.
+func contextRouter(t types.Type, results *types.Tuple) *routers.Router {
+	for _, r := range routers.All {
+		c := r.Context
+		if c.Name == "" {
+			continue
+		}
+		first := isNamed(t, c.Path, c.Name)
+		if r.ContextPtr {
+			first = isPtrTo(t, c.Path, c.Name)
+		}
+		returns := results.Len() == 0
+		if r.ReturnsError {
+			returns = results.Len() == 1 && isError(results.At(0).Type())
+		}
+		if first && returns {
+			return r
+		}
+	}
+	return nil
+}
+
 func shapeOf(sig *types.Signature, pkg *types.Package) (fw Framework, fwPath string, shape Shape, typed string, ok bool) {
 	params, results := sig.Params(), sig.Results()
 	if sig.Variadic() || params.Len() == 0 {
@@ -509,12 +532,12 @@ func shapeOf(sig *types.Signature, pkg *types.Package) (fw Framework, fwPath str
 	switch {
 	case params.Len() >= 2 && isNamed(params.At(0).Type(), "net/http", "ResponseWriter") && isPtrTo(params.At(1).Type(), "net/http", "Request") && results.Len() == 0:
 		fw, fixed = FrameworkHTTP, 2
-	case isPtrTo(params.At(0).Type(), GinPath, "Context") && results.Len() == 0:
-		fw, fwPath, fixed = FrameworkGin, GinPath, 1
-	case isNamed(params.At(0).Type(), EchoPath, "Context") && results.Len() == 1 && isError(results.At(0).Type()):
-		fw, fwPath, fixed = FrameworkEcho, EchoPath, 1
 	default:
-		return 0, "", 0, "", false
+		r := contextRouter(params.At(0).Type(), results)
+		if r == nil {
+			return 0, "", 0, "", false
+		}
+		fw, fwPath, fixed = Router(r.Flag).Framework(), r.Context.Path, 1
 	}
 	switch params.Len() - fixed {
 	case 0:

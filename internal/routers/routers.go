@@ -57,6 +57,18 @@ type Group struct {
 	Callback   bool // the last argument is a func run with the new router, which registers its routes (chi)
 }
 
+// Chain describes routes built by a chain of calls on a route builder
+// (gorilla/mux: r.Path(p).Methods(m).Handler(h), in any order): the
+// calls that set the path, the methods and the handler, and the one that
+// turns the route so far into a sub-router. A registration of the
+// router (Handle, HandleFunc) may start the chain.
+type Chain struct {
+	Path      []string // one argument: the path or prefix
+	Methods   string   // variadic: the methods
+	Handler   []string // one argument: the handler
+	Subrouter string
+}
+
 // TypeName is a named type of a package.
 type TypeName struct{ Path, Name string }
 
@@ -85,6 +97,12 @@ type Router struct {
 	Flag string
 	// Gen is how generated code registers on it.
 	Gen Generated
+	// Context is the first parameter of the router's own handler
+	// signature, when it has one (gin, echo): a pointer to the type when
+	// ContextPtr, and the handler returns an error when ReturnsError.
+	// Routers without one take net/http handlers.
+	Context                  TypeName
+	ContextPtr, ReturnsError bool
 	// Paths are the import paths of the library (chi has two).
 	Paths []string
 	// Types are the types whose methods register routes: routers,
@@ -103,6 +121,13 @@ type Router struct {
 	Use string
 	// Groups are the methods making groups and sub-routers.
 	Groups []Group
+	// Strip names the package func returning a handler that strips a
+	// prefix (its first argument) from the requests of another (its
+	// second): a router handed to it and registered with a
+	// PatternMethod registration is mounted under the prefix.
+	Strip string
+	// Chain is how routes are built by chains of calls, nil if they are not.
+	Chain *Chain
 	// Mount names the method mounting a whole router (its second
 	// argument) under a prefix (its first), "" if none.
 	Mount string
@@ -191,6 +216,7 @@ var NetHTTP = &Router{
 		{Name: "HandleFunc", Args: []Role{Path, Handler}, PatternMethod: true},
 	},
 	PackageFuncs: true,
+	Strip:        "StripPrefix",
 	Other: map[string]string{
 		"Handler":   "looks a handler up for a request",
 		"ServeHTTP": "serves a request",
@@ -272,6 +298,10 @@ var Gorilla = &Router{
 		{Name: "Handle", Args: []Role{Path, Handler}},
 		{Name: "HandleFunc", Args: []Role{Path, Handler}},
 	},
+	Chain: &Chain{
+		Path: []string{"Path", "PathPrefix"}, Methods: "Methods",
+		Handler: []string{"Handler", "HandlerFunc"}, Subrouter: "Subrouter",
+	},
 	Use: "Use",
 	Other: map[string]string{
 		"Use":            "middleware for the routes after it",
@@ -314,6 +344,8 @@ var Gin = &Router{
 	Types: []TypeName{
 		{GinPath, "Engine"}, {GinPath, "RouterGroup"}, {GinPath, "IRouter"}, {GinPath, "IRoutes"},
 	},
+	Context:      TypeName{GinPath, "Context"},
+	ContextPtr:   true,
 	Constructors: []string{"New", "Default"},
 	Registrations: append([]Registration{
 		{Name: "Handle", Args: []Role{Method, Path, Handlers}, Chains: true},
@@ -372,6 +404,8 @@ var Echo = &Router{
 	},
 	Paths:        []string{EchoPath},
 	Types:        []TypeName{{EchoPath, "Echo"}, {EchoPath, "Group"}},
+	Context:      TypeName{EchoPath, "Context"},
+	ReturnsError: true,
 	Constructors: []string{"New"},
 	Registrations: append([]Registration{
 		{Name: "Add", Args: []Role{Method, Path, Handler, Middleware}},

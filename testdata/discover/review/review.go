@@ -188,3 +188,13 @@ func DeepMounts() {
 	m9.Handle("/a/", http.StripPrefix("/a", m10))
 	http.ListenAndServe("127.0.0.1:0", m0)
 }
+
+// A router wrapped in several guards and prefix strippers: every prefix
+// is stripped in turn, so the route is under all of them.
+func DeepWrappers(g *runtime.Guard) {
+	root := http.NewServeMux()
+	sub := http.NewServeMux()
+	sub.HandleFunc("/wrapped", h) // want "guarded * /w/x/y/wrapped authenticated"
+	root.Handle("/w/", http.StripPrefix("/w", g.Handler(runtime.Requirement{}, http.StripPrefix("/x", g.Handler(runtime.Requirement{}, http.StripPrefix("/y", sub))))))
+	http.ListenAndServe("127.0.0.1:0", root)
+}
