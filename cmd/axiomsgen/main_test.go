@@ -108,3 +108,29 @@ func TestExitCodes(t *testing.T) {
 		})
 	}
 }
+
+// failingWriter fails every write, as a closed pipe or a full disk does.
+type failingWriter struct{}
+
+func (failingWriter) Write([]byte) (int, error) { return 0, fmt.Errorf("no space left on device") }
+
+// TestOutputErrors: a report or findings that could not be written are a
+// failed run, never exit 0 with nothing written.
+func TestOutputErrors(t *testing.T) {
+	dir := module(t, map[string]string{"a/a.go": good})
+	t.Chdir(dir)
+	var errb bytes.Buffer
+	if code := run(context.Background(), []string{"./a"}, &bytes.Buffer{}, &errb); code != 0 {
+		t.Fatalf("generate: exit %d: %s", code, errb.String())
+	}
+	errb.Reset()
+	if code := run(context.Background(), []string{"check", "-json", "./..."}, failingWriter{}, &errb); code != 2 || !strings.Contains(errb.String(), "no space left") {
+		t.Errorf("check -json to a failing writer: exit %d, stderr %q", code, errb.String())
+	}
+	if _, err := os.Stat("/dev/full"); err == nil {
+		errb.Reset()
+		if code := run(context.Background(), []string{"report", "-format", "json", "-o", "/dev/full", "./..."}, &bytes.Buffer{}, &errb); code != 2 {
+			t.Errorf("report -o /dev/full: exit %d, stderr %q", code, errb.String())
+		}
+	}
+}

@@ -102,8 +102,19 @@ func runReport(ctx context.Context, args []string, stdout, stderr io.Writer) int
 			fmt.Fprintf(stderr, "axiomsgen report: %v\n", err)
 			return exitUsage
 		}
-		defer f.Close()
 		w = f
+		if err := write(rep, w); err != nil {
+			f.Close()
+			fmt.Fprintf(stderr, "axiomsgen report: %v\n", err)
+			return exitUsage
+		}
+		// The file is complete only once closed: a failed close is a
+		// failed report.
+		if err := f.Close(); err != nil {
+			fmt.Fprintf(stderr, "axiomsgen report: %v\n", err)
+			return exitUsage
+		}
+		return exitOK
 	}
 	if err := write(rep, w); err != nil {
 		fmt.Fprintf(stderr, "axiomsgen report: %v\n", err)
@@ -159,7 +170,10 @@ func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		}
 		enc := json.NewEncoder(stdout)
 		enc.SetIndent("", "  ")
-		enc.Encode(doc)
+		if err := enc.Encode(doc); err != nil {
+			fmt.Fprintf(stderr, "axiomsgen check: writing the findings: %v\n", err)
+			return exitUsage
+		}
 	} else {
 		for _, f := range findings {
 			fmt.Fprintln(stdout, f)
