@@ -1,6 +1,7 @@
 // Package demo is what the examples share: the server loop, and for the
 // router examples (examples/chi, gorilla, gin, echo) the notes store, the
-// -dev issuer, the sample requests and the end-to-end tests. Each router
+// -dev issuer and the sample requests; their shared end-to-end tests are
+// in demo/demotest. Each router
 // example keeps only what differs: its handlers with their //axioms:
 // directives, and the router they are registered on. It is public so a
 // copied example still builds against this module; it is support code for

@@ -1,4 +1,7 @@
-package demo
+// Package demotest holds the end-to-end tests the router examples share;
+// kept apart from package demo so that the example binaries, which import
+// demo, do not carry test code.
+package demotest
 
 import (
 	"bytes"
@@ -10,6 +13,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/axioms-go/axiomsgen/examples/demo"
 	"github.com/axioms-go/axiomsgen/runtime"
 	"github.com/axioms-go/axiomsgen/runtime/axiomstest"
 )
@@ -22,7 +26,7 @@ import (
 // every route of table (the example's generated AxiomsRoutes) through
 // axiomstest.Probe.
 func Test(t *testing.T, routes func(*runtime.Guard) http.Handler, table []runtime.Route) {
-	iss := axiomstest.New(t, axiomstest.WithAudience(Audience))
+	iss := axiomstest.New(t, axiomstest.WithAudience(demo.Audience))
 	cfg := iss.Config()
 	cfg.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
 	g, err := runtime.New(t.Context(), cfg)
@@ -56,7 +60,7 @@ func Test(t *testing.T, routes func(*runtime.Guard) http.Handler, table []runtim
 	}
 
 	t.Run("sample requests", func(t *testing.T) {
-		for _, d := range Requests() {
+		for _, d := range demo.Requests() {
 			t.Run(d.What, func(t *testing.T) {
 				tok := ""
 				if d.Token != nil {
@@ -103,11 +107,11 @@ func Test(t *testing.T, routes func(*runtime.Guard) http.Handler, table []runtim
 
 	t.Run("dev printout", func(t *testing.T) {
 		var out bytes.Buffer
-		if err := PrintRequests(&out, iss, "http://127.0.0.1:8080"); err != nil {
+		if err := demo.PrintRequests(&out, iss, "http://127.0.0.1:8080"); err != nil {
 			t.Fatal(err)
 		}
-		if n := strings.Count(out.String(), "curl -i"); n != len(Requests()) {
-			t.Errorf("printed %d curl commands, want %d", n, len(Requests()))
+		if n := strings.Count(out.String(), "curl -i"); n != len(demo.Requests()) {
+			t.Errorf("printed %d curl commands, want %d", n, len(demo.Requests()))
 		}
 	})
 }
