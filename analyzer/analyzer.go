@@ -8,7 +8,6 @@ import (
 	"flag"
 	"go/ast"
 	"go/token"
-	"path/filepath"
 	"strings"
 
 	"github.com/axioms-go/axiomsgen/internal/discover"
@@ -59,12 +58,14 @@ func run(pass *analysis.Pass) (any, error) {
 		}
 	}
 
-	skip := func(name string) bool { return filepath.Base(name) == gen.DefaultOutput }
+	// The generated file is found by its header, whatever -output named
+	// it; its header says the router it was made for (-router), as check
+	// and report read it.
+	seen := map[string]bool{}
+	skip := func(name string) bool { return header.IsGenerated(name, gen.DefaultOutput, seen) }
 	popts := parse.Options{Skip: skip}
-	if len(goFiles) > 0 {
-		// The router the generated file was made for (-router), as check
-		// and report read it.
-		popts.Router = parse.Router(header.Read(filepath.Join(filepath.Dir(goFiles[0]), gen.DefaultOutput)).Router)
+	if path := header.Find(goFiles, gen.DefaultOutput, seen); path != "" {
+		popts.Router = parse.Router(header.Read(path).Router)
 	}
 	_, errs := parse.Parse(pass.Fset, pass.Files, pass.TypesInfo, popts)
 	for _, e := range errs {

@@ -60,11 +60,15 @@ func (d *discoverer) mountAnnotated() {
 func (d *discoverer) annotated(p *packages.Package) {
 	handlers, parsed := d.opts.Handlers[p.PkgPath]
 	if !parsed {
-		skip := func(name string) bool { return filepath.Base(name) == d.opts.Output }
+		skip := d.isGenerated
 		popts := parse.Options{Skip: skip}
 		if len(p.GoFiles) > 0 {
 			// The router the generated file was made for (-router), if any.
-			popts.Router = parse.Router(header.Read(filepath.Join(filepath.Dir(p.GoFiles[0]), d.opts.Output)).Router)
+			path := header.Find(p.GoFiles, d.opts.Output, d.genFiles)
+			if path == "" {
+				path = filepath.Join(filepath.Dir(p.GoFiles[0]), d.opts.Output)
+			}
+			popts.Router = parse.Router(header.Read(path).Router)
 		}
 		res, _ := parse.Parse(p.Fset, p.Syntax, p.TypesInfo, popts)
 		handlers = res.Handlers

@@ -69,7 +69,8 @@ type Options struct {
 	// "pkgpath.Type.Method".
 	Trust []string
 	// Output is the generated file name (its code is not a registration
-	// site: the annotated routes come from the directives).
+	// site: the annotated routes come from the directives). A file of
+	// another name whose first line is the generated header counts too.
 	Output string
 	// Handlers are the packages' directives already parsed, by package
 	// path (check parses them once for discovery and regeneration); a
@@ -96,7 +97,7 @@ func Routes(pkgs []*packages.Package, opts Options) []Route {
 			rawUse: map[types.Object]bool{},
 		},
 		generated: generated{
-			wrappers: map[string]*requirement{}, regMounts: map[string][]regMount{}, regCalls: map[string]int{}, regUses: map[string]int{},
+			genFiles: map[string]bool{}, wrappers: map[string]*requirement{}, regMounts: map[string][]regMount{}, regCalls: map[string]int{}, regUses: map[string]int{},
 		},
 		walking: walking{done: map[*ast.CallExpr]int{}},
 	}
@@ -188,6 +189,8 @@ type wholes struct {
 
 // generated is what the generated code contributes.
 type generated struct {
+	// genFiles caches, by path, whether a file is a generated one.
+	genFiles map[string]bool
 	// wrappers maps "pkgpath.GuardedX" to its requirement.
 	wrappers map[string]*requirement
 	// regMounts: the routers each package's generated registration

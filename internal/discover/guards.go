@@ -8,11 +8,11 @@ import (
 	"go/ast"
 	"go/constant"
 	"go/types"
-	"path/filepath"
 	"slices"
 	"strings"
 	"time"
 
+	"github.com/axioms-go/axiomsgen/internal/header"
 	"github.com/axioms-go/axiomsgen/internal/parse"
 	"golang.org/x/tools/go/types/typeutil"
 )
@@ -113,7 +113,13 @@ func (w *walker) guardValue(e ast.Expr) (*requirement, bool) {
 // inGenerated reports whether fn is declared in a generated file (export
 // data keeps file names, so this holds for imported packages too).
 func (w *walker) inGenerated(fn *types.Func) bool {
-	return filepath.Base(w.p.Fset.Position(fn.Pos()).Filename) == w.d.opts.Output
+	return w.d.isGenerated(w.p.Fset.Position(fn.Pos()).Filename)
+}
+
+// isGenerated reports whether the file at path is a generated file: named
+// as Options.Output says, or starting with the generated header.
+func (d *discoverer) isGenerated(path string) bool {
+	return path != "" && header.IsGenerated(path, d.opts.Output, d.genFiles)
 }
 
 func (w *walker) trusted(fn *types.Func) (*requirement, bool) {

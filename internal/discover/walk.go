@@ -7,7 +7,6 @@ import (
 	"go/ast"
 	"go/token"
 	"go/types"
-	"path/filepath"
 	"strings"
 
 	"github.com/axioms-go/axiomsgen/internal/parse"
@@ -26,12 +25,12 @@ func (d *discoverer) collect(p *packages.Package) *walker {
 	for id, obj := range p.TypesInfo.Uses {
 		fn, ok := obj.(*types.Func)
 		if ok && fn.Pkg() != nil && fn.Signature().Recv() == nil && !strings.HasPrefix(fn.Name(), parse.WrapperPrefix) &&
-			w.inGenerated(fn) && filepath.Base(p.Fset.Position(id.Pos()).Filename) != d.opts.Output {
+			w.inGenerated(fn) && !d.isGenerated(p.Fset.Position(id.Pos()).Filename) {
 			d.regUses[fn.Pkg().Path()]++
 		}
 	}
 	for _, f := range p.Syntax {
-		if filepath.Base(p.Fset.File(f.Pos()).Name()) == d.opts.Output {
+		if d.isGenerated(p.Fset.File(f.Pos()).Name()) {
 			continue
 		}
 		w.files = append(w.files, f)

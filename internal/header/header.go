@@ -6,6 +6,7 @@ package header
 import (
 	"bufio"
 	"os"
+	"path/filepath"
 	"strings"
 )
 
@@ -24,6 +25,33 @@ type Recorded struct {
 	Tags     string // sorted, comma-separated
 	// Generated says the file exists and starts with First.
 	Generated bool
+}
+
+// IsGenerated reports whether the file at path is a generated file:
+// named output, or, whatever its name (-output), starting with First.
+// seen caches the answers by path when not nil.
+func IsGenerated(path, output string, seen map[string]bool) bool {
+	if filepath.Base(path) == output {
+		return true
+	}
+	if g, ok := seen[path]; ok {
+		return g
+	}
+	g := Read(path).Generated
+	if seen != nil {
+		seen[path] = g
+	}
+	return g
+}
+
+// Find returns the generated file among files (paths), "" if none.
+func Find(files []string, output string, seen map[string]bool) string {
+	for _, f := range files {
+		if IsGenerated(f, output, seen) {
+			return f
+		}
+	}
+	return ""
 }
 
 // Read returns the options recorded in the generated file at path. A

@@ -71,7 +71,8 @@ func FuzzDirectives(f *testing.F) {
 		if _, err := (&types.Config{Importer: imp}).Check("example.com/a", fset, []*ast.File{file}, info); err != nil {
 			return
 		}
-		handlers, errs := Package(fset, []*ast.File{file}, info, nil)
+		res, errs := Parse(fset, []*ast.File{file}, info, Options{})
+		handlers := res.Handlers
 		for _, e := range errs {
 			if e.Pos.Filename != "a.go" || e.Pos.Line < 1 || e.Msg == "" {
 				t.Fatalf("error without a position in the file: %+v", e)

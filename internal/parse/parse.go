@@ -233,15 +233,6 @@ func (h *Handler) HasRequirement() bool {
 // requirement. A func marked only //axioms:public is a report marker.
 func (h *Handler) Generated() bool { return len(h.Routes) > 0 || h.HasRequirement() }
 
-// Package parses the directives of one type-checked package, inferring
-// its router. skip names files (base names) whose comments are ignored,
-// such as the generated file being replaced. Handlers come in file-name
-// then source order; errors are sorted by position.
-func Package(fset *token.FileSet, files []*ast.File, info *types.Info, skip func(filename string) bool) ([]*Handler, []Error) {
-	res, errs := Parse(fset, files, info, Options{Skip: skip})
-	return res.Handlers, errs
-}
-
 // Options control Parse.
 type Options struct {
 	// Skip names files (base names) whose comments are ignored.

@@ -63,10 +63,15 @@ type Group struct {
 // turns the route so far into a sub-router. A registration of the
 // router (Handle, HandleFunc) may start the chain.
 type Chain struct {
+	Builder   TypeName // the route builder the chain's calls return
 	Path      []string // one argument: the path or prefix
 	Methods   string   // variadic: the methods
 	Handler   []string // one argument: the handler
 	Subrouter string
+	// Other are the builder's other exported methods, with why the
+	// chain does not read them (the table test walks the builder too);
+	// its Get... accessors are never read.
+	Other map[string]string
 }
 
 // TypeName is a named type of a package.
@@ -299,8 +304,25 @@ var Gorilla = &Router{
 		{Name: "HandleFunc", Args: []Role{Path, Handler}},
 	},
 	Chain: &Chain{
-		Path: []string{"Path", "PathPrefix"}, Methods: "Methods",
+		Builder: TypeName{GorillaPath, "Route"},
+		Path:    []string{"Path", "PathPrefix"}, Methods: "Methods",
 		Handler: []string{"Handler", "HandlerFunc"}, Subrouter: "Subrouter",
+		Other: map[string]string{
+			"Host":          "narrows the route to a host: not read, the row has no host",
+			"Headers":       "narrows the route to headers: not read",
+			"HeadersRegexp": "narrows the route to headers: not read",
+			"Queries":       "narrows the route to query values: not read",
+			"Schemes":       "narrows the route to schemes: not read",
+			"MatcherFunc":   "narrows the route by a func: not read",
+			"Name":          "names the route",
+			"BuildOnly":     "a route only for building URLs",
+			"BuildVarsFunc": "rewrites variables when building URLs",
+			"SkipClean":     "reports a matching option",
+			"Match":         "matches a request",
+			"URL":           "builds a URL",
+			"URLHost":       "builds a URL",
+			"URLPath":       "builds a URL",
+		},
 	},
 	Use: "Use",
 	Other: map[string]string{

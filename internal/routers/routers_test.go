@@ -108,6 +108,20 @@ func TestTableCoversAPI(t *testing.T) {
 					t.Errorf("Other lists %s, a method of none of the %s types", name, r.Kind)
 				}
 			}
+			if c := r.Chain; c != nil {
+				p, ok := pkgs[c.Builder.Path]
+				if !ok {
+					p = load(t, root, dirs, c.Builder.Path)
+					pkgs[c.Builder.Path] = p
+				}
+				read := slices.Concat(c.Path, c.Handler, []string{c.Methods, c.Subrouter})
+				for _, m := range methods(p.Scope().Lookup(c.Builder.Name)) {
+					_, other := c.Other[m]
+					if !slices.Contains(read, m) && !other && !strings.HasPrefix(m, "Get") {
+						t.Errorf("%s.%s has method %s, which the chain neither reads nor marks as not read", c.Builder.Path, c.Builder.Name, m)
+					}
+				}
+			}
 			if r.Use != "" && !slices.Contains(methods(pkgs[r.Types[0].Path].Scope().Lookup(r.Types[0].Name)), r.Use) {
 				t.Errorf("%s has no %s method", r.Types[0].Name, r.Use)
 			}
