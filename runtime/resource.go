@@ -54,7 +54,7 @@ type resourceMetadata struct {
 }
 
 // ResourceMetadata returns the handler of the resource's metadata
-// document (RFC 9728): public (no token), GET (and HEAD) only, JSON, served
+// document (RFC 9728): public (no token), GET only, JSON, served
 // at ResourceMetadataPath only (any other path is 404). It names the
 // resource exactly as configured, the issuers as authorization servers,
 // scopes as scopes_supported (generated code passes the scopes its
@@ -83,8 +83,8 @@ func (g *Guard) ResourceMetadata(scopes ...string) http.Handler {
 			http.NotFound(w, r)
 			return
 		}
-		if r.Method != http.MethodGet && r.Method != http.MethodHead {
-			w.Header().Set("Allow", "GET, HEAD")
+		if r.Method != http.MethodGet {
+			w.Header().Set("Allow", "GET")
 			http.Error(w, "method not allowed", http.StatusMethodNotAllowed)
 			return
 		}
@@ -92,9 +92,6 @@ func (g *Guard) ResourceMetadata(scopes ...string) http.Handler {
 		h.Set("Content-Type", "application/json")
 		h.Set("Cache-Control", "public, max-age=3600")
 		h.Set("X-Content-Type-Options", "nosniff")
-		if r.Method == http.MethodHead {
-			return
-		}
 		_, _ = w.Write(body)
 	})
 }

@@ -61,6 +61,7 @@ func TestResourceMetadata(t *testing.T) {
 			for _, r := range []*http.Request{
 				httptest.NewRequest(http.MethodPost, tt.path, nil),
 				httptest.NewRequest(http.MethodDelete, tt.path, nil),
+				httptest.NewRequest(http.MethodHead, tt.path, nil),
 			} {
 				w := httptest.NewRecorder()
 				h.ServeHTTP(w, r)
