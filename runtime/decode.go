@@ -135,60 +135,78 @@ var fieldCache sync.Map // reflect.Type -> map[string]reflect.Type
 
 // jsonFields returns the names encoding/json decodes into for the struct
 // type t, with each field's type: the json tag's name, else the field's
-// name; fields of embedded structs without a tag name are promoted.
+// name; fields of embedded structs without a tag name are promoted. As in
+// encoding/json, a shallower field hides a deeper one of the same name,
+// at one depth a tagged field wins over untagged ones, and a name still
+// ambiguous is no field at all (its member is dropped).
 func jsonFields(t reflect.Type) map[string]reflect.Type {
 	if m, ok := fieldCache.Load(t); ok {
 		return m.(map[string]reflect.Type)
 	}
 	m := map[string]reflect.Type{}
-	addJSONFields(m, t, 0)
+	taken := map[string]bool{} // names settled at a shallower depth
+	level := []reflect.Type{t}
+	for depth := 0; len(level) > 0 && depth <= 8; depth++ {
+		type candidate struct {
+			typ           reflect.Type
+			tagged, clash bool
+		}
+		found := map[string]*candidate{}
+		var next []reflect.Type
+		for _, st := range level {
+			for i := range st.NumField() {
+				sf := st.Field(i)
+				tag := sf.Tag.Get("json")
+				if tag == "-" {
+					continue
+				}
+				name, _, _ := strings.Cut(tag, ",")
+				if !validTagName(name) {
+					name = ""
+				}
+				ft := sf.Type
+				if sf.Anonymous {
+					et := ft
+					if et.Kind() == reflect.Pointer {
+						et = et.Elem()
+					}
+					if name == "" && et.Kind() == reflect.Struct {
+						next = append(next, et)
+						continue
+					}
+					if !sf.IsExported() {
+						continue
+					}
+				} else if !sf.IsExported() {
+					continue
+				}
+				tagged := name != ""
+				if name == "" {
+					name = sf.Name
+				}
+				if taken[name] {
+					continue
+				}
+				switch c := found[name]; {
+				case c == nil:
+					found[name] = &candidate{typ: ft, tagged: tagged}
+				case tagged && !c.tagged:
+					*c = candidate{typ: ft, tagged: true}
+				case tagged == c.tagged:
+					c.clash = true
+				}
+			}
+		}
+		for name, c := range found {
+			taken[name] = true
+			if !c.clash {
+				m[name] = c.typ
+			}
+		}
+		level = next
+	}
 	fieldCache.Store(t, m)
 	return m
-}
-
-func addJSONFields(m map[string]reflect.Type, t reflect.Type, depth int) {
-	if depth > 8 {
-		return
-	}
-	// A field of t dominates one promoted from an embedded struct: take
-	// t's own fields first.
-	var embedded []reflect.Type
-	for i := range t.NumField() {
-		sf := t.Field(i)
-		tag := sf.Tag.Get("json")
-		if tag == "-" {
-			continue
-		}
-		name, _, _ := strings.Cut(tag, ",")
-		if !validTagName(name) {
-			name = ""
-		}
-		ft := sf.Type
-		if sf.Anonymous {
-			et := ft
-			if et.Kind() == reflect.Pointer {
-				et = et.Elem()
-			}
-			if name == "" && et.Kind() == reflect.Struct {
-				embedded = append(embedded, et)
-				continue
-			}
-			if !sf.IsExported() {
-				continue
-			}
-		} else if !sf.IsExported() {
-			continue
-		}
-		if name == "" {
-			name = sf.Name
-		}
-		if _, taken := m[name]; !taken {
-			m[name] = ft
-		}
-	}
-	for _, et := range embedded {
-		addJSONFields(m, et, depth+1)
-	}
 }
 
 // validTagName is encoding/json's rule for a usable name in a json tag.

@@ -248,6 +248,8 @@ func TestKeySetReplacement(t *testing.T) {
 		{name: "no usable key", status: 200, body: `{"keys":[{"kty":"oct","k":"c2VjcmV0"},{"kty":"EC","use":"enc","crv":"P-256","x":"AA","y":"AA"}]}`, replaces: true},
 		{name: "another 2xx status", status: 203, body: `{"keys":[]}`, replaces: true},
 		{name: "keys null", status: 200, body: `{"keys":null}`},
+		{name: "keys in upper case", status: 200, body: `{"KEYS":[]}`},
+		{name: "keys capitalised", status: 200, body: `{"Keys":[]}`},
 		{name: "no keys member", status: 200, body: `{}`},
 		{name: "keys not an array", status: 200, body: `{"keys":{}}`},
 		{name: "top-level array", status: 200, body: `[]`},
@@ -681,5 +683,36 @@ func TestDefaultListsAreCopies(t *testing.T) {
 	cfg.Algorithms = []string{"HS256"}
 	if _, err := runtime.New(t.Context(), cfg); err == nil {
 		t.Fatal("HS256 configured and accepted")
+	}
+}
+
+// TestDecodeEmbeddedDepth: a shallower field hides a deeper one of the
+// same name, as in encoding/json, so the exact-name filter applies the
+// right field's type (here a struct whose "name" must not take "NAME").
+type rvB struct {
+	D map[string]any `json:"d"`
+}
+type rvA struct{ rvB }
+type rvC struct {
+	D struct {
+		Name string `json:"name"`
+	} `json:"d"`
+}
+type rvT struct {
+	rvA
+	rvC
+}
+
+func TestDecodeEmbeddedDepth(t *testing.T) {
+	iss := axiomstest.New(t)
+	g := newGuard(t, iss.Config())
+	tok := iss.Token(t, axiomstest.WithClaim("d", map[string]any{"NAME": "admin"}))
+	res := serve(t, g, runtime.Requirement{}, bearer(tok))
+	var v rvT
+	if err := res.claims.Decode(&v); err != nil {
+		t.Fatal(err)
+	}
+	if v.rvC.D.Name != "" {
+		t.Errorf("NAME filled the field tagged name: %q", v.rvC.D.Name)
 	}
 }

@@ -142,13 +142,21 @@ func sameKey(a, b any) bool {
 // key it had published.
 func parseKeySet(body []byte) (*keySet, []string, error) {
 	var doc struct {
-		Keys []json.RawMessage `json:"keys"`
+		Keys []json.RawMessage
 	}
-	if err := json.Unmarshal(body, &doc); err != nil {
-		return nil, nil, fmt.Errorf("the JWK Set is not valid JSON: %w", err)
+	// The member is found by its exact name ("keys"; encoding/json would
+	// also take "KEYS"): only a real key set may replace, or revoke, the
+	// keys.
+	ms, err := objectMembers(string(body), nil)
+	if err != nil {
+		return nil, nil, fmt.Errorf("the JWK Set is not a JSON object: %w", err)
 	}
-	if doc.Keys == nil {
+	raw, ok := findMember(ms, "keys")
+	if !ok || raw == "" || raw[0] != '[' {
 		return nil, nil, errors.New(`the JWK Set has no "keys" array`)
+	}
+	if err := json.Unmarshal([]byte(raw), &doc.Keys); err != nil {
+		return nil, nil, fmt.Errorf("the JWK Set is not valid JSON: %w", err)
 	}
 	set := &keySet{byKID: make(map[string][]*verifyKey)}
 	var skipped []string

@@ -79,7 +79,7 @@ func (g *Guard) ResourceMetadata(scopes ...string) http.Handler {
 	body, _ := json.MarshalIndent(doc, "", "  ")
 	body = append(body, '\n')
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if g.metadataPath == "" || r.URL.Path != g.metadataPath {
+		if g.metadataPath == "" || r.URL.EscapedPath() != g.metadataPath {
 			http.NotFound(w, r)
 			return
 		}

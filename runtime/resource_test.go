@@ -26,6 +26,7 @@ func TestResourceMetadata(t *testing.T) {
 		{name: "no path", resource: "https://api.example.test", path: "/.well-known/oauth-protected-resource"},
 		{name: "root path", resource: "https://api.example.test/", path: "/.well-known/oauth-protected-resource"},
 		{name: "with a path", resource: "https://api.example.test/v1/mcp", path: "/.well-known/oauth-protected-resource/v1/mcp", bare: "/.well-known/oauth-protected-resource"},
+		{name: "with an escaped path", resource: "https://api.example.test/a%20b", path: "/.well-known/oauth-protected-resource/a%20b", bare: "/.well-known/oauth-protected-resource"},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			cfg := iss.Config()
