@@ -176,8 +176,6 @@ func (p *jsonParser) string() (string, error) {
 		case c == '"':
 			p.i = j + 1
 			return p.s[start:j], nil
-		case c == '\\' && p.lax:
-			return p.checkEscapes(start, j)
 		case c == '\\':
 			return p.escapedString(start)
 		case c < 0x20:
@@ -221,53 +219,6 @@ func plainWord(x uint64) bool {
 	return (x&highs | (x-ones*0x20)&^x&highs | (q-ones)&^q&highs | (e-ones)&^e&highs) == 0
 }
 
-// checkEscapes is escapedString's checks without building the string:
-// the text between the quotes is returned as written. j is the first
-// backslash.
-func (p *jsonParser) checkEscapes(start, j int) (string, error) {
-	for j < len(p.s) {
-		switch c := p.s[j]; {
-		case c == '"':
-			p.i = j + 1
-			return p.s[start:j], nil
-		case c < 0x20:
-			return "", errJSONSyntax
-		case c == '\\':
-			if j+1 >= len(p.s) {
-				return "", errJSONSyntax
-			}
-			if p.budget -= unit; p.budget < 0 {
-				return "", errScanBudget
-			}
-			switch p.s[j+1] {
-			case '"', '\\', '/', 'b', 'f', 'n', 'r', 't':
-				j += 2
-			case 'u':
-				r, ok := hex4(p.s, j+2)
-				if !ok {
-					return "", errJSONSyntax
-				}
-				j += 6
-				if utf16.IsSurrogate(r) {
-					if j+6 > len(p.s) || p.s[j] != '\\' || p.s[j+1] != 'u' {
-						return "", errJSONSyntax
-					}
-					r2, ok := hex4(p.s, j+2)
-					if !ok || utf16.DecodeRune(r, r2) == utf8.RuneError {
-						return "", errJSONSyntax
-					}
-					j += 6
-				}
-			default:
-				return "", errJSONSyntax
-			}
-		default: // UTF-8 was validated as a whole
-			j++
-		}
-	}
-	return "", errJSONSyntax
-}
-
 // plainWordUTF8 is plainWord for text whose UTF-8 is known valid: bytes
 // from 0x80 pass. Each test flags a byte only when its high bit is clear,
 // which no byte from 0x80 has once complemented.
@@ -277,41 +228,57 @@ func plainWordUTF8(x uint64) bool {
 	return ((x-ones*0x20)&^x|(q-ones)&^q|(e-ones)&^e)&highs == 0
 }
 
-// escapedString is the slow path for strings with escapes: it builds a
-// new string.
+// escapedString is the slow path for strings with escapes, from start
+// (after the opening quote). In strict mode it builds the decoded string.
+// In lax mode (scanMembers) it applies the same checks without building
+// anything, counts each escape against the budget, skips bytes from 0x80
+// (the text's UTF-8 was validated as a whole) and returns the text as
+// written.
 func (p *jsonParser) escapedString(start int) (string, error) {
-	buf := make([]byte, 0, 32)
+	var buf []byte
+	if !p.lax {
+		buf = make([]byte, 0, 32)
+	}
 	j := start
 	for j < len(p.s) {
 		c := p.s[j]
 		switch {
 		case c == '"':
 			p.i = j + 1
+			if p.lax {
+				return p.s[start:j], nil
+			}
 			return string(buf), nil
 		case c < 0x20:
 			return "", errJSONSyntax
 		case c == '\\':
+			if p.lax {
+				if p.budget -= unit; p.budget < 0 {
+					return "", errScanBudget
+				}
+			}
 			if j+1 >= len(p.s) {
 				return "", errJSONSyntax
 			}
 			esc := p.s[j+1]
 			j += 2
+			var r rune
 			switch esc {
 			case '"', '\\', '/':
-				buf = append(buf, esc)
+				r = rune(esc)
 			case 'b':
-				buf = append(buf, '\b')
+				r = '\b'
 			case 'f':
-				buf = append(buf, '\f')
+				r = '\f'
 			case 'n':
-				buf = append(buf, '\n')
+				r = '\n'
 			case 'r':
-				buf = append(buf, '\r')
+				r = '\r'
 			case 't':
-				buf = append(buf, '\t')
+				r = '\t'
 			case 'u':
-				r, ok := hex4(p.s, j)
-				if !ok {
+				var ok bool
+				if r, ok = hex4(p.s, j); !ok {
 					return "", errJSONSyntax
 				}
 				j += 4
@@ -329,12 +296,16 @@ func (p *jsonParser) escapedString(start int) (string, error) {
 					}
 					j += 6
 				}
-				buf = utf8.AppendRune(buf, r)
 			default:
 				return "", errJSONSyntax
 			}
-		case c < utf8.RuneSelf:
-			buf = append(buf, c)
+			if !p.lax {
+				buf = utf8.AppendRune(buf, r)
+			}
+		case c < utf8.RuneSelf || p.lax:
+			if !p.lax {
+				buf = append(buf, c)
+			}
 			j++
 		default:
 			r, size := utf8.DecodeRuneInString(p.s[j:])
