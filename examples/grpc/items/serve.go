@@ -4,8 +4,8 @@ import (
 	"net/http"
 
 	"github.com/axioms-go/axiomsgen/connectguard"
-	"github.com/axioms-go/axiomsgen/examples/grpc/gen/items/v1/itemsv1connect"
 	itemsv1 "github.com/axioms-go/axiomsgen/examples/grpc/gen/items/v1"
+	"github.com/axioms-go/axiomsgen/examples/grpc/gen/items/v1/itemsv1connect"
 	"github.com/axioms-go/axiomsgen/grpcguard"
 	"github.com/axioms-go/axiomsgen/runtime"
 	"google.golang.org/grpc"
