@@ -120,8 +120,7 @@ func (gd *guard) authorize(ctx context.Context, method string, setHeader func(me
 	if public {
 		return ctx, nil
 	}
-	md, _ := metadata.FromIncomingContext(ctx)
-	auth := md.Get("authorization")
+	auth := metadata.ValueFromIncomingContext(ctx, "authorization")
 	for _, a := range auth {
 		if scheme, _, _ := strings.Cut(a, " "); strings.EqualFold(scheme, "DPoP") {
 			return ctx, status.Error(codes.Unauthenticated, "invalid_request: gRPC methods take bearer tokens only: a DPoP proof cannot be checked without a request URL")
