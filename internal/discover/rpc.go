@@ -97,6 +97,9 @@ func (d *discoverer) rpcRows(p *packages.Package, call *ast.CallExpr, svc router
 			if ip := byPath[implPkg]; ip != nil && ip.TypesInfo != nil {
 				res, _ := parse.Parse(ip.Fset, ip.Syntax, ip.TypesInfo, parse.Options{Skip: d.isGenerated})
 				hs = res.Methods
+			} else if isLibrary(implPkg) {
+				// Health, reflection...: services the RPC libraries
+				// implement themselves carry no directives.
 			} else {
 				directives = nil // the package's source is not loaded
 			}
@@ -431,4 +434,15 @@ func allowArgs(p *packages.Package, opts []ast.Expr) []string {
 		}
 	}
 	return out
+}
+
+// isLibrary reports whether path is a package of an RPC library itself
+// (grpc's health and reflection services, connect's grpchealth...).
+func isLibrary(path string) bool {
+	for _, rpc := range routers.RPCs {
+		if path == rpc.Path || strings.HasPrefix(path, rpc.Path+"/") {
+			return true
+		}
+	}
+	return strings.HasPrefix(path, "connectrpc.com/")
 }
