@@ -53,7 +53,7 @@ func unary(ctx context.Context, _ *connect.Request[str]) (*connect.Response[str]
 
 // start serves the procedures behind the guard over HTTP/2 with TLS on a
 // loopback port (streams need HTTP/2) and returns its URL and client.
-func start(t *testing.T, cfg runtime.Config, opts ...connectguard.Option) (string, *http.Client) {
+func start(t testing.TB, cfg runtime.Config, opts ...connectguard.Option) (string, *http.Client) {
 	t.Helper()
 	cfg.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
 	srv := httptest.NewUnstartedServer(nil)
