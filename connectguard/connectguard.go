@@ -32,7 +32,7 @@ import (
 	"net/http"
 
 	"connectrpc.com/connect"
-	"github.com/axioms-go/axiomsgen/internal/rpcauth"
+	"github.com/axioms-go/axiomsgen/rpcauth"
 	"github.com/axioms-go/axiomsgen/runtime"
 )
 

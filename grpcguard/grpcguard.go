@@ -31,7 +31,7 @@ import (
 	"net/http"
 	"strings"
 
-	"github.com/axioms-go/axiomsgen/internal/rpcauth"
+	"github.com/axioms-go/axiomsgen/rpcauth"
 	"github.com/axioms-go/axiomsgen/runtime"
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/codes"
