@@ -6,9 +6,11 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 
 	"github.com/axioms-go/axiomsgen/internal/check"
 	"github.com/axioms-go/axiomsgen/internal/openapi"
+	"github.com/axioms-go/axiomsgen/internal/report"
 )
 
 func runOpenAPI(ctx context.Context, args []string, stdout, stderr io.Writer) int {
@@ -72,6 +74,24 @@ func runOpenAPI(ctx context.Context, args []string, stdout, stderr io.Writer) in
 		return exitUsage
 	}
 	return exitOK
+}
+
+// driftFindings compares the document at file with the analysed routes.
+func driftFindings(file string, res *check.Result) ([]report.Finding, error) {
+	f, err := os.Open(file)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	data, err := io.ReadAll(io.LimitReader(f, openapi.MaxSpecSize+1))
+	if err != nil {
+		return nil, err
+	}
+	name := file
+	if abs, err := filepath.Abs(file); err == nil {
+		name = report.Relative(res.Root, abs)
+	}
+	return openapi.Drift(data, name, res.Routes, res.Root)
 }
 
 func mergeOpenAPI(file string, doc *openapi.Document, stderr io.Writer) int {

@@ -1,0 +1,45 @@
+package openapi_test
+
+import (
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/axioms-go/axiomsgen/internal/openapi"
+	"golang.org/x/tools/txtar"
+)
+
+// TestDrift runs drift on each archive's document against examples/api:
+// the findings, one per line, must be the archive's want.
+func TestDrift(t *testing.T) {
+	for _, tc := range []struct{ archive, spec string }{
+		{"drift.txtar", "spec.yaml"},
+		{"drift_swaggo.txtar", "swagger.yaml"},
+	} {
+		t.Run(tc.archive, func(t *testing.T) {
+			ar, err := txtar.ParseFile(filepath.Join("testdata", tc.archive))
+			if err != nil {
+				t.Fatal(err)
+			}
+			var spec []byte
+			for _, f := range ar.Files {
+				if f.Name == tc.spec {
+					spec = f.Data
+				}
+			}
+			if spec == nil {
+				t.Fatalf("%s has no %s", tc.archive, tc.spec)
+			}
+			res := example(t)
+			findings, err := openapi.Drift(spec, tc.spec, res.Routes, res.Root)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var lines []string
+			for _, f := range findings {
+				lines = append(lines, f.String())
+			}
+			golden(t, tc.archive, "want", []byte(strings.Join(lines, "\n")+"\n"))
+		})
+	}
+}
