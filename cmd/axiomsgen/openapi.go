@@ -94,6 +94,54 @@ func driftFindings(file string, res *check.Result) ([]report.Finding, error) {
 	return openapi.Drift(data, name, res.Routes, res.Root)
 }
 
+// mergeOpenAPI updates the document at file in place and lists on
+// stderr the operations only one side has.
 func mergeOpenAPI(file string, doc *openapi.Document, stderr io.Writer) int {
-	return exitUsage
+	data, err := os.ReadFile(file)
+	if err != nil {
+		fmt.Fprintf(stderr, "axiomsgen openapi: -merge: %v\n", err)
+		return exitUsage
+	}
+	m, err := doc.Merge(data)
+	if err != nil {
+		fmt.Fprintf(stderr, "axiomsgen openapi: -merge %s: %v\n", file, err)
+		return exitUsage
+	}
+	for _, op := range m.CodeOnly {
+		fmt.Fprintf(stderr, "%s: %s: served by the code, not in the document (not added)\n", file, op)
+	}
+	for _, op := range m.SpecOnly {
+		fmt.Fprintf(stderr, "%s: %s: in the document, no route serves it (left as it is)\n", file, op)
+	}
+	if err := writeAtomic(file, m.Content); err != nil {
+		fmt.Fprintf(stderr, "axiomsgen openapi: -merge: %v\n", err)
+		return exitUsage
+	}
+	return exitOK
+}
+
+// writeAtomic replaces file with content through a temporary file in its
+// directory, so that a failed write leaves the old document whole.
+func writeAtomic(file string, content []byte) error {
+	mode := os.FileMode(0o644)
+	if fi, err := os.Stat(file); err == nil {
+		mode = fi.Mode().Perm()
+	}
+	tmp, err := os.CreateTemp(filepath.Dir(file), ".axiomsgen-openapi-*")
+	if err != nil {
+		return err
+	}
+	defer os.Remove(tmp.Name())
+	if _, err := tmp.Write(content); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := tmp.Chmod(mode); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := tmp.Close(); err != nil {
+		return err
+	}
+	return os.Rename(tmp.Name(), file)
 }
