@@ -7,9 +7,9 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/axioms-go/axiomsgen/internal/openapi"
 	"github.com/aymanbagabas/go-udiff"
 	"github.com/aymanbagabas/go-udiff/myers"
-	"github.com/axioms-go/axiomsgen/internal/openapi"
 	"github.com/pb33f/go-yaml"
 	"golang.org/x/tools/txtar"
 )
