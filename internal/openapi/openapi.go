@@ -168,7 +168,7 @@ func splitDoc(doc string) (summary, description string) {
 	return first, doc
 }
 
-var handlerRE = regexp.MustCompile(`^(?:[^()]*\.)?(?:\(\*?([A-Za-z_]\w*)\)\.|([A-Za-z_]\w*)\.)?([A-Za-z_]\w*)$`)
+var handlerRE = regexp.MustCompile(`^(?:\(\*?([A-Za-z_]\w*)\)\.|([A-Za-z_]\w*)\.)?([A-Za-z_]\w*)$`)
 
 // handlerName reads the func and receiver names of a package-qualified
 // handler name: "pkg/path.Func", "pkg/path.(*T).M", "pkg/path.T.M".
