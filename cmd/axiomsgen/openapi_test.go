@@ -108,3 +108,54 @@ func TestOpenAPICommand(t *testing.T) {
 		}
 	})
 }
+
+const handRegistered = `package a
+
+import (
+	"net/http"
+
+	"github.com/axioms-go/axiomsgen/runtime"
+)
+
+// Admin is for administrators.
+func Admin(w http.ResponseWriter, r *http.Request) {}
+
+func open(w http.ResponseWriter, r *http.Request) {}
+
+func Serve(g *runtime.Guard, check func(http.Handler) http.Handler) http.Handler {
+	mux := http.NewServeMux()
+	mux.Handle("GET /admin/{user}", g.Handler(runtime.Requirement{Scopes: [][]string{{"admin"}}, Roles: [][]string{{"ops"}}}, http.HandlerFunc(Admin)))
+	mux.HandleFunc("POST /open", open)
+	mux.HandleFunc("/debug", open) // every method
+	return mux
+}
+`
+
+// TestOpenAPIHandRegistered: routes registered by hand are in the
+// document too: a runtime.Requirement literal read exactly, an unguarded
+// route marked, and a route of every method named on stderr.
+func TestOpenAPIHandRegistered(t *testing.T) {
+	dir := module(t, map[string]string{"a/a.go": handRegistered})
+	t.Chdir(dir)
+	code, doc, stderr := runIn(t, "openapi", "./...")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	for _, want := range []string{
+		"  /admin/{user}:\n    get:",
+		"- name: user\n          in: path\n          required: true",
+		"security:\n        - bearer:\n            - admin\n      x-axioms-requirement:\n        text: scopes(admin) AND roles(ops)",
+		"  /open:\n    post:",
+		"security: []\n      x-axioms-unguarded: true",
+	} {
+		if !strings.Contains(doc, want) {
+			t.Errorf("the document lacks %q:\n%s", want, doc)
+		}
+	}
+	if strings.Contains(doc, "/debug") {
+		t.Errorf("a route of every method is in the document:\n%s", doc)
+	}
+	if want := "a/a.go:18:2: /debug: not in the document: the route matches every method"; !strings.Contains(stderr, want) {
+		t.Errorf("stderr lacks %q:\n%s", want, stderr)
+	}
+}
