@@ -43,3 +43,21 @@ func TestDrift(t *testing.T) {
 		})
 	}
 }
+
+// TestDriftRefuses: a document drift cannot read whole is an error, never
+// a list of findings made from part of it.
+func TestDriftRefuses(t *testing.T) {
+	res := example(t)
+	for _, tc := range []struct{ name, spec, want string }{
+		{"unresolved reference", "openapi: 3.1.0\ninfo: {title: x, version: \"1\"}\npaths:\n  /items:\n    get:\n      security: [{bearer: [read:items]}]\n      responses:\n        \"200\": {$ref: '#/components/responses/Missing'}\n", "bundle the document first"},
+		{"not OpenAPI", "title: x\n", "spec.yaml:"},
+		{"too large", "openapi: 3.1.0\n" + strings.Repeat("#", openapi.MaxSpecSize), "larger than"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			findings, err := openapi.Drift([]byte(tc.spec), "spec.yaml", res.Routes, res.Root)
+			if err == nil || !strings.Contains(err.Error(), tc.want) {
+				t.Errorf("got %v (%d findings), want an error with %q", err, len(findings), tc.want)
+			}
+		})
+	}
+}

@@ -6,6 +6,7 @@ package openapi
 import (
 	"errors"
 	"fmt"
+	"log/slog"
 	"strings"
 
 	"github.com/pb33f/go-yaml"
@@ -47,7 +48,10 @@ func readSpec(data []byte) (*spec, error) {
 	if len(data) > MaxSpecSize {
 		return nil, fmt.Errorf("the document is larger than %d MiB", MaxSpecSize>>20)
 	}
-	doc, err := libopenapi.NewDocumentWithConfiguration(data, &datamodel.DocumentConfiguration{})
+	// No file or remote references are followed (the zero
+	// configuration), and the library's own logging, which would go to
+	// standard output, is dropped: check -json writes there.
+	doc, err := libopenapi.NewDocumentWithConfiguration(data, &datamodel.DocumentConfiguration{Logger: slog.New(slog.DiscardHandler)})
 	if err != nil {
 		return nil, err
 	}
@@ -71,8 +75,10 @@ type lowOp struct {
 
 func readV3(doc libopenapi.Document) (*spec, error) {
 	m, err := doc.BuildV3Model()
-	if err != nil && m == nil {
-		return nil, err
+	if err != nil {
+		// A model built in part (an unresolved reference) can lack an
+		// operation's security: no finding is better than a false one.
+		return nil, fmt.Errorf("%w (references to other files or URLs are not followed: bundle the document first)", err)
 	}
 	d := m.Model
 	out := &spec{}
@@ -92,8 +98,10 @@ func readV3(doc libopenapi.Document) (*spec, error) {
 
 func readV2(doc libopenapi.Document) (*spec, error) {
 	m, err := doc.BuildV2Model()
-	if err != nil && m == nil {
-		return nil, err
+	if err != nil {
+		// A model built in part (an unresolved reference) can lack an
+		// operation's security: no finding is better than a false one.
+		return nil, fmt.Errorf("%w (references to other files or URLs are not followed: bundle the document first)", err)
 	}
 	d := m.Model
 	out := &spec{}
