@@ -5,7 +5,8 @@
 //
 //	axiomsgen [-output axioms_gen.go] [-register RegisterRoutes] [-router net/http|chi|gorilla|gin|echo] [-tags a,b] [-v] [packages]
 //	axiomsgen report [-format text|json|markdown|sarif] [-o file] [-trust pkg.Func] [packages]
-//	axiomsgen check [-json] [-trust pkg.Func] [-require-dpop kinds] [packages]
+//	axiomsgen check [-json] [-trust pkg.Func] [-require-dpop kinds] [-openapi spec.yaml] [packages]
+//	axiomsgen openapi [-o file] [-format yaml|json] [-merge spec.yaml] [-issuer url] [packages]
 //
 // With no packages it processes the current directory, which is what
 // //go:generate needs. Exit status: 0 success, 1 annotation errors
@@ -45,6 +46,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 			return runReport(ctx, args[1:], stdout, stderr)
 		case "check":
 			return runCheck(ctx, args[1:], stdout, stderr)
+		case "openapi":
+			return runOpenAPI(ctx, args[1:], stdout, stderr)
 		case "generate":
 			args = args[1:]
 		}

@@ -129,9 +129,10 @@ func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	var c common
 	c.register(fs)
 	asJSON := fs.Bool("json", false, "print findings as JSON")
+	spec := fs.String("openapi", "", "also compare this OpenAPI (or Swagger 2.0) document with the code: an operation it marks secured that the code serves unguarded, or public that the code guards, other scopes, a guarded route it leaves out, an operation no route serves")
 	requireDPoP := fs.String("require-dpop", "", "comma-separated requirement kinds (scopes, roles, permissions, authenticated = every guarded route) whose routes must also require DPoP (//axioms:dpop); off by default")
 	fs.Usage = func() {
-		fmt.Fprintf(stderr, "usage: axiomsgen check [-json] [-trust pkg.Func] [-require-dpop kinds] [packages]\n\nFails (exit 1) on an unguarded or unresolvable route, an invalid directive or a stale generated file.\n\nflags:\n")
+		fmt.Fprintf(stderr, "usage: axiomsgen check [-json] [-trust pkg.Func] [-require-dpop kinds] [-openapi spec.yaml] [packages]\n\nFails (exit 1) on an unguarded or unresolvable route, an invalid directive or a stale generated file.\n\nflags:\n")
 		fs.PrintDefaults()
 	}
 	if code, ok := parseFlags(fs, args); !ok {
@@ -153,6 +154,14 @@ func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	res, err := check.Check(ctx, opts, fs.Args()...)
 	if code, ok := printError(err, stderr); !ok {
 		return code
+	}
+	if *spec != "" {
+		drift, err := driftFindings(*spec, res)
+		if err != nil {
+			fmt.Fprintf(stderr, "axiomsgen check: -openapi: %v\n", err)
+			return exitUsage
+		}
+		res.Findings = append(res.Findings, drift...)
 	}
 	root, rep, findings, stale, broken := res.Root, res.Report, res.Findings, res.Stale, res.Broken
 	if *asJSON {

@@ -33,6 +33,11 @@ type Options struct {
 type Result struct {
 	Root   string        // the module root, which file names are relative to
 	Report report.Report // every route
+	// Routes are the discovered routes the report was made from, with
+	// their requirements' values (for the OpenAPI document and drift).
+	Routes []discover.Route
+	// Packages are the loaded packages (doc comments, positions).
+	Packages []*packages.Package
 	// Broken are the packages that do not compile: their routes come
 	// from partial type information, and check must not pass.
 	Broken []load.Broken
@@ -49,8 +54,9 @@ func Report(ctx context.Context, opts Options, patterns ...string) (*Result, err
 	if err != nil {
 		return nil, err
 	}
-	res := &Result{Root: moduleRoot(pkgs), Broken: broken}
-	res.Report = report.New(discover.Routes(pkgs, opts.discover(nil)), res.Root)
+	res := &Result{Root: moduleRoot(pkgs), Broken: broken, Packages: pkgs}
+	res.Routes = discover.Routes(pkgs, opts.discover(nil))
+	res.Report = report.New(res.Routes, res.Root)
 	return res, nil
 }
 
@@ -60,7 +66,7 @@ func Check(ctx context.Context, opts Options, patterns ...string) (*Result, erro
 	if err != nil {
 		return nil, err
 	}
-	res := &Result{Root: moduleRoot(pkgs), Broken: broken}
+	res := &Result{Root: moduleRoot(pkgs), Broken: broken, Packages: pkgs}
 	gopts := opts.Gen
 	gopts.Recorded = true
 	// A package that does not compile is neither regenerated nor judged
@@ -72,7 +78,8 @@ func Check(ctx context.Context, opts Options, patterns ...string) (*Result, erro
 	for _, p := range parsed {
 		handlers[p.Pkg.PkgPath] = p.Handlers
 	}
-	res.Report = report.New(discover.Routes(pkgs, opts.discover(handlers)), res.Root)
+	res.Routes = discover.Routes(pkgs, opts.discover(handlers))
+	res.Report = report.New(res.Routes, res.Root)
 
 	res.Findings = append(res.Report.Findings(), res.Report.DPoPFindings(opts.RequireDPoP)...)
 	stale, renderErrs := gen.CheckStale(parsed, gopts)

@@ -84,7 +84,7 @@ func (d *discoverer) annotated(p *packages.Package) {
 			if h.Public {
 				r.Status = Public
 			} else {
-				r.Status, r.Requirement, r.DPoP, r.Kinds = Guarded, req.text, h.DPoP, req.kinds
+				r.Status, r.Requirement, r.DPoP, r.Kinds, r.Req = Guarded, req.text, h.DPoP, req.kinds, req.parsed
 			}
 			d.routes = append(d.routes, r)
 		}

@@ -42,6 +42,10 @@ type Route struct {
 	// (KindScopes, KindRoles, KindPermissions), read from its structure;
 	// none when it accepts any valid token or is not readable.
 	Kinds []string
+	// Req is a guarded route's requirement when it was read whole (a
+	// directive or a runtime.Requirement literal); nil when it is known
+	// only by its description (a trusted guard, a variable).
+	Req *parse.Requirement
 
 	pkg string // annotated rows: the package whose directives made them
 	// problem is a finding a row carries whatever its status (an RPC

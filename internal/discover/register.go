@@ -358,7 +358,7 @@ func (w *walker) register(rg registered) {
 	case guard != nil && guard.unknown != "":
 		r.Status, r.Reason = Unknown, guard.unknown
 	case guard != nil:
-		r.Status, r.Requirement, r.DPoP, r.Kinds = Guarded, guard.text, guard.dpop, guard.kinds
+		r.Status, r.Requirement, r.DPoP, r.Kinds, r.Req = Guarded, guard.text, guard.dpop, guard.kinds, guard.parsed
 	case w.publicMarker(call, handlers):
 		r.Status = Public
 	case len(handlers) > 0 && w.typeMissing(handlers[len(handlers)-1]):
