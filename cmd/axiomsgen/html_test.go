@@ -1,0 +1,31 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// TestReportHTML: report -format html -o writes one page that names the
+// module and the tool's version and lists the module's routes.
+func TestReportHTML(t *testing.T) {
+	dir := module(t, map[string]string{"a/a.go": good})
+	t.Chdir(dir)
+	out := filepath.Join(t.TempDir(), "routes.html")
+	var errb bytes.Buffer
+	if code := run(context.Background(), []string{"report", "-format", "html", "-o", out, "./..."}, &bytes.Buffer{}, &errb); code != 0 {
+		t.Fatalf("report -format html: exit %d: %s", code, errb.String())
+	}
+	page, err := os.ReadFile(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"<!DOCTYPE html>", "Route guard coverage: example.com/app</title>", `<span id="version">` + version + "</span>", `<td class="path"><span class="p">/x</span></td>`} {
+		if !strings.Contains(string(page), want) {
+			t.Errorf("the page lacks %q", want)
+		}
+	}
+}
