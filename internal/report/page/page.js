@@ -11,7 +11,9 @@
 	const shown = document.getElementById("shown");
 	const boxes = Array.from(form.querySelectorAll("input[name=status]"));
 	const heads = Array.from(table.tHead.rows[0].cells);
-	const text = new Map(rows.map((r) => [r, r.textContent.toLowerCase()]));
+	// What the filter searches: every cell's text, cells apart, so that a
+	// query never matches across two cells.
+	const text = new Map(rows.map((r) => [r, Array.from(r.cells, (c) => c.textContent).join("\n").toLowerCase()]));
 	const collator = new Intl.Collator(undefined, { numeric: true, sensitivity: "base" });
 
 	function apply() {
