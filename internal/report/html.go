@@ -245,6 +245,25 @@ func (rep Report) WriteHTML(w io.Writer, opts HTMLOptions) error {
 	return tmpl.Execute(w, p)
 }
 
+// wrapPoints splits s after each '/', '.' and ')' : the page puts a line
+// break opportunity (<wbr>, no text) between the pieces, so that long
+// handler names, paths and files wrap where a reader expects.
+func wrapPoints(s string) []string {
+	var out []string
+	for len(s) > 0 {
+		i := strings.IndexAny(s, "/.)")
+		if i < 0 {
+			break
+		}
+		out = append(out, s[:i+1])
+		s = s[i+1:]
+	}
+	if s != "" {
+		out = append(out, s)
+	}
+	return out
+}
+
 func hash(s string) string {
 	sum := sha256.Sum256([]byte(s))
 	return "sha256-" + base64.StdEncoding.EncodeToString(sum[:])
@@ -265,6 +284,7 @@ func pageAssets() (*template.Template, string, string, error) {
 		"num":  func(f float64) string { return fmt.Sprintf("%.3f", f) },
 		"rank": statusRank,
 		"list": func(v ...any) []any { return v },
+		"wrap": wrapPoints,
 		"time": func(t time.Time) string { return t.UTC().Format(time.RFC3339) },
 	}).ParseFS(pageFS, "page/page.html.tmpl")
 	if err != nil {
