@@ -544,12 +544,35 @@ func TestExampleAPI(t *testing.T) {
 		t.Errorf("dark mode: background %s, as in light mode", dark)
 	}
 	tb.screenshot("examples-api-dark.png", false)
+	// Printed: no filter controls, but the count of the rows shown.
 	tb.media("print", "light")
-	if d := eval[string](tb, `getComputedStyle(document.getElementById("controls")).display`); d != "none" {
-		t.Errorf("printed, the controls are display:%s", d)
+	display := func(sel string) string {
+		return eval[string](tb, `getComputedStyle(document.querySelector("`+sel+`")).display`)
+	}
+	if d := display("#controls fieldset"); d != "none" {
+		t.Errorf("printed, the status boxes are display:%s", d)
+	}
+	if d := display("#controls .search"); d != "none" {
+		t.Errorf("printed, the filter box is display:%s", d)
+	}
+	if d := display("#controls .shown"); d == "none" {
+		t.Error("printed, the count of rows shown is hidden")
 	}
 	tb.media("", "")
 	tb.checkClean(page)
+
+	// Without JavaScript: the whole table, and no controls that would do
+	// nothing.
+	tb.do(func(ctx context.Context, t *chromedp.Target) (chromedp.Void, error) {
+		_, err := cdp.Call(ctx, t, emulation.SetScriptExecutionDisabled, emulation.SetScriptExecutionDisabledParams{Value: true})
+		return chromedp.Void{}, err
+	}, chromedp.Reload(), chromedp.WaitReady(chromedp.CSS("#routes")))
+	if d := display("#controls"); d != "none" {
+		t.Errorf("without JavaScript, the controls are display:%s", d)
+	}
+	if n := len(tb.visible()); n != len(rep.Routes) {
+		t.Errorf("without JavaScript, %d rows visible, want %d", n, len(rep.Routes))
+	}
 }
 
 // TestTwoThousandRoutes opens the page of a generated module of 2,000
@@ -582,6 +605,14 @@ func TestTwoThousandRoutes(t *testing.T) {
 		t.Errorf("the page is %d px wide in a %d px window", w[0], w[1])
 	}
 	tb.screenshot("two-thousand-routes.png", false)
+	// Scrolled far down the table, its header stays in view.
+	if top := eval[float64](tb, `(() => {
+		window.scrollTo(0, document.getElementById("routes").offsetTop + 20000);
+		return document.querySelector("#routes thead th").getBoundingClientRect().top })()`); top < 0 || top > 1 {
+		t.Errorf("scrolled down the table, its header is at %.0f px from the top of the window", top)
+	}
+	tb.screenshot("two-thousand-routes-scrolled.png", false)
+	eval[any](tb, `window.scrollTo(0, 0), null`)
 
 	checkPage(t, tb, page, rep, []filterCase{
 		{"a package's paths", "/svc03/", allStatuses},
