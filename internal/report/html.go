@@ -140,16 +140,18 @@ func byKind(cs []claim) []claimKind {
 }
 
 // claims lists every scope, role and permission the guarded routes name,
-// by kind then value, read from the requirement as the report writes it
-// (kind(a|b), one term per any-of list).
+// by kind then value. Only requirements whose structure the tool read
+// (they have kinds) are listed; their values are read from the
+// requirement as the report writes that structure: kind(a|b), one term
+// per any-of list.
 func claims(rows []Row) []claim {
 	byKey := map[[2]string]*claim{}
 	for _, r := range rows {
-		if r.Status != "guarded" {
+		if r.Status != "guarded" || len(r.kinds) == 0 {
 			continue
 		}
 		for _, term := range r.Terms() {
-			for _, kind := range claimKinds {
+			for _, kind := range r.kinds {
 				inner, ok := strings.CutPrefix(term, kind+"(")
 				if !ok || !strings.HasSuffix(inner, ")") {
 					continue

@@ -69,7 +69,7 @@ func render(t *testing.T, rep report.Report) (*html.Node, []byte) {
 // TestHTMLMatchesJSON: the page's route table and summary are the JSON
 // report's, field for field, read back from the parsed page.
 func TestHTMLMatchesJSON(t *testing.T) {
-	for name, rep := range map[string]report.Report{"examples/api": exampleAPI(t), "hostile": hostile()} {
+	for name, rep := range map[string]report.Report{"examples/api": exampleAPI(t), "hostile": hostile(), "no routes": report.New(nil, "/src/app")} {
 		t.Run(name, func(t *testing.T) {
 			var js bytes.Buffer
 			if err := rep.WriteJSON(&js); err != nil {
