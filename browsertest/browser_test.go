@@ -244,8 +244,9 @@ const probe = `console.error: "axioms-probe"`
 
 // pageRow is a row of the table as the page shows it.
 type pageRow struct {
-	Status, Method, Path, Location, Requirement string
-	Visible                                     bool
+	Status, Method, Path, Location, Requirement, Handler string
+	Visible                                              bool
+	I                                                    int // the row's index in the JSON report
 }
 
 const readRows = `Array.from(document.querySelectorAll("#routes tbody tr"), r => ({
@@ -254,7 +255,9 @@ const readRows = `Array.from(document.querySelectorAll("#routes tbody tr"), r =>
 	Path: r.querySelector(".path").textContent,
 	Location: r.querySelector(".location").textContent,
 	Requirement: r.querySelector(".requirement .req").textContent,
+	Handler: r.querySelector(".handler").textContent,
 	Visible: r.getClientRects().length > 0,
+	I: Number(r.dataset.i),
 }))`
 
 func (tb *tab) rows() []pageRow { tb.t.Helper(); return eval[[]pageRow](tb, readRows) }
@@ -336,6 +339,20 @@ func checkPage(t *testing.T, tb *tab, page string, rep report.Report, filters []
 	rows := tb.rows()
 	if len(rows) != len(rep.Routes) || tb.shown() != len(rep.Routes) {
 		t.Fatalf("%d rows, %d shown; the JSON has %d routes", len(rows), tb.shown(), len(rep.Routes))
+	}
+	// Each row shows its JSON route, and every route has its row.
+	seen := make([]bool, len(rep.Routes))
+	for _, r := range rows {
+		if r.I < 0 || r.I >= len(rep.Routes) || seen[r.I] {
+			t.Fatalf("row %+v: index out of range or repeated", r)
+		}
+		seen[r.I] = true
+		j := rep.Routes[r.I]
+		want := pageRow{Status: j.Status, Method: j.Method, Path: j.Host + j.Path, Location: fmt.Sprintf("%s:%d:%d", j.File, j.Line, j.Column),
+			Requirement: j.Requirement, Handler: j.Handler, Visible: true, I: r.I}
+		if r != want {
+			t.Errorf("row %d:\n page %+v\n JSON %+v", r.I, r, want)
+		}
 	}
 	// Unguarded and unknown first.
 	for i := 1; i < len(rows); i++ {
