@@ -33,3 +33,22 @@ func TestReportHTML(t *testing.T) {
 		t.Errorf("%d rows, %d guarded; want the module's one guarded route", n, g)
 	}
 }
+
+// TestReportHTMLBroken: with a package that does not compile, the page
+// is still written (exit 0) and warns of that package.
+func TestReportHTMLBroken(t *testing.T) {
+	dir := module(t, map[string]string{"a/a.go": guardedPkg, "b/b.go": brokenPkg})
+	t.Chdir(dir)
+	out := filepath.Join(t.TempDir(), "routes.html")
+	var errb bytes.Buffer
+	if code := run(context.Background(), []string{"report", "-format", "html", "-o", out, "./..."}, &bytes.Buffer{}, &errb); code != 0 {
+		t.Fatalf("report -format html: exit %d: %s", code, errb.String())
+	}
+	page, err := os.ReadFile(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(page), `id="broken"`) || !strings.Contains(string(page), "<li>example.com/app/b</li>") {
+		t.Error("the page does not warn of example.com/app/b, which does not compile")
+	}
+}

@@ -82,13 +82,14 @@ func runReport(ctx context.Context, args []string, stdout, stderr io.Writer) int
 	if code, ok := parseFlags(fs, args); !ok {
 		return code
 	}
-	var root string // the module root, once loaded: the html page names its module
+	var root string          // the module root, once loaded: the html page names its module
+	var broken []load.Broken // and warns of the packages that do not compile
 	write := map[string]func(report.Report, io.Writer) error{
 		"text":     report.Report.WriteText,
 		"json":     report.Report.WriteJSON,
 		"markdown": report.Report.WriteMarkdown,
 		"sarif":    func(r report.Report, w io.Writer) error { return r.WriteSARIF(w, version) },
-		"html":     func(r report.Report, w io.Writer) error { return r.WriteHTML(w, htmlOptions(root)) },
+		"html":     func(r report.Report, w io.Writer) error { return r.WriteHTML(w, htmlOptions(root, broken)) },
 	}[*format]
 	if write == nil {
 		fmt.Fprintf(stderr, "axiomsgen report: unknown -format %q: use text, json, markdown, sarif or html\n", *format)
@@ -100,7 +101,7 @@ func runReport(ctx context.Context, args []string, stdout, stderr io.Writer) int
 	}
 	printBroken(stderr, "report", res.Broken)
 	rep := res.Report
-	root = res.Root
+	root, broken = res.Root, res.Broken
 	w := stdout
 	if *out != "" {
 		f, err := os.Create(*out)
@@ -203,9 +204,13 @@ func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 }
 
 // htmlOptions describe the run for the html page: the module path from
-// root's go.mod ("" when it cannot be read) and the time now.
-func htmlOptions(root string) report.HTMLOptions {
+// root's go.mod ("" when it cannot be read), the time now and the
+// packages that do not compile.
+func htmlOptions(root string, broken []load.Broken) report.HTMLOptions {
 	opts := report.HTMLOptions{Version: version, Time: time.Now()}
+	for _, b := range broken {
+		opts.Broken = append(opts.Broken, b.PkgPath)
+	}
 	if data, err := os.ReadFile(filepath.Join(root, "go.mod")); err == nil {
 		opts.Module = modfile.ModulePath(data)
 	}

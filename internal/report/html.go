@@ -26,6 +26,10 @@ type HTMLOptions struct {
 	Module  string    // module path, shown in the title
 	Version string    // axiomsgen version
 	Time    time.Time // when the report was made
+	// Broken are the import paths of the packages that do not compile:
+	// the page warns that their routes come from partial type
+	// information.
+	Broken []string
 }
 
 // statuses are the route statuses in the page's default order: what needs

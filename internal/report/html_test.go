@@ -433,3 +433,33 @@ func sha(s string) string {
 	sum := sha256.Sum256([]byte(s))
 	return "sha256-" + base64.StdEncoding.EncodeToString(sum[:])
 }
+
+// TestHTMLBroken: the page warns of the packages that do not compile,
+// and only when there are some.
+func TestHTMLBroken(t *testing.T) {
+	doc, _ := render(t, hostile())
+	if byID(doc, "broken") != nil {
+		t.Error("a warning of broken packages, with none")
+	}
+	var b bytes.Buffer
+	opts := htmlOpts
+	opts.Broken = []string{"example.com/app/a", "example.com/app/<b>"}
+	if err := hostile().WriteHTML(&b, opts); err != nil {
+		t.Fatal(err)
+	}
+	doc, err := html.Parse(&b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	warn := byID(doc, "broken")
+	if warn == nil {
+		t.Fatal("no warning of the broken packages")
+	}
+	var got []string
+	for _, li := range findAll(warn, func(n *html.Node) bool { return n.Data == "li" }) {
+		got = append(got, text(li))
+	}
+	if !slices.Equal(got, opts.Broken) {
+		t.Errorf("broken packages listed: %q, want %q", got, opts.Broken)
+	}
+}
