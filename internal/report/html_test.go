@@ -463,3 +463,38 @@ func TestHTMLBroken(t *testing.T) {
 		t.Errorf("broken packages listed: %q, want %q", got, opts.Broken)
 	}
 }
+
+// manyRoutes are n routes of every status, guarded ones with scopes and
+// roles from small sets, in packages of 250.
+func manyRoutes(n int) report.Report {
+	statuses := []discover.Status{discover.Guarded, discover.Guarded, discover.Guarded, discover.Public, discover.Unguarded, discover.Unknown}
+	var routes []discover.Route
+	for i := range n {
+		r := discover.Route{
+			Method: "GET", Path: fmt.Sprintf("/svc%02d/items/%04d/{id}", i/250, i), Handler: fmt.Sprintf("example.com/app/svc%02d.(*Server).Item%04d", i/250, i),
+			Router: "net/http", Pos: token.Position{Filename: fmt.Sprintf("/src/app/svc%02d/routes.go", i/250), Line: 10 + i, Column: 2},
+			Status: statuses[i%len(statuses)],
+		}
+		switch r.Status {
+		case discover.Guarded:
+			r.Requirement, r.Kinds = fmt.Sprintf("scopes(read:%d|admin) AND roles(editor)", i%20), []string{"scopes", "roles"}
+		case discover.Unknown:
+			r.Reason = "registered inside a loop"
+		}
+		routes = append(routes, r)
+	}
+	return report.New(routes, "/src/app")
+}
+
+// BenchmarkWriteHTML writes the page of 2,000 routes.
+func BenchmarkWriteHTML(b *testing.B) {
+	rep := manyRoutes(2000)
+	var buf bytes.Buffer
+	for b.Loop() {
+		buf.Reset()
+		if err := rep.WriteHTML(&buf, htmlOpts); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(buf.Len())/1024, "KiB/page")
+}
