@@ -14,6 +14,7 @@ import (
 func TestReportHTML(t *testing.T) {
 	dir := module(t, map[string]string{"a/a.go": good})
 	t.Chdir(dir)
+	t.Setenv("SOURCE_DATE_EPOCH", "1800000000")
 	out := filepath.Join(t.TempDir(), "routes.html")
 	var errb bytes.Buffer
 	if code := run(context.Background(), []string{"report", "-format", "html", "-o", out, "./..."}, &bytes.Buffer{}, &errb); code != 0 {
@@ -23,7 +24,7 @@ func TestReportHTML(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, want := range []string{"<!DOCTYPE html>", "Route guard coverage: example.com/app</title>", `<span id="version">` + version + "</span>"} {
+	for _, want := range []string{"<!DOCTYPE html>", "Route guard coverage: example.com/app</title>", `<span id="version">` + version + "</span>", `datetime="2027-01-15T08:00:00Z"`} {
 		if !strings.Contains(string(page), want) {
 			t.Errorf("the page lacks %q", want)
 		}

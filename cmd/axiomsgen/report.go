@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -204,10 +205,14 @@ func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 }
 
 // htmlOptions describe the run for the html page: the module path from
-// root's go.mod ("" when it cannot be read), the time now and the
-// packages that do not compile.
+// root's go.mod ("" when it cannot be read), the time (now, or
+// $SOURCE_DATE_EPOCH for a reproducible page) and the packages that do
+// not compile.
 func htmlOptions(root string, broken []load.Broken) report.HTMLOptions {
 	opts := report.HTMLOptions{Version: version, Time: time.Now()}
+	if sec, err := strconv.ParseInt(os.Getenv("SOURCE_DATE_EPOCH"), 10, 64); err == nil {
+		opts.Time = time.Unix(sec, 0)
+	}
 	for _, b := range broken {
 		opts.Broken = append(opts.Broken, b.PkgPath)
 	}
