@@ -305,6 +305,9 @@ func rowText(r report.Row) string {
 	if r.DPoP {
 		req += " DPoP"
 	}
+	if r.Problem != "" {
+		notes += " " + r.Problem
+	}
 	if r.Dynamic != "" {
 		notes += " not static: " + r.Dynamic
 	}

@@ -44,7 +44,14 @@ type Route struct {
 	Kinds []string
 
 	pkg string // annotated rows: the package whose directives made them
+	// problem is a finding a row carries whatever its status (an RPC
+	// method the guard refuses for lack of a directive), or the message
+	// of its unguarded finding.
+	problem string
 }
+
+// Problem is the finding the row carries beyond its status, if any.
+func (r Route) Problem() string { return r.problem }
 
 // Requirement kinds, as Route.Kinds lists them.
 const (
@@ -125,6 +132,14 @@ func Routes(pkgs []*packages.Package, opts Options) []Route {
 		w.oddRegistrations()
 	}
 	d.mountAnnotated()
+	byPath := map[string]*packages.Package{}
+	for _, p := range pkgs {
+		byPath[p.PkgPath] = p
+	}
+	methods := map[string][]*parse.Handler{}
+	for _, p := range pkgs {
+		d.rpcRoutes(p, byPath, methods)
+	}
 	slices.SortFunc(d.routes, func(a, b Route) int {
 		return cmp.Or(cmp.Compare(a.Pos.Filename, b.Pos.Filename), cmp.Compare(a.Pos.Line, b.Pos.Line),
 			cmp.Compare(a.Pos.Column, b.Pos.Column), cmp.Compare(a.Pattern(), b.Pattern()))

@@ -53,6 +53,20 @@ func hostile() report.Report {
 	}, "/src/app")
 }
 
+// problems are rows that carry a finding beyond their status, as gRPC
+// and Connect methods do; built as rows, since only discovery sets it.
+func problems() report.Report {
+	rows := []report.Row{
+		{Method: "POST", Path: "/items.v1.ItemService/Get", Handler: "example.com/app/svc.(*Items).Get", File: "svc/items.go", Line: 12, Column: 1, Status: "guarded",
+			Requirement: "refused (no directive)", Router: "grpc", Problem: "POST /items.v1.ItemService/Get: no directive: the guard refuses <every> call"},
+		{Method: "POST", Path: "/items.v1.ItemService/Put", Handler: "example.com/app/svc.(*Items).Put", File: "svc/items.go", Line: 20, Column: 1, Status: "unguarded",
+			Router: "connect", Problem: "registered on a server without the axioms guard & so on"},
+		{Method: "POST", Path: "/grpc.health.v1.Health/Check", Handler: "health.Check", File: "main.go", Line: 30, Column: 2, Status: "public",
+			Router: "grpc", Reason: "allow-listed (health)"},
+	}
+	return report.Report{Routes: rows, Summary: report.Summary{Total: 3, Guarded: 1, Public: 1, Unguarded: 1, Coverage: 0.5}}
+}
+
 func render(t *testing.T, rep report.Report) (*html.Node, []byte) {
 	t.Helper()
 	var b bytes.Buffer
@@ -69,7 +83,7 @@ func render(t *testing.T, rep report.Report) (*html.Node, []byte) {
 // TestHTMLMatchesJSON: the page's route table and summary are the JSON
 // report's, field for field, read back from the parsed page.
 func TestHTMLMatchesJSON(t *testing.T) {
-	for name, rep := range map[string]report.Report{"examples/api": exampleAPI(t), "hostile": hostile(), "no routes": report.New(nil, "/src/app")} {
+	for name, rep := range map[string]report.Report{"examples/api": exampleAPI(t), "hostile": hostile(), "no routes": report.New(nil, "/src/app"), "problems": problems()} {
 		t.Run(name, func(t *testing.T) {
 			var js bytes.Buffer
 			if err := rep.WriteJSON(&js); err != nil {
@@ -328,6 +342,7 @@ func pageReport(t *testing.T, doc *html.Node) report.Report {
 			Column:      col,
 			Router:      text(cell("router")),
 			Reason:      opt(notes, "reason"),
+			Problem:     opt(notes, "problem"),
 			Dynamic:     opt(notes, "dyn"),
 		}
 		if attr(tr, "data-status") != r.Status {
