@@ -22,7 +22,8 @@
 // (403); keys not available → Unavailable (503). The message is the OAuth
 // error code and the rule that failed; the token is never echoed. The
 // WWW-Authenticate challenge (and a DPoP-Nonce) go in the error's
-// metadata, which Connect sends as HTTP response headers.
+// metadata: HTTP response headers for unary calls and the gRPC and
+// gRPC-Web protocols, the end-of-stream metadata for Connect streams.
 package connectguard
 
 import (
@@ -31,7 +32,7 @@ import (
 	"net/http"
 
 	"connectrpc.com/connect"
-	"github.com/axioms-go/axiomsgen/internal/rpcauth"
+	"github.com/axioms-go/axiomsgen/rpcauth"
 	"github.com/axioms-go/axiomsgen/runtime"
 )
 

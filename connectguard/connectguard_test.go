@@ -341,7 +341,45 @@ func TestDPoP(t *testing.T) {
 	_, err = send("Bearer "+plain, "")
 	wantCode(t, err, connect.CodeUnauthenticated, "DPoP")
 	_, err = send("Bearer "+bound, "")
-	wantCode(t, err, connect.CodeUnauthenticated, "")
+	wantCode(t, err, connect.CodeUnauthenticated, "DPoP")
+}
+
+// TestDPoPNonce: with server nonces on, a proof without the nonce gets
+// use_dpop_nonce with the nonce in DPoP-Nonce; a proof carrying it
+// passes, and the answer carries the current nonce.
+func TestDPoPNonce(t *testing.T) {
+	iss := axiomstest.New(t)
+	cfg := iss.Config()
+	cfg.DPoPNonce = true
+	base, hc := start(t, cfg)
+	key, err := axiomstest.NewDPoPKey("ES256")
+	if err != nil {
+		t.Fatal(err)
+	}
+	bound := iss.Token(t, axiomstest.WithScopes("items:delete"), axiomstest.WithDPoPKey(key))
+	send := func(opts ...axiomstest.ProofOption) (*connect.Response[str], error) {
+		p, err := key.Proof(http.MethodPost, base+procDelete, bound, opts...)
+		if err != nil {
+			t.Fatal(err)
+		}
+		req := connect.NewRequest(wrapperspb.String("x"))
+		req.Header().Set("Authorization", "DPoP "+bound)
+		req.Header().Set("DPoP", p)
+		return connect.NewClient[str, str](hc, base+procDelete).CallUnary(t.Context(), req)
+	}
+	_, err = send()
+	ce := wantCode(t, err, connect.CodeUnauthenticated, "use_dpop_nonce")
+	nonce := ce.Meta().Get("DPoP-Nonce")
+	if nonce == "" {
+		t.Fatal("no DPoP-Nonce with use_dpop_nonce")
+	}
+	resp, err := send(axiomstest.WithProofNonce(nonce))
+	if err != nil {
+		t.Fatalf("with the nonce: %v", err)
+	}
+	if resp.Header().Get("DPoP-Nonce") == "" {
+		t.Error("the answer carries no DPoP-Nonce")
+	}
 }
 
 func TestKeysUnavailable(t *testing.T) {

@@ -31,7 +31,7 @@ import (
 	"net/http"
 	"strings"
 
-	"github.com/axioms-go/axiomsgen/internal/rpcauth"
+	"github.com/axioms-go/axiomsgen/rpcauth"
 	"github.com/axioms-go/axiomsgen/runtime"
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/codes"
@@ -56,8 +56,11 @@ func Allow(names ...string) Option {
 
 // ServerOptions returns the unary and stream interceptors that guard every
 // method of a server by methods (the generated AxiomsGRPCMethods of each
-// package, appended). It chains them, so other interceptors can be added
-// with further grpc.ChainUnaryInterceptor options: the guard runs first.
+// package, appended), as chained interceptors. grpc-go runs the
+// interceptor of a grpc.UnaryInterceptor (or StreamInterceptor) option
+// first, then the chained ones in the order of the options: put these
+// options before any other interceptor that must only see authenticated
+// calls.
 func ServerOptions(g *runtime.Guard, methods []runtime.Route, opts ...Option) []grpc.ServerOption {
 	gd := newGuard(g, methods, opts)
 	return []grpc.ServerOption{

@@ -173,7 +173,7 @@ func TestUnaryStatuses(t *testing.T) {
 		{"garbage token", "Bearer abc.def.ghi", codes.Unauthenticated, "invalid_token: ", `error="invalid_token"`},
 		{"other issuer", "Bearer " + other.Token(t, axiomstest.WithScopes("read"), axiomstest.WithRoles("editor")), codes.Unauthenticated, "invalid_token: ", `error="invalid_token"`},
 		{"expired", tok(axiomstest.WithScopes("read"), axiomstest.WithRoles("editor"), axiomstest.WithExpiresIn(-2*60*60*1e9)), codes.Unauthenticated, "invalid_token: ", `error="invalid_token"`},
-		{"DPoP scheme", "DPoP " + iss.Token(t), codes.Unauthenticated, "bearer tokens only", ""},
+		{"DPoP scheme", "DPoP " + iss.Token(t), codes.Unauthenticated, "bearer tokens only", "-"},
 		{"scope missing (AND)", tok(axiomstest.WithRoles("editor")), codes.PermissionDenied, "insufficient_scope: ", `error="insufficient_scope"`},
 		{"role missing (AND)", tok(axiomstest.WithScopes("read")), codes.PermissionDenied, "insufficient_scope: ", `error="insufficient_scope"`},
 	}
@@ -182,7 +182,14 @@ func TestUnaryStatuses(t *testing.T) {
 			var hdr metadata.MD
 			_, err := client.UnaryCall(withAuth(t.Context(), tc.auth), &testpb.SimpleRequest{}, grpc.Header(&hdr))
 			wantStatus(t, err, tc.code, tc.msg, tc.auth)
-			if got := strings.Join(hdr.Get("www-authenticate"), ", "); !strings.Contains(got, tc.challenge) {
+			got := strings.Join(hdr.Get("www-authenticate"), ", ")
+			if tc.challenge == "-" {
+				if got != "" {
+					t.Errorf("www-authenticate %q; want none", got)
+				}
+				return
+			}
+			if !strings.Contains(got, tc.challenge) {
 				t.Errorf("www-authenticate %q; want it to contain %q", got, tc.challenge)
 			}
 		})
@@ -196,6 +203,12 @@ func TestUnaryStatuses(t *testing.T) {
 			t.Fatalf("scope %s: %v, %v; want the method to see sub alice", scope, resp, err)
 		}
 	}
+
+	// Two authorization values: refused, whichever is valid.
+	good := tok(axiomstest.WithScopes("read"), axiomstest.WithRoles("editor"))
+	ctx := metadata.AppendToOutgoingContext(t.Context(), "authorization", good, "authorization", good)
+	_, err := client.UnaryCall(ctx, &testpb.SimpleRequest{})
+	wantStatus(t, err, codes.Unauthenticated, "invalid_request", good)
 
 	// Public: no token needed, none put in the context.
 	if _, err := client.EmptyCall(t.Context(), &testpb.Empty{}); err != nil {
@@ -213,6 +226,12 @@ func TestFailClosed(t *testing.T) {
 	// pass every listed method.
 	_, err := client.CacheableUnaryCall(withAuth(t.Context(), valid), &testpb.SimpleRequest{})
 	wantStatus(t, err, codes.PermissionDenied, "/grpc.testing.TestService/CacheableUnaryCall has no //axioms: directive and is not allow-listed", valid)
+	// A streaming method with no directive too.
+	hd, err := client.HalfDuplexCall(withAuth(t.Context(), valid))
+	if err == nil {
+		_, err = hd.Recv()
+	}
+	wantStatus(t, err, codes.PermissionDenied, "HalfDuplexCall has no //axioms: directive", valid)
 	// So is a whole registered service that has no table (health).
 	_, err = healthpb.NewHealthClient(conn).Check(t.Context(), &healthpb.HealthCheckRequest{})
 	wantStatus(t, err, codes.PermissionDenied, "not allow-listed", "")

@@ -565,9 +565,9 @@ func TestCheckRPCFindings(t *testing.T) {
 		t.Fatalf("check: exit %d; want %d\n%s%s", code, exitFindings, out.String(), errb.String())
 	}
 	for _, want := range []string{
-		"rpc/rpc.go:42:2: GRPC /notes.v1.NoteService/Stats: method without a directive (handler example.com/routes/rpc/pb.UnimplementedNoteServiceServer.Stats)",
-		"rpc/rpc.go:47:2: GRPC /notes.v1.NoteService/GetNote: unguarded route (handler example.com/routes/rpc.(*Notes).GetNote): NoteService is registered on a server without the axioms guard",
-		"rpc/rpc.go:53:2: GRPC /notes.v1.NoteService/WatchNotes: unguarded route (handler example.com/routes/rpc.(*Notes).WatchNotes): the server has the axioms guard for unary methods only",
+		"rpc/rpc.go:42:2: GRPC /notes.v1.NoteService/Stats: method without a directive (handler (example.com/routes/rpc/pb.UnimplementedNoteServiceServer).Stats)",
+		"rpc/rpc.go:47:2: GRPC /notes.v1.NoteService/GetNote: unguarded route (handler (*example.com/routes/rpc.Notes).GetNote): NoteService is registered on a server without the axioms guard",
+		"rpc/rpc.go:53:2: GRPC /notes.v1.NoteService/WatchNotes: unguarded route (handler (*example.com/routes/rpc.Notes).WatchNotes): the server has the axioms guard for unary methods only",
 		"rpc/rpc.go:76:13: CONNECT /notes.v1.NoteService/GetNote: unguarded route",
 		"rpc/rpc.go:67:13: CONNECT /notes.v1.NoteService/Stats: method without a directive",
 	} {

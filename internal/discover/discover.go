@@ -132,13 +132,12 @@ func Routes(pkgs []*packages.Package, opts Options) []Route {
 		w.oddRegistrations()
 	}
 	d.mountAnnotated()
-	byPath := map[string]*packages.Package{}
+	st := &rpcState{byPath: map[string]*packages.Package{}, methods: map[string][]*parse.Handler{}}
 	for _, p := range pkgs {
-		byPath[p.PkgPath] = p
+		st.byPath[p.PkgPath] = p
 	}
-	methods := map[string][]*parse.Handler{}
 	for _, p := range pkgs {
-		d.rpcRoutes(p, byPath, methods)
+		d.rpcRoutes(p, st)
 	}
 	slices.SortFunc(d.routes, func(a, b Route) int {
 		return cmp.Or(cmp.Compare(a.Pos.Filename, b.Pos.Filename), cmp.Compare(a.Pos.Line, b.Pos.Line),

@@ -119,15 +119,9 @@ func (r *renderer) rpcTables() {
 	seen := map[pair]bool{}
 	var asserts []string
 	for _, h := range r.pkg.Methods {
-		t := h.Recv
-		if h.PtrRecv || anyPtr(r.pkg.Methods, h.Recv) {
-			t = "(*" + h.Recv + ")(nil)"
-		} else {
-			t = h.Recv + "{}"
-			if !isStruct(r, h.Recv) {
-				t = "*new(" + h.Recv + ")"
-			}
-		}
+		// The pointer's method set holds every method: (*T)(nil)
+		// compiles whichever receivers T's methods have.
+		t := "(*" + h.Recv + ")(nil)"
 		p := pair{t, r.qualified(h, h.RPC.Service.IfaceName())}
 		if seen[p] {
 			continue
@@ -140,24 +134,6 @@ func (r *renderer) rpcTables() {
 		r.printf("%s", a)
 	}
 	r.printf(")\n\n")
-}
-
-func anyPtr(hs []*parse.Handler, recv string) bool {
-	for _, h := range hs {
-		if h.Recv == recv && h.PtrRecv {
-			return true
-		}
-	}
-	return false
-}
-
-func isStruct(r *renderer, name string) bool {
-	obj := r.pkg.Pkg.Types.Scope().Lookup(name)
-	if obj == nil {
-		return false
-	}
-	_, ok := obj.Type().Underlying().(interface{ NumFields() int })
-	return ok
 }
 
 // rpcFile renders the generated file of a package that has annotated RPC

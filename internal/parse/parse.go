@@ -277,6 +277,7 @@ func Parse(fset *token.FileSet, files []*ast.File, info *types.Info, opts Option
 		}
 		p.file(f)
 	}
+	p.checkRPCDuplicates()
 	res := Result{}
 	if len(p.handlers) > 0 {
 		res.Router, res.RouterPath = p.router(opts.Router, imports)

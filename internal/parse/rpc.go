@@ -155,3 +155,26 @@ func lookupMethod(iface *types.Interface, name string) *types.Func {
 func withoutRecv(sig *types.Signature) *types.Signature {
 	return types.NewSignatureType(nil, nil, nil, sig.Params(), sig.Results(), sig.Variadic())
 }
+
+// checkRPCDuplicates reports two annotated methods with one full name
+// (two types of the package implementing one service): the generated
+// table has one entry per name, which the guard applies to every server.
+func (p *parser) checkRPCDuplicates() {
+	type key struct {
+		kind *routers.RPC
+		name string
+	}
+	first := map[key]*Handler{}
+	var kept []*Handler
+	for _, h := range p.methods {
+		k := key{h.RPC.Kind, h.RPC.FullName}
+		if prev, ok := first[k]; ok {
+			p.errs = append(p.errs, Error{Pos: h.Pos, Msg: fmt.Sprintf("%s is annotated on %s too (%s): the generated table has one entry per %s method, which the guard applies to every server, so one of them would get the other's requirement; implement the service with one type per package",
+				h.RPC.FullName, prev.Display(), Short(prev.Pos), h.RPC.Kind.Name)})
+			continue
+		}
+		first[k] = h
+		kept = append(kept, h)
+	}
+	p.methods = kept
+}

@@ -4,6 +4,7 @@
 package rpc
 
 import (
+	"example.com/routes/rpc/oldpb"
 	"example.com/routes/rpc/pb"
 	"example.com/routes/rpc/pb/pbconnect"
 	"github.com/axioms-go/axiomsgen/runtime"
@@ -15,6 +16,8 @@ import (
 var AxiomsGRPCMethods = []runtime.Route{
 	{Pattern: pb.NoteService_GetNote_FullMethodName, Handler: "(*Notes).GetNote", Requirement: runtime.Requirement{Scopes: [][]string{{"read:notes"}}}, Position: "rpc.go:24:1"},
 	{Pattern: pb.NoteService_WatchNotes_FullMethodName, Handler: "(*Notes).WatchNotes", Public: true, Position: "rpc.go:27:1"},
+	{Pattern: oldpb.TickService_Get_FullMethodName, Handler: "(*Ticks).Get", Requirement: runtime.Requirement{Authenticated: true}, Position: "traced.go:72:1"},
+	{Pattern: oldpb.TickService_Watch_FullMethodName, Handler: "(*Ticks).Watch", Requirement: runtime.Requirement{Scopes: [][]string{{"admin"}}}, Position: "traced.go:75:1"},
 }
 
 // AxiomsConnectProcedures lists this package's annotated Connect methods and their
@@ -27,5 +30,6 @@ var AxiomsConnectProcedures = []runtime.Route{
 // The annotated types implement their service interfaces.
 var (
 	_ pb.NoteServiceServer         = (*Notes)(nil)
-	_ pbconnect.NoteServiceHandler = ConnectNotes{}
+	_ pbconnect.NoteServiceHandler = (*ConnectNotes)(nil)
+	_ oldpb.TickServiceServer      = (*Ticks)(nil)
 )

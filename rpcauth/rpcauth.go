@@ -1,6 +1,10 @@
-// Package rpcauth is what the gRPC and Connect guards share: the table of
-// methods and their requirements, the allow-list, and the mapping of a
-// rejection to an RPC status. It knows neither transport.
+// Package rpcauth is what the gRPC and Connect guards (the grpcguard and
+// connectguard modules) share: the table of methods and their
+// requirements, the allow-list, and the mapping of a rejection to an RPC
+// status. It knows neither transport, so it lives in the main module with
+// no dependency beyond the runtime; it is public because those modules
+// are versioned apart from this one, and its API changes only
+// compatibly. Applications use the guard modules, not this package.
 //
 // The rule is fail closed: a method the table does not list, and that the
 // allow-list does not name, is refused with PermissionDenied.
