@@ -135,8 +135,9 @@ func (i *Issuer) Config() runtime.Config {
 	return runtime.Config{Issuer: i.URL(), Audiences: slices.Clone(i.audiences)}
 }
 
-// Handler serves the discovery document and the JWK Set; tests can wrap it
-// to inject faults.
+// Handler serves the discovery document, the JWK Set, a client_credentials
+// token endpoint and the loopback-only minting endpoint (MintPath); tests
+// can wrap it to inject faults.
 func (i *Issuer) Handler() http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /.well-known/openid-configuration", func(w http.ResponseWriter, r *http.Request) {
@@ -185,6 +186,9 @@ func (i *Issuer) Handler() http.Handler {
 		w.Header().Set("Cache-Control", "no-store")
 		json.NewEncoder(w).Encode(map[string]any{"access_token": tok, "token_type": "Bearer", "expires_in": 3600})
 	})
+	// Every kind of token, for a prober outside the process; restricted
+	// to loopback (see MintPath).
+	mux.HandleFunc("POST "+MintPath, i.serveMint)
 	mux.HandleFunc("GET /.well-known/jwks.json", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "application/jwk-set+json")
 		w.Write(i.JWKS())
