@@ -33,13 +33,18 @@ type Service struct {
 	// URL is the service's base URL, e.g. "http://127.0.0.1:8080".
 	URL string
 	// Issuer is the dev issuer's URL, as the service prints it in -dev
-	// mode.
+	// mode. Empty: the first authorization server of the service's
+	// protected resource metadata (RFC 9728), when it serves one.
 	Issuer string
 	// AllowNonLoopback lets URL and Issuer name other hosts (a staging
 	// network of its own). Connections are otherwise refused unless they
 	// reach a loopback address, whatever a name resolves to.
 	AllowNonLoopback bool
 }
+
+// ErrNotLoopback is the error (wrapped) of a Service asked to reach a
+// host that is not loopback without AllowNonLoopback.
+var ErrNotLoopback = errors.New("not a loopback address")
 
 // maxServiceBody bounds what is read of any answer.
 const maxServiceBody = 1 << 20
@@ -52,7 +57,7 @@ func (s Service) client() *http.Client {
 		d.Control = func(_, address string, _ syscall.RawConn) error {
 			host, _, err := net.SplitHostPort(address)
 			if ip := net.ParseIP(host); err != nil || ip == nil || !ip.IsLoopback() {
-				return fmt.Errorf("axiomstest: refusing to connect to %s: not a loopback address (set AllowNonLoopback for a staging network of its own)", address)
+				return fmt.Errorf("axiomstest: refusing to connect to %s: %w", address, ErrNotLoopback)
 			}
 			return nil
 		}
@@ -72,7 +77,7 @@ func (s Service) base(what, raw string) (string, error) {
 		return "", fmt.Errorf("axiomstest: the %s URL %q must be an absolute http or https URL without query", what, raw)
 	}
 	if !s.AllowNonLoopback && !loopbackHost(u.Host) {
-		return "", fmt.Errorf("axiomstest: the %s URL %q is not a loopback address: the prober sends tokens of a dev issuer that mints anything, and a service trusting one must not be reachable from elsewhere (set AllowNonLoopback only for a staging network of its own, never for production)", what, raw)
+		return "", fmt.Errorf("axiomstest: the %s URL %q is %w: the prober sends tokens of a dev issuer that mints anything, and a service trusting one must not be reachable from elsewhere (allow other hosts only on a staging network of its own, never in production)", what, raw, ErrNotLoopback)
 	}
 	return strings.TrimSuffix(u.String(), "/"), nil
 }
@@ -81,11 +86,45 @@ func (s Service) base(what, raw string) (string, error) {
 // as Issuer.Mint makes them (WithSigningKey excepted: that key is not the
 // issuer's).
 func (s Service) Mint(ctx context.Context, opts ...TokenOption) (string, error) {
-	iss, err := s.base("issuer", s.Issuer)
+	c := s.client()
+	defer c.CloseIdleConnections()
+	iss, err := s.issuer(ctx, c)
 	if err != nil {
 		return "", err
 	}
-	return mintRemote(ctx, s.client(), iss, opts)
+	return mintRemote(ctx, c, iss, opts)
+}
+
+// issuer is the checked URL of the dev issuer: Issuer, or the one the
+// service's metadata names.
+func (s Service) issuer(ctx context.Context, c *http.Client) (string, error) {
+	if s.Issuer != "" {
+		return s.base("issuer", s.Issuer)
+	}
+	target, err := s.base("service", s.URL)
+	if err != nil {
+		return "", err
+	}
+	// RFC 9728 §3.1: the well-known segment goes between host and path.
+	u, _ := url.Parse(target)
+	u.Path = "/.well-known/oauth-protected-resource" + strings.TrimSuffix(u.Path, "/")
+	u.RawPath = ""
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
+	if err != nil {
+		return "", err
+	}
+	resp, err := c.Do(req)
+	if err != nil {
+		return "", fmt.Errorf("axiomstest: reading the service's metadata for its issuer: %w", err)
+	}
+	defer resp.Body.Close()
+	var meta struct {
+		Servers []string `json:"authorization_servers"`
+	}
+	if resp.StatusCode != http.StatusOK || json.NewDecoder(io.LimitReader(resp.Body, maxServiceBody)).Decode(&meta) != nil || len(meta.Servers) == 0 {
+		return "", fmt.Errorf("axiomstest: %s serves no protected resource metadata naming its issuer (%s answered %d): give the dev issuer's URL, which the service prints in -dev mode", target, u, resp.StatusCode)
+	}
+	return s.base("issuer", meta.Servers[0])
 }
 
 func mintRemote(ctx context.Context, c *http.Client, iss string, opts []TokenOption) (string, error) {
@@ -138,13 +177,13 @@ func (s Service) Matrix(ctx context.Context, routes []runtime.Route, opts ...Pro
 	if err != nil {
 		return nil, err
 	}
-	iss, err := s.base("issuer", s.Issuer)
+	client := s.client()
+	defer client.CloseIdleConnections()
+	iss, err := s.issuer(ctx, client)
 	if err != nil {
 		return nil, err
 	}
 	c := newProbeConfig(append([]ProbeOption{WithProbeBaseURL(target)}, opts...))
-	client := s.client()
-	defer client.CloseIdleConnections()
 	p := &prober{c: c, target: target,
 		mint: func(opts ...TokenOption) (string, error) { return mintRemote(ctx, client, iss, opts) },
 		send: func(method, url, host string, h http.Header) (probeResponse, error) {

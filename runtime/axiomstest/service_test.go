@@ -4,6 +4,7 @@ import (
 	"crypto/ecdsa"
 	"crypto/elliptic"
 	"crypto/rand"
+	"errors"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -194,13 +195,49 @@ func TestServiceRefusesNonLoopback(t *testing.T) {
 		{URL: "http://api.example.com", Issuer: iss.URL()},
 	} {
 		_, err := svc.Matrix(t.Context(), probeRoutes)
-		if err == nil || !strings.Contains(err.Error(), "not a loopback address") {
+		if !errors.Is(err, axiomstest.ErrNotLoopback) {
 			t.Errorf("%+v: err = %v", svc, err)
 		}
 	}
 	_, err := axiomstest.Service{Issuer: "http://192.0.2.1"}.Mint(t.Context())
-	if err == nil || !strings.Contains(err.Error(), "not a loopback address") {
+	if !errors.Is(err, axiomstest.ErrNotLoopback) {
 		t.Errorf("Mint: err = %v", err)
+	}
+	// An issuer named by the service's metadata is held to the same rule.
+	meta := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Write([]byte(`{"authorization_servers":["https://login.example.com"]}`))
+	}))
+	t.Cleanup(meta.Close)
+	if _, err := (axiomstest.Service{URL: meta.URL}).Matrix(t.Context(), probeRoutes); !errors.Is(err, axiomstest.ErrNotLoopback) {
+		t.Errorf("discovered issuer: err = %v", err)
+	}
+}
+
+// TestServiceFindsItsIssuer: with no Issuer, the dev issuer is the first
+// authorization server of the service's RFC 9728 metadata, at the
+// well-known path of the service's URL; without metadata the error says
+// what to give.
+func TestServiceFindsItsIssuer(t *testing.T) {
+	iss := axiomstest.New(t)
+	g := newProbeGuard(t, iss)
+	mux := http.NewServeMux()
+	mux.Handle("/", app(g, nil))
+	mux.HandleFunc("GET /.well-known/oauth-protected-resource/v1", func(w http.ResponseWriter, r *http.Request) {
+		w.Write([]byte(`{"resource":"x","authorization_servers":["` + iss.URL() + `"]}`))
+	})
+	srv := httptest.NewServer(mux)
+	t.Cleanup(srv.Close)
+	// The routes live at the root; the URL's path only places the metadata.
+	tok, err := axiomstest.Service{URL: srv.URL + "/v1"}.Mint(t.Context(), axiomstest.WithRoles("ops"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, claims := parseMinted(t, iss, tok); fmtClaim(claims["roles"]) != "[ops]" {
+		t.Errorf("claims %v", claims)
+	}
+	_, err = axiomstest.Service{URL: srv.URL}.Matrix(t.Context(), probeRoutes)
+	if err == nil || !strings.Contains(err.Error(), "prints in -dev mode") {
+		t.Errorf("no metadata: err = %v", err)
 	}
 }
 
