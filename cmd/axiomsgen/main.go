@@ -45,6 +45,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 			return runReport(ctx, args[1:], stdout, stderr)
 		case "check":
 			return runCheck(ctx, args[1:], stdout, stderr)
+		case "probe":
+			return runProbe(ctx, args[1:], stdout, stderr)
 		case "generate":
 			args = args[1:]
 		}

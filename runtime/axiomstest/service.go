@@ -46,6 +46,10 @@ type Service struct {
 // host that is not loopback without AllowNonLoopback.
 var ErrNotLoopback = errors.New("not a loopback address")
 
+// ErrNoIssuer is the error (wrapped) of a Service with no Issuer whose
+// service publishes no metadata naming one.
+var ErrNoIssuer = errors.New("no issuer given or published")
+
 // maxServiceBody bounds what is read of any answer.
 const maxServiceBody = 1 << 20
 
@@ -122,7 +126,7 @@ func (s Service) issuer(ctx context.Context, c *http.Client) (string, error) {
 		Servers []string `json:"authorization_servers"`
 	}
 	if resp.StatusCode != http.StatusOK || json.NewDecoder(io.LimitReader(resp.Body, maxServiceBody)).Decode(&meta) != nil || len(meta.Servers) == 0 {
-		return "", fmt.Errorf("axiomstest: %s serves no protected resource metadata naming its issuer (%s answered %d): give the dev issuer's URL, which the service prints in -dev mode", target, u, resp.StatusCode)
+		return "", fmt.Errorf("axiomstest: %w: %s serves no protected resource metadata naming its issuer (%s answered %d): give the dev issuer's URL, which the service prints in -dev mode", ErrNoIssuer, target, u, resp.StatusCode)
 	}
 	return s.base("issuer", meta.Servers[0])
 }

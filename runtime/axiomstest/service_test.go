@@ -236,7 +236,7 @@ func TestServiceFindsItsIssuer(t *testing.T) {
 		t.Errorf("claims %v", claims)
 	}
 	_, err = axiomstest.Service{URL: srv.URL}.Matrix(t.Context(), probeRoutes)
-	if err == nil || !strings.Contains(err.Error(), "prints in -dev mode") {
+	if !errors.Is(err, axiomstest.ErrNoIssuer) || !strings.Contains(err.Error(), "prints in -dev mode") {
 		t.Errorf("no metadata: err = %v", err)
 	}
 }
