@@ -38,7 +38,7 @@ type MintRequest struct {
 	// Now is the Unix time of "iat" and the base of "exp" (default: the
 	// issuer's clock); ExpiresIn the token's lifetime in seconds,
 	// negative for an expired token (default 300).
-	Now       int64  `json:"now,omitempty"`
+	Now       *int64 `json:"now,omitempty"`
 	ExpiresIn *int64 `json:"expires_in,omitempty"`
 	// Claims set or override claims (iss, aud, scope, roles, acr,
 	// auth_time, nbf, cnf...); WithoutClaims removes them, defaults
@@ -59,8 +59,8 @@ func (m MintRequest) options() []TokenOption {
 	if m.KID != "" {
 		opts = append(opts, WithKID(m.KID))
 	}
-	if m.Now != 0 {
-		opts = append(opts, WithTime(time.Unix(m.Now, 0)))
+	if m.Now != nil {
+		opts = append(opts, WithTime(time.Unix(*m.Now, 0)))
 	}
 	if m.ExpiresIn != nil {
 		opts = append(opts, WithExpiresIn(time.Duration(*m.ExpiresIn)*time.Second))
@@ -93,7 +93,8 @@ func mintRequestOf(opts []TokenOption) (MintRequest, error) {
 	}
 	m := MintRequest{Alg: s.alg, KID: s.kid, Claims: s.claims, Header: s.header}
 	if !s.now.IsZero() {
-		m.Now = s.now.Unix()
+		now := s.now.Unix()
+		m.Now = &now
 	}
 	if s.expiresIn != unset {
 		secs := int64(s.expiresIn / time.Second)

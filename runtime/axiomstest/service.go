@@ -170,7 +170,7 @@ func mintRemote(ctx context.Context, c *http.Client, iss string, opts []TokenOpt
 	return answer.Token, nil
 }
 
-// Matrix runs the auth matrix of routes (the services's generated
+// Matrix runs the auth matrix of routes (the service's generated
 // AxiomsRoutes tables) against the running service: the cases Matrix
 // runs in process, each a request to URL. DPoP proofs name URL unless
 // WithProbeBaseURL says otherwise. The handlers behind the guards run
