@@ -20,9 +20,10 @@ import (
 // The auth-matrix prober proves, on the application's real handler, what
 // the generated route table says: for every route, the requests a guard
 // must refuse are refused with the right status and challenge, and the
-// smallest token that meets the requirement gets through. Requests go to
-// the handler in process (ServeHTTP), never over the network, with tokens
-// of the test issuer only.
+// smallest token that meets the requirement gets through. Probe and
+// Matrix send the requests to the handler in process (ServeHTTP), never
+// over the network; Service.Matrix sends the same requests over HTTP to a
+// running -dev service. The tokens are always the test issuer's.
 
 // ProbeOption adjusts Probe.
 type ProbeOption func(*probeConfig)
