@@ -120,8 +120,11 @@ func (i *Issuer) serveMint(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxMintBody))
-	if err != nil {
+	if tooLarge := (*http.MaxBytesError)(nil); errors.As(err, &tooLarge) {
 		mintError(w, http.StatusRequestEntityTooLarge, "invalid_request", fmt.Sprintf("the body is over %d bytes", maxMintBody))
+		return
+	} else if err != nil {
+		mintError(w, http.StatusBadRequest, "invalid_request", "the body could not be read")
 		return
 	}
 	dec := json.NewDecoder(bytes.NewReader(body))
