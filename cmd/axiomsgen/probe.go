@@ -106,8 +106,15 @@ func runProbe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		}
 		fmt.Fprintf(stdout, "\t%-4s %d %-34s %s %s  %s\n", mark, r.Status, code, r.Method, r.Path, r.Case)
 	}
+	dpopRefused := false
+	for _, r := range results {
+		dpopRefused = dpopRefused || (!r.OK && r.Code == "invalid_dpop_proof")
+	}
 	for _, f := range failures {
 		fmt.Fprintln(stdout, f)
+	}
+	if dpopRefused {
+		fmt.Fprintln(stdout, "axiomsgen probe: the guard refused DPoP proofs: they name -url (or -base-url), which must be the guard's DPoPBaseURL exactly (host and port as the service prints them)")
 	}
 	failed := len(failures)
 	if failed > 0 {

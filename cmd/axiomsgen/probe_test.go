@@ -85,12 +85,14 @@ func startDevAPI(t *testing.T) (url, issuer string) {
 // DPoP included; -v prints every case.
 func TestProbeDevService(t *testing.T) {
 	url, issuer := startDevAPI(t)
+	local := strings.Replace(url, "127.0.0.1", "localhost", 1)
 	for _, tt := range []struct {
 		name string
 		args []string
 	}{
 		{"issuer from the metadata", []string{"probe", "-v", "-url", url, apiPkg}},
 		{"issuer given", []string{"probe", "-url", url, "-issuer", issuer, apiPkg}},
+		{"through localhost, proofs naming the guard's URL", []string{"probe", "-url", local, "-base-url", url, "-param", "id=2", apiPkg}},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			var out, errb bytes.Buffer
@@ -117,6 +119,25 @@ func TestProbeDevService(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestProbeDPoPURLMismatch: proofs naming another URL than the guard's
+// DPoPBaseURL fail the DPoP route's cases, with a hint saying why.
+func TestProbeDPoPURLMismatch(t *testing.T) {
+	url, _ := startDevAPI(t)
+	var out, errb bytes.Buffer
+	local := strings.Replace(url, "127.0.0.1", "localhost", 1)
+	if code := run(context.Background(), []string{"probe", "-url", local, apiPkg}, &out, &errb); code != exitFindings {
+		t.Fatalf("exit %d\n%s%s", code, out.String(), errb.String())
+	}
+	for _, want := range []string{
+		"POST /payouts: POST /payouts [bound token with a proof meeting the requirement]: got 401 \"invalid_dpop_proof\"",
+		"must be the guard's DPoPBaseURL exactly",
+	} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("output lacks %q:\n%s", want, out.String())
+		}
 	}
 }
 
