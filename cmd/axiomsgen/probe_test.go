@@ -164,17 +164,21 @@ func TestProbeRouterExamples(t *testing.T) {
 }
 
 // TestProbeDPoPURLMismatch: proofs naming another URL than the guard's
-// DPoPBaseURL fail the DPoP route's cases, with a hint saying why.
+// DPoPBaseURL fail the DPoP route's cases, with a hint saying why; -v
+// marks them in the matrix.
 func TestProbeDPoPURLMismatch(t *testing.T) {
 	url, _ := startDevAPI(t)
 	var out, errb bytes.Buffer
 	local := strings.Replace(url, "127.0.0.1", "localhost", 1)
-	if code := run(context.Background(), []string{"probe", "-url", local, apiPkg}, &out, &errb); code != exitFindings {
+	if code := run(context.Background(), []string{"probe", "-v", "-url", local, apiPkg}, &out, &errb); code != exitFindings {
 		t.Fatalf("exit %d\n%s%s", code, out.String(), errb.String())
 	}
 	for _, want := range []string{
 		"POST /payouts: POST /payouts [bound token with a proof meeting the requirement]: got 401 \"invalid_dpop_proof\"",
 		"must be the guard's DPoPBaseURL exactly",
+		// -v marks the failing rows of the matrix.
+		"\tFAIL 401 invalid_dpop_proof                 POST /payouts  bound token with a proof meeting the requirement\n",
+		"\tok   401 unauthorized                       POST /payouts  bearer token on a DPoP route\n",
 	} {
 		if !strings.Contains(out.String(), want) {
 			t.Errorf("output lacks %q:\n%s", want, out.String())
