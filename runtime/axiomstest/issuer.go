@@ -161,8 +161,13 @@ func (i *Issuer) Handler() http.Handler {
 	// A test token endpoint: client_credentials with any client, the
 	// requested scope, and the audience of an RFC 8707 resource parameter
 	// (else the issuer's first). For tests and -dev clients that follow
-	// the discovery documents as a real client would.
+	// the discovery documents as a real client would. It mints for
+	// anyone, so it is held to the minting endpoint's loopback rules.
 	mux.HandleFunc("POST /token", func(w http.ResponseWriter, r *http.Request) {
+		if why := refuseMint(r); why != "" {
+			mintError(w, http.StatusForbidden, "access_denied", why)
+			return
+		}
 		r.Body = http.MaxBytesReader(w, r.Body, 16<<10)
 		if err := r.ParseForm(); err != nil || r.PostForm.Get("grant_type") != "client_credentials" {
 			w.Header().Set("Content-Type", "application/json")

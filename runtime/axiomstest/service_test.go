@@ -5,6 +5,7 @@ import (
 	"crypto/elliptic"
 	"crypto/rand"
 	"errors"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -165,6 +166,11 @@ func TestMintEndpointRefuses(t *testing.T) {
 		{"two objects", nil, `{} {}`, 400},
 		{"not JSON", nil, `roles=admin`, 400},
 		{"a kid the issuer does not have", nil, `{"kid":"nope"}`, 400},
+		// The client_credentials endpoint mints too: the same rules.
+		{"token endpoint", func(r *http.Request) { tokenRequest(r) }, "", 200},
+		{"token endpoint, a host that is not loopback", func(r *http.Request) { tokenRequest(r); r.Host = "attacker.example" }, "", 403},
+		{"token endpoint, a client that is not on loopback", func(r *http.Request) { tokenRequest(r); r.RemoteAddr = "192.0.2.7:5000" }, "", 403},
+		{"token endpoint, a browser", func(r *http.Request) { tokenRequest(r); r.Header.Set("Origin", "http://evil.example") }, "", 403},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			r := httptest.NewRequest("POST", axiomstest.MintPath, strings.NewReader(tt.body))
@@ -182,6 +188,14 @@ func TestMintEndpointRefuses(t *testing.T) {
 			}
 		})
 	}
+}
+
+// tokenRequest turns r into a client_credentials request to /token.
+func tokenRequest(r *http.Request) {
+	r.URL.Path = "/token"
+	r.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	r.Body = io.NopCloser(strings.NewReader("grant_type=client_credentials&scope=read"))
+	r.ContentLength = -1
 }
 
 // TestServiceRefusesNonLoopback: a URL that is not loopback is refused
