@@ -1,6 +1,8 @@
 // Package axiomstest is an in-process OpenID issuer on a loopback server:
 // it publishes a discovery document and a JWK Set and mints access tokens,
-// for testing guarded handlers and for local development servers.
+// for testing guarded handlers and for local development servers; and the
+// auth-matrix prober that proves every route's guard with its tokens, on a
+// handler in process (Probe) or on a running -dev service (Service).
 package axiomstest
 
 import (
