@@ -36,6 +36,9 @@ func Drift(data []byte, specFile string, routes []discover.Route, root string) (
 		if r.Status == discover.Unknown || r.Dynamic != "" {
 			continue // a finding of check already, and no path to match
 		}
+		if r.Router == "grpc" || r.Router == "connect" {
+			continue // described by a .proto, never by the spec
+		}
 		path, _, ok := openAPIPath(r.Path)
 		if !ok {
 			continue

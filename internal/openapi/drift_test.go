@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/axioms-go/axiomsgen/internal/discover"
 	"github.com/axioms-go/axiomsgen/internal/openapi"
 	"golang.org/x/tools/txtar"
 )
@@ -59,5 +60,19 @@ func TestDriftRefuses(t *testing.T) {
 				t.Errorf("got %v (%d findings), want an error with %q", err, len(findings), tc.want)
 			}
 		})
+	}
+}
+
+// TestRPCRowsLeftOut: gRPC and Connect methods are described by a
+// .proto: neither the document nor its drift check mentions them, and an
+// empty document is no drift for them.
+func TestRPCRowsLeftOut(t *testing.T) {
+	routes := []discover.Route{
+		{Method: "GRPC", Path: "/items.v1.ItemService/GetItem", Router: "grpc", Status: discover.Guarded, Requirement: "scopes(read)"},
+		{Method: "CONNECT", Path: "/items.v1.ItemService/GetItem", Router: "connect", Status: discover.Unguarded},
+	}
+	findings, err := openapi.Drift([]byte("openapi: 3.1.0\ninfo: {title: x, version: \"1\"}\npaths: {}\n"), "spec.yaml", routes, "")
+	if err != nil || len(findings) != 0 {
+		t.Errorf("drift: %v, %v; want no finding", findings, err)
 	}
 }
