@@ -6,6 +6,7 @@ package discover
 
 import (
 	"cmp"
+	"go/token"
 	"path/filepath"
 	"strings"
 
@@ -18,6 +19,13 @@ import (
 type regMount struct {
 	prefix, dynamic string
 	reason          string // why the prefix is not certain, if it is not
+	// The router's route set and kind, the order of the call, whether
+	// it runs only conditionally, and where it is.
+	set      *routeSet
+	kind     string
+	seq, top int
+	cond     bool
+	pos      token.Position
 }
 
 // mountAnnotated puts the annotated rows under the prefix of the router
@@ -45,10 +53,14 @@ func (d *discoverer) mountAnnotated() {
 				m.Path, m.Dynamic = "{?}"+r.Path, mt.reason
 			} else {
 				m.Path, m.Dynamic = mt.prefix+r.Path, cmp.Or(mt.dynamic, r.Dynamic)
+				m.set, m.setKind, m.seq, m.top, m.cond, m.regPos = mt.set, mt.kind, mt.seq, mt.top, mt.cond, mt.pos
 			}
 			if key := m.Path + "\x00" + m.Dynamic; !seen[key] {
 				seen[key] = true
 				out = append(out, m)
+			} else if m.set != nil {
+				// One row per route, but every registration for Shadows.
+				d.extra = append(d.extra, m)
 			}
 		}
 	}
@@ -84,7 +96,7 @@ func (d *discoverer) annotated(p *packages.Package) {
 			if h.Public {
 				r.Status = Public
 			} else {
-				r.Status, r.Requirement, r.DPoP, r.Kinds = Guarded, req.text, h.DPoP, req.kinds
+				r.Status, r.Requirement, r.DPoP, r.Kinds, r.req = Guarded, req.text, h.DPoP, req.kinds, req.parsed
 			}
 			d.routes = append(d.routes, r)
 		}

@@ -44,6 +44,19 @@ type Route struct {
 	Kinds []string
 
 	pkg string // annotated rows: the package whose directives made them
+
+	// What Shadows needs: the route set the route went into and its
+	// router's kind, the order of registration (seq) within one
+	// top-level function's walk (top), whether it runs only
+	// conditionally, the requirement's structure when it is read, and
+	// for annotated rows the call of the generated registration function.
+	set      *routeSet
+	setKind  string
+	inexact  bool // the methods are not known
+	seq, top int
+	cond     bool
+	req      *parse.Requirement
+	regPos   token.Position
 }
 
 // Requirement kinds, as Route.Kinds lists them.
@@ -80,6 +93,13 @@ type Options struct {
 
 // Routes discovers every route of pkgs, sorted by position.
 func Routes(pkgs []*packages.Package, opts Options) []Route {
+	routes, _ := Analyze(pkgs, opts)
+	return routes
+}
+
+// Analyze discovers every route of pkgs, sorted by position, and the
+// pairs of registrations their routers do not both serve (Shadows).
+func Analyze(pkgs []*packages.Package, opts Options) ([]Route, []Shadow) {
 	if opts.Output == "" {
 		opts.Output = "axioms_gen.go"
 	}
@@ -129,7 +149,7 @@ func Routes(pkgs []*packages.Package, opts Options) []Route {
 		return cmp.Or(cmp.Compare(a.Pos.Filename, b.Pos.Filename), cmp.Compare(a.Pos.Line, b.Pos.Line),
 			cmp.Compare(a.Pos.Column, b.Pos.Column), cmp.Compare(a.Pattern(), b.Pattern()))
 	})
-	return d.routes
+	return d.routes, shadows(append(slices.Clone(d.routes), d.extra...))
 }
 
 // discoverer is one discovery over all loaded packages. Its state is
@@ -138,6 +158,14 @@ func Routes(pkgs []*packages.Package, opts Options) []Route {
 type discoverer struct {
 	opts   Options
 	routes []Route
+	// sets counts the route sets made; seq and top number registrations
+	// and top-level walks; defaultMux is http.DefaultServeMux's set.
+	sets, seq, top int
+	defaultMux     *routeSet
+	// extra are registrations of annotated routes that are not rows of
+	// their own (the same route through another call of the generated
+	// registration function): Shadows judges them too.
+	extra []Route
 	program
 	bindings
 	wholes

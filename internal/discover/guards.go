@@ -25,12 +25,15 @@ type requirement struct {
 	text    string   // as reports show it: runtime.Requirement's String, "trusted pkg.F", ...
 	kinds   []string // the kinds of claims it checks; none for any valid token, or when unreadable
 	dpop    bool     // accepts only DPoP-bound tokens
+	// parsed is the requirement's structure, nil when only its
+	// description is known (a trusted guard, a value not read).
+	parsed *parse.Requirement
 }
 
 // requirementFrom is the requirement of a directive's or a
 // runtime.Requirement literal's value.
 func requirementFrom(r parse.Requirement) *requirement {
-	return &requirement{text: r.String(), dpop: r.DPoP, kinds: r.Kinds()}
+	return &requirement{text: r.String(), dpop: r.DPoP, kinds: r.Kinds(), parsed: &r}
 }
 
 // opaque is a requirement known only by its description.

@@ -104,7 +104,8 @@ func (w *walker) call(call *ast.CallExpr, loop int) {
 	if fn.Pkg() != nil && fn.Signature().Recv() == nil && !strings.HasPrefix(fn.Name(), parse.WrapperPrefix) &&
 		len(call.Args) > 0 && w.inGenerated(fn) && routerKind(w.info().TypeOf(call.Args[0])) != "" {
 		st := w.routerOf(call.Args[0])
-		mt := regMount{prefix: st.prefix, dynamic: st.dynamic}
+		w.d.seq++
+		mt := regMount{prefix: st.prefix, dynamic: st.dynamic, set: st.set, kind: st.kind, seq: w.d.seq, top: w.d.top, cond: w.cond > 0, pos: w.p.Fset.Position(call.Pos())}
 		switch {
 		case loop > 0:
 			mt.reason = "registered inside a loop"
@@ -162,7 +163,10 @@ func (w *walker) call(call *ast.CallExpr, loop int) {
 	if reg, ok := desc.Registration(name); ok {
 		var st *router
 		if recv == nil { // http.Handle: the DefaultServeMux
-			st = &router{kind: desc.Kind, traced: true}
+			if w.d.defaultMux == nil {
+				w.d.defaultMux = w.d.newSet()
+			}
+			st = &router{kind: desc.Kind, traced: true, set: w.d.defaultMux}
 		} else {
 			st = w.routerOf(recv)
 		}
@@ -171,6 +175,7 @@ func (w *walker) call(call *ast.CallExpr, loop int) {
 	}
 	if g, ok := desc.Group(name); ok && g.Callback && len(call.Args) > 0 {
 		st := w.routerOf(recv).derive()
+		w.groupSet(desc, g, st)
 		if g.Prefix >= 0 && g.Prefix < len(call.Args)-1 {
 			w.addPrefix(st, call.Args[g.Prefix])
 		}
@@ -299,6 +304,11 @@ func (w *walker) register(rg registered) {
 	if r.Router == "" {
 		r.Router = "net/http"
 	}
+	w.d.seq++
+	r.set, r.setKind, r.seq, r.top, r.cond, r.inexact = st.set, r.Router, w.d.seq, w.d.top, w.cond > 0, rg.unknown != ""
+	if st.lostPrefix || st.ambiguous != "" {
+		r.set = nil
+	}
 	path := rg.path
 	r.Dynamic = rg.dynamic
 	switch {
@@ -358,7 +368,7 @@ func (w *walker) register(rg registered) {
 	case guard != nil && guard.unknown != "":
 		r.Status, r.Reason = Unknown, guard.unknown
 	case guard != nil:
-		r.Status, r.Requirement, r.DPoP, r.Kinds = Guarded, guard.text, guard.dpop, guard.kinds
+		r.Status, r.Requirement, r.DPoP, r.Kinds, r.req = Guarded, guard.text, guard.dpop, guard.kinds, guard.parsed
 	case w.publicMarker(call, handlers):
 		r.Status = Public
 	case len(handlers) > 0 && w.typeMissing(handlers[len(handlers)-1]):

@@ -24,6 +24,7 @@ type router struct {
 	traced  bool         // created where we could see it
 	guard   *requirement // a guard applied to every route, nil if none
 	parent  types.Object // for a mount: the router it is mounted on
+	set     *routeSet    // the route set registrations go into; nil when not known
 	// ambiguous says why the router's prefix and guard are not certain
 	// (mounted at several paths); its routes are unknown unless guarded
 	// at the registration.
@@ -60,7 +61,7 @@ func (w *walker) routerOf(e ast.Expr) *router {
 	pkg, name := funcID(fn)
 	desc := routers.ByPath(pkg)
 	if desc != nil && fn.Signature().Recv() == nil && desc.IsConstructor(name) {
-		return &router{kind: kind, traced: true}
+		return &router{kind: kind, traced: true, set: w.d.newSet()}
 	}
 	if objs := w.d.returns[fn]; len(objs) > 0 {
 		// A function of ours that builds and returns a router.
@@ -86,6 +87,7 @@ func (w *walker) routerOf(e ast.Expr) *router {
 		}
 		if g, ok := desc.Group(name); ok {
 			st := w.routerOf(recvExpr).derive()
+			w.groupSet(desc, g, st)
 			if g.Prefix >= 0 && g.Prefix < len(call.Args) {
 				w.addPrefix(st, call.Args[g.Prefix])
 			}
@@ -103,6 +105,7 @@ func (w *walker) routerOf(e ast.Expr) *router {
 				if ip, in := funcID(ifn); ip == pkg && slices.Contains(desc.Chain.Path, in) && len(inner.Args) == 1 {
 					if base := w.receiverExpr(inner); base != nil {
 						st := w.routerOf(base).derive()
+						st.set = nil // a sub-router matched within its parent's order
 						w.addPrefix(st, inner.Args[0])
 						return st
 					}
@@ -131,6 +134,14 @@ func (w *walker) use(recv ast.Expr, mws []ast.Expr) {
 	st = st.derive()
 	w.applyMiddleware(st, mws)
 	w.setState(obj, st)
+}
+
+// groupSet gives a chi Route sub-router a route set of its own (chi
+// mounts a new router there); other groups share their router's.
+func (w *walker) groupSet(desc *routers.Router, g routers.Group, st *router) {
+	if desc == routers.Chi && g.Prefix >= 0 && st.set != nil {
+		st.set = w.d.newSet()
+	}
 }
 
 func (w *walker) addPrefix(st *router, arg ast.Expr) {

@@ -23,7 +23,7 @@ func Serve(g *runtime.Guard) *echo.Echo {
 	register(e, g)
 	grp := e.Group("/v2")
 	RegisterRoutes(grp, g)
-	grp.DELETE("/items/:id", GuardedDelete(g)) // want "guarded DELETE /v2/items/:id permissions(items:delete)"
+	grp.DELETE("/items/:id", GuardedDelete(g)) // want "guarded DELETE /v2/items/:id permissions(items:delete)" shadow "warning"
 	e.GET("/open", open)                       // want "unguarded GET /open"
 	return e
 }

@@ -1,0 +1,34 @@
+// Package shadowchi: chi serves the registration made last. A hand
+// registration over a generated route, and one over another by hand,
+// hide the first; when the one served is weaker it is an error.
+package shadowchi
+
+import (
+	"net/http"
+
+	"github.com/axioms-go/axiomsgen/runtime"
+	"github.com/go-chi/chi/v5"
+)
+
+//axioms:route GET /books
+//axioms:scopes read
+func ListBooks(w http.ResponseWriter, r *http.Request) {} // want "guarded GET /books scopes(read)"
+
+func Metrics(w http.ResponseWriter, r *http.Request) {}
+
+var admin = runtime.Requirement{Roles: [][]string{{"admin"}}}
+
+func Serve(g *runtime.Guard) http.Handler {
+	r := chi.NewRouter()
+	RegisterRoutes(r, g)
+	r.Get("/books", Metrics) //axioms:public // want "public GET /books" shadow "error"
+	r.With(g.Middleware(runtime.Requirement{Roles: [][]string{{"admin"}}})).Get("/admin", Metrics) // want "guarded GET /admin roles(admin)"
+	r.Get("/admin", Metrics)                                                                       // want "unguarded GET /admin" shadow "error"
+	r.Get("/stats", Metrics)                                                                       // want "unguarded GET /stats"
+	r.With(g.Middleware(runtime.Requirement{Scopes: [][]string{{"stats"}}})).Get("/stats", Metrics) // want "guarded GET /stats scopes(stats)" shadow "warning"
+	r.Route("/api", func(sub chi.Router) {
+		sub.Get("/other", Metrics) // want "unguarded GET /api/other"
+	})
+	r.Get("/other", Metrics) // want "unguarded GET /other"
+	return r
+}
