@@ -15,6 +15,6 @@ func Metrics(c *gin.Context) {}
 func Serve(g *runtime.Guard) *gin.Engine {
 	r := gin.New()
 	RegisterRoutes(r, g)
-	r.GET("/books", Metrics)            // want "unguarded GET /books" shadow "error"
+	r.GET("/books", Metrics) // want "unguarded GET /books" shadow "error"
 	return r
 }
