@@ -129,9 +129,10 @@ func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	var c common
 	c.register(fs)
 	asJSON := fs.Bool("json", false, "print findings as JSON")
+	strict := fs.Bool("strict", false, "fail on warnings too (near-miss directives, a route registered twice where the one served is not weaker)")
 	requireDPoP := fs.String("require-dpop", "", "comma-separated requirement kinds (scopes, roles, permissions, authenticated = every guarded route) whose routes must also require DPoP (//axioms:dpop); off by default")
 	fs.Usage = func() {
-		fmt.Fprintf(stderr, "usage: axiomsgen check [-json] [-trust pkg.Func] [-require-dpop kinds] [packages]\n\nFails (exit 1) on an unguarded or unresolvable route, an invalid directive or a stale generated file.\n\nflags:\n")
+		fmt.Fprintf(stderr, "usage: axiomsgen check [-json] [-strict] [-trust pkg.Func] [-require-dpop kinds] [packages]\n\nFails (exit 1) on an unguarded or unresolvable route, an invalid directive, a stale or missing generated file, a route a router does not serve as written, or a -trust value that matches nothing; with -strict on warnings too.\n\nflags:\n")
 		fs.PrintDefaults()
 	}
 	if code, ok := parseFlags(fs, args); !ok {
@@ -181,7 +182,12 @@ func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		for _, s := range stale {
 			fmt.Fprint(stdout, s.Diff)
 		}
-		if len(findings) == 0 && len(broken) == 0 {
+		if failed(findings, *strict) || len(broken) > 0 {
+			errs := report.Errors(findings)
+			fmt.Fprintf(stdout, "axiomsgen check: failed: %d %s, %d %s; %s\n", errs, plural(errs, "error"), len(findings)-errs, plural(len(findings)-errs, "warning"), rep.SummaryLine())
+		} else if len(findings) > 0 {
+			fmt.Fprintf(stdout, "axiomsgen check: ok: %d %s (-strict fails on them); %s\n", len(findings), plural(len(findings), "warning"), rep.SummaryLine())
+		} else {
 			fmt.Fprintln(stdout, "axiomsgen check: ok:", rep.SummaryLine())
 		}
 	}
@@ -190,10 +196,23 @@ func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		printBroken(stderr, "check", broken)
 		return exitUsage
 	}
-	if len(findings) > 0 {
+	if failed(findings, *strict) {
 		return exitFindings
 	}
 	return exitOK
+}
+
+// failed reports whether findings fail check: any error, or with strict
+// any finding.
+func failed(findings []report.Finding, strict bool) bool {
+	return report.Errors(findings) > 0 || strict && len(findings) > 0
+}
+
+func plural(n int, word string) string {
+	if n == 1 {
+		return word
+	}
+	return word + "s"
 }
 
 func rel(root, path string) string { return report.Relative(root, path) }

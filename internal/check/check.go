@@ -6,9 +6,14 @@
 package check
 
 import (
+	"cmp"
 	"context"
+	"fmt"
+	"go/token"
 	"os"
+	"path/filepath"
 	"slices"
+	"strings"
 
 	"github.com/axioms-go/axiomsgen/internal/discover"
 	"github.com/axioms-go/axiomsgen/internal/gen"
@@ -43,19 +48,28 @@ type Result struct {
 	Stale    []gen.Stale
 }
 
-// Report loads the packages and lists their routes.
+// Report loads the packages and lists their routes, with the problems
+// check would fail on beyond the routes' own statuses: invalid
+// directives, stale or missing generated files (their routes marked
+// stale), registrations a router does not both serve, near misses and
+// -trust values that match nothing.
 func Report(ctx context.Context, opts Options, patterns ...string) (*Result, error) {
-	pkgs, broken, err := gen.LoadPartial(ctx, opts.Gen, patterns...)
+	return analyze(ctx, opts, patterns)
+}
+
+// Check is Report plus the findings that fail axiomsgen check, sorted
+// by file, line and column.
+func Check(ctx context.Context, opts Options, patterns ...string) (*Result, error) {
+	res, err := analyze(ctx, opts, patterns)
 	if err != nil {
 		return nil, err
 	}
-	res := &Result{Root: moduleRoot(pkgs), Broken: broken}
-	res.Report = report.New(discover.Routes(pkgs, opts.discover(nil)), res.Root)
+	res.Findings = slices.Concat(res.Report.Findings(), res.Report.DPoPFindings(opts.RequireDPoP), res.Report.Problems)
+	report.SortFindings(res.Findings)
 	return res, nil
 }
 
-// Check is Report plus the findings that fail axiomsgen check.
-func Check(ctx context.Context, opts Options, patterns ...string) (*Result, error) {
+func analyze(ctx context.Context, opts Options, patterns []string) (*Result, error) {
 	pkgs, broken, err := gen.LoadPartial(ctx, opts.Gen, patterns...)
 	if err != nil {
 		return nil, err
@@ -63,6 +77,7 @@ func Check(ctx context.Context, opts Options, patterns ...string) (*Result, erro
 	res := &Result{Root: moduleRoot(pkgs), Broken: broken}
 	gopts := opts.Gen
 	gopts.Recorded = true
+	output := cmp.Or(gopts.Output, gen.DefaultOutput)
 	// A package that does not compile is neither regenerated nor judged
 	// by its directives: its types are partial. The others' directives
 	// are parsed once, for discovery and regeneration alike.
@@ -72,22 +87,86 @@ func Check(ctx context.Context, opts Options, patterns ...string) (*Result, erro
 	for _, p := range parsed {
 		handlers[p.Pkg.PkgPath] = p.Handlers
 	}
-	res.Report = report.New(discover.Routes(pkgs, opts.discover(handlers)), res.Root)
+	routes, shadows := discover.Analyze(pkgs, opts.discover(handlers))
 
-	res.Findings = append(res.Report.Findings(), res.Report.DPoPFindings(opts.RequireDPoP)...)
-	stale, renderErrs := gen.CheckStale(parsed, gopts)
-	for _, e := range append(directiveErrs, renderErrs...) {
-		res.Findings = append(res.Findings, report.Finding{File: report.Relative(res.Root, e.Pos.Filename), Line: e.Pos.Line, Column: e.Pos.Column, Message: e.Msg})
+	var problems []report.Finding
+	add := func(pos token.Position, level, rule, msg string) {
+		problems = append(problems, report.Finding{File: report.Relative(res.Root, pos.Filename), Line: pos.Line, Column: pos.Column, Message: msg, Level: level, Rule: rule})
+	}
+	// A package whose directives have errors is not compared with its
+	// generated file: go generate would fail and write nothing, so a
+	// diff would show a change that never happens.
+	why := map[string]string{} // package path -> why its annotated rows are stale
+	for _, e := range directiveErrs {
+		add(e.Pos, report.LevelError, report.RuleDirective, e.Msg)
+		if p := packageOf(parsed, e.Pos.Filename); p != nil {
+			why[p.Pkg.PkgPath] = fmt.Sprintf("the package's //axioms: directives have errors: go generate writes nothing, and the binary serves what %s says", output)
+		}
+	}
+	clean := slices.DeleteFunc(slices.Clone(parsed), func(p gen.Package) bool { return why[p.Pkg.PkgPath] != "" })
+	stale, renderErrs := gen.CheckStale(clean, gopts)
+	for _, e := range renderErrs {
+		add(e.Pos, report.LevelError, report.RuleDirective, e.Msg)
 	}
 	for _, s := range stale {
-		msg := "generated file is stale: run go generate"
-		if s.Reason != "" {
-			msg = s.Reason
+		rel := report.Relative(res.Root, s.Path)
+		p := packageOf(parsed, s.Path)
+		switch {
+		case s.Reason != "":
+			add(token.Position{Filename: s.Path, Line: 1, Column: 1}, report.LevelError, report.RuleStale, s.Reason)
+			continue
+		case !exists(s.Path):
+			// One finding, where the directives are: the file has no line.
+			pos := token.Position{Filename: filepath.Dir(s.Path)}
+			if p != nil && len(p.Handlers) > 0 {
+				pos = p.Handlers[0].Pos
+			}
+			add(pos, report.LevelError, report.RuleStale, fmt.Sprintf("%s is missing: run go generate", rel))
+			if p != nil {
+				why[p.Pkg.PkgPath] = fmt.Sprintf("%s is missing: the binary does not register this route; run go generate", rel)
+			}
+			continue
 		}
-		res.Findings = append(res.Findings, report.Finding{File: report.Relative(res.Root, s.Path), Line: 1, Column: 1, Message: msg})
+		add(token.Position{Filename: s.Path, Line: 1, Column: 1}, report.LevelError, report.RuleStale, "generated file is stale: run go generate")
+		s.Diff = cleanDiff(s.Diff, output, rel)
+		res.Stale = append(res.Stale, s)
+		if p != nil {
+			why[p.Pkg.PkgPath] = fmt.Sprintf("%s is stale: the binary enforces what it says, not these directives; run go generate", rel)
+		}
 	}
-	res.Stale = stale
+	for i, r := range routes {
+		if reason := why[r.Package()]; reason != "" && r.Router == "axioms" {
+			routes[i].Status, routes[i].Reason = discover.Stale, reason
+		}
+	}
+	for _, s := range shadows {
+		level := report.LevelWarning
+		if s.Error {
+			level = report.LevelError
+		}
+		add(s.Pos(), level, report.RuleShadowed, s.Message(func(f string) string { return report.Relative(res.Root, f) }))
+	}
+	res.Report = report.New(routes, res.Root)
+	res.Report.AddProblems(problems...)
 	return res, nil
+}
+
+// packageOf returns the parsed package holding the file, or nil.
+func packageOf(parsed []gen.Package, file string) *gen.Package {
+	dir := filepath.Dir(file)
+	for i, p := range parsed {
+		for _, f := range p.Pkg.GoFiles {
+			if filepath.Dir(f) == dir {
+				return &parsed[i]
+			}
+		}
+	}
+	return nil
+}
+
+func exists(path string) bool {
+	_, err := os.Stat(path)
+	return err == nil
 }
 
 func (o Options) discover(handlers map[string][]*parse.Handler) discover.Options {
@@ -106,4 +185,33 @@ func moduleRoot(pkgs []*packages.Package) string {
 	}
 	wd, _ := os.Getwd()
 	return wd
+}
+
+// cleanDiff names the files of a generated file's diff by their path
+// from the module root, and puts each run of changes in the order of a
+// unified diff: the removed lines, then the added ones.
+func cleanDiff(diff, output, rel string) string {
+	lines := strings.SplitAfter(diff, "\n")
+	var out, minus, plus []string
+	flush := func() {
+		out = append(append(out, minus...), plus...)
+		minus, plus = nil, nil
+	}
+	for i, l := range lines {
+		switch {
+		case i < 2 && strings.HasPrefix(l, "--- a/"+output):
+			out = append(out, "--- a/"+rel+strings.TrimPrefix(l, "--- a/"+output))
+		case i < 2 && strings.HasPrefix(l, "+++ b/"+output):
+			out = append(out, "+++ b/"+rel+strings.TrimPrefix(l, "+++ b/"+output))
+		case strings.HasPrefix(l, "-"):
+			minus = append(minus, l)
+		case strings.HasPrefix(l, "+"):
+			plus = append(plus, l)
+		default:
+			flush()
+			out = append(out, l)
+		}
+	}
+	flush()
+	return strings.Join(out, "")
 }

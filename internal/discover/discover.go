@@ -23,6 +23,11 @@ const (
 	Public    Status = "public"
 	Unguarded Status = "unguarded"
 	Unknown   Status = "unknown"
+	// Stale is an annotated route whose package's generated file is
+	// stale or missing, or whose directives have errors: the binary does
+	// not enforce what the directives say (set by the caller that
+	// compares the generated files, not by Routes).
+	Stale Status = "stale"
 )
 
 // Route is one discovered route.
@@ -258,3 +263,7 @@ type walking struct {
 	// depth counts, per recursion, how deep the walk is.
 	depth struct{ helpers, mounts, values int }
 }
+
+// Package is the import path of the package whose //axioms: directives
+// made an annotated route ("" for other routes).
+func (r Route) Package() string { return r.pkg }
