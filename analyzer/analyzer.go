@@ -1,13 +1,15 @@
 // Package analyzer exposes axiomsgen's route check as a go/analysis
 // Analyzer, for go vet -vettool, editors (gopls) and golangci-lint
 // module plugins: it reports every route registration that is neither
-// guarded nor marked public, and every invalid //axioms: directive.
+// guarded nor marked public, every pair of registrations a router does
+// not both serve, and every invalid //axioms: directive.
 package analyzer
 
 import (
 	"flag"
 	"go/ast"
 	"go/token"
+	"path/filepath"
 	"strings"
 
 	"github.com/axioms-go/axiomsgen/internal/discover"
@@ -78,7 +80,20 @@ func run(pass *analysis.Pass) (any, error) {
 		discover.Unguarded: "%s: unguarded route (handler %s): guard it with //axioms: directives or runtime.Guard, or mark it //axioms:public",
 		discover.Unknown:   "%s: route the tool cannot resolve (%s): guard it visibly at the registration or mark it //axioms:public",
 	}
-	for _, r := range discover.Routes([]*packages.Package{pkg}, discover.Options{Trust: trusted}) {
+	routes, shadows := discover.Analyze([]*packages.Package{pkg}, discover.Options{Trust: trusted})
+	for _, s := range shadows {
+		pos := s.Pos()
+		f := fileAt(pass, pos.Filename)
+		if f == nil {
+			continue
+		}
+		level := "warning: "
+		if s.Error {
+			level = ""
+		}
+		pass.Reportf(pass.Fset.File(f.Pos()).LineStart(pos.Line)+tokenOffset(pos.Column), "%s%s", level, s.Message(filepath.Base))
+	}
+	for _, r := range routes {
 		format, ok := report[r.Status]
 		if !ok {
 			continue
