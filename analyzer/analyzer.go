@@ -2,7 +2,8 @@
 // Analyzer, for go vet -vettool, editors (gopls) and golangci-lint
 // module plugins: it reports every route registration that is neither
 // guarded nor marked public, every pair of registrations a router does
-// not both serve, and every invalid //axioms: directive.
+// not both serve, every invalid //axioms: directive, and comments that
+// look like directives but are ignored (near misses, as warnings).
 package analyzer
 
 import (
@@ -73,6 +74,11 @@ func run(pass *analysis.Pass) (any, error) {
 	for _, e := range errs {
 		if f := fileAt(pass, e.Pos.Filename); f != nil {
 			pass.Reportf(pass.Fset.File(f.Pos()).LineStart(e.Pos.Line)+tokenOffset(e.Pos.Column), "%s", e.Msg)
+		}
+	}
+	for _, e := range parse.NearMisses(pass.Fset, pass.Files, skip) {
+		if f := fileAt(pass, e.Pos.Filename); f != nil {
+			pass.Reportf(pass.Fset.File(f.Pos()).LineStart(e.Pos.Line)+tokenOffset(e.Pos.Column), "warning: %s", e.Msg)
 		}
 	}
 

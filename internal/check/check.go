@@ -17,6 +17,7 @@ import (
 
 	"github.com/axioms-go/axiomsgen/internal/discover"
 	"github.com/axioms-go/axiomsgen/internal/gen"
+	"github.com/axioms-go/axiomsgen/internal/header"
 	"github.com/axioms-go/axiomsgen/internal/load"
 	"github.com/axioms-go/axiomsgen/internal/parse"
 	"github.com/axioms-go/axiomsgen/internal/report"
@@ -137,6 +138,13 @@ func analyze(ctx context.Context, opts Options, patterns []string) (*Result, err
 	for i, r := range routes {
 		if reason := why[r.Package()]; reason != "" && r.Router == "axioms" {
 			routes[i].Status, routes[i].Reason = discover.Stale, reason
+		}
+	}
+	seen := map[string]bool{}
+	for _, p := range pkgs {
+		skip := func(name string) bool { return header.IsGenerated(name, output, seen) }
+		for _, e := range parse.NearMisses(p.Fset, p.Syntax, skip) {
+			add(e.Pos, report.LevelWarning, report.RuleNearMiss, e.Msg)
 		}
 	}
 	for _, s := range shadows {
