@@ -112,6 +112,11 @@ func run(pass *analysis.Pass) (any, error) {
 		if r.Status == discover.Unknown {
 			detail = r.Reason
 		}
+		if r.Middleware != "" {
+			format += "; it passes through %s, which the tool cannot classify: if this middleware authorises requests, pass -trust %s"
+			pass.Reportf(pass.Fset.File(f.Pos()).LineStart(r.Pos.Line)+tokenOffset(r.Pos.Column), format, r.Pattern(), detail, r.Middleware, r.Middleware)
+			continue
+		}
 		pass.Reportf(pass.Fset.File(f.Pos()).LineStart(r.Pos.Line)+tokenOffset(r.Pos.Column), format, r.Pattern(), detail)
 	}
 	return nil, nil

@@ -10,6 +10,7 @@ import (
 	"context"
 	"fmt"
 	"go/token"
+	"go/types"
 	"os"
 	"path/filepath"
 	"slices"
@@ -154,6 +155,9 @@ func analyze(ctx context.Context, opts Options, patterns []string) (*Result, err
 		}
 		add(s.Pos(), level, report.RuleShadowed, s.Message(func(f string) string { return report.Relative(res.Root, f) }))
 	}
+	for _, msg := range unmatchedTrust(pkgs, opts.Trust) {
+		problems = append(problems, report.Finding{Message: msg, Level: report.LevelError, Rule: report.RuleTrust})
+	}
 	res.Report = report.New(routes, res.Root)
 	res.Report.AddProblems(problems...)
 	return res, nil
@@ -222,4 +226,97 @@ func cleanDiff(diff, output, rel string) string {
 	}
 	flush()
 	return strings.Join(out, "")
+}
+
+// unmatchedTrust says, for each -trust value that names no function or
+// method of the loaded packages and their imports, what it may have
+// meant: a value that matches nothing trusts nothing, silently.
+func unmatchedTrust(pkgs []*packages.Package, trust []string) []string {
+	if len(trust) == 0 {
+		return nil
+	}
+	known := map[string]bool{}
+	seen := map[*types.Package]bool{}
+	var visit func(p *types.Package)
+	visit = func(p *types.Package) {
+		if p == nil || seen[p] {
+			return
+		}
+		seen[p] = true
+		scope := p.Scope()
+		for _, name := range scope.Names() {
+			switch obj := scope.Lookup(name).(type) {
+			case *types.Func:
+				known[discover.FuncID(obj)] = true
+			case *types.TypeName:
+				if n, ok := types.Unalias(obj.Type()).(*types.Named); ok {
+					for m := range n.Methods() {
+						known[discover.FuncID(m)] = true
+					}
+				}
+			}
+		}
+		for _, imp := range p.Imports() {
+			visit(imp)
+		}
+	}
+	for _, p := range pkgs {
+		visit(p.Types)
+	}
+	var out []string
+	for _, t := range trust {
+		if known[t] {
+			continue
+		}
+		msg := fmt.Sprintf("-trust %s matches no function or method of the loaded packages or their imports, so it trusts nothing", t)
+		if near := closestID(known, t); near != "" {
+			msg += fmt.Sprintf(": did you mean -trust %s?", near)
+		} else {
+			msg += ": name it by its full import path, pkgpath.Func or pkgpath.Type.Method"
+		}
+		out = append(out, msg)
+	}
+	return out
+}
+
+// closestID is the known name t most likely meant: one that ends with
+// t after a path element (t without the full import path), else the
+// nearest of those with the same func or method name.
+func closestID(known map[string]bool, t string) string {
+	base := t[strings.LastIndex(t, ".")+1:]
+	best, bestDist := "", int(^uint(0)>>1)
+	for id := range known {
+		if !strings.HasSuffix(id, "."+base) {
+			continue
+		}
+		d := distance(id, t)
+		if strings.HasSuffix(id, "/"+t) {
+			d = -1 // t is this id without the first elements of its import path
+		}
+		if d < bestDist || d == bestDist && id < best {
+			best, bestDist = id, d
+		}
+	}
+	return best
+}
+
+// distance is the Levenshtein distance between a and b.
+func distance(a, b string) int {
+	prev := make([]int, len(b)+1)
+	cur := make([]int, len(b)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		cur[0] = i
+		for j := 1; j <= len(b); j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev, cur = cur, prev
+	}
+	return prev[len(b)]
 }

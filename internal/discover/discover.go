@@ -42,7 +42,10 @@ type Route struct {
 	Status      Status
 	Requirement string // for guarded routes
 	Reason      string // for unknown routes: why
-	DPoP        bool   // guarded routes that accept only DPoP-bound tokens
+	// Middleware names, for an unguarded or unknown route, a middleware
+	// on its way that the tool cannot classify, as -trust would name it.
+	Middleware string
+	DPoP       bool // guarded routes that accept only DPoP-bound tokens
 	// Kinds are the kinds of claims a guarded route's requirement checks
 	// (KindScopes, KindRoles, KindPermissions), read from its structure;
 	// none when it accepts any valid token or is not readable.

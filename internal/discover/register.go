@@ -339,6 +339,7 @@ func (w *walker) register(rg registered) {
 	// Guard status.
 	guard := st.guard
 	firstGuard := -1
+	unclassified := st.unclassified
 	for i, h := range append(slices.Clone(handlers), mws...) {
 		if req, ok := w.guardValue(h); ok {
 			if guard == nil {
@@ -347,7 +348,12 @@ func (w *walker) register(rg registered) {
 			if firstGuard < 0 {
 				firstGuard = i
 			}
+		} else if unclassified == "" && (i < len(handlers)-1 || i >= len(handlers)) && !w.ginBuiltin(h) {
+			unclassified = w.trustID(h) // a middleware of the chain, not the handler
 		}
+	}
+	if len(handlers) > 0 && unclassified == "" {
+		unclassified = w.wrapperID(handlers[len(handlers)-1])
 	}
 	// gin runs a chain in order: a handler before the guard runs for
 	// every request, token or not.
@@ -385,6 +391,9 @@ func (w *walker) register(rg registered) {
 		r.Status, r.Reason = Unknown, "the handler comes from a value the tool cannot follow"
 	default:
 		r.Status = Unguarded
+	}
+	if r.Status == Unguarded || r.Status == Unknown {
+		r.Middleware = unclassified
 	}
 	w.d.routes = append(w.d.routes, r)
 }

@@ -25,6 +25,9 @@ type router struct {
 	guard   *requirement // a guard applied to every route, nil if none
 	parent  types.Object // for a mount: the router it is mounted on
 	set     *routeSet    // the route set registrations go into; nil when not known
+	// unclassified names the first middleware applied to the router that
+	// is neither a guard nor trusted, as -trust would name it.
+	unclassified string
 	// ambiguous says why the router's prefix and guard are not certain
 	// (mounted at several paths); its routes are unknown unless guarded
 	// at the registration.
@@ -152,10 +155,67 @@ func (w *walker) addPrefix(st *router, arg ast.Expr) {
 
 func (w *walker) applyMiddleware(st *router, mws []ast.Expr) {
 	for _, mw := range mws {
-		if req, ok := w.guardValue(mw); ok && st.guard == nil {
+		req, ok := w.guardValue(mw)
+		if ok && st.guard == nil {
 			st.guard = req
 		}
+		if !ok && st.unclassified == "" {
+			st.unclassified = w.trustID(mw)
+		}
 	}
+}
+
+// trustID names the function a middleware expression calls or is, as
+// -trust takes it ("pkgpath.Func", "pkgpath.Type.Method"); "" when it is
+// no function of a package.
+func (w *walker) trustID(e ast.Expr) string {
+	var fn *types.Func
+	if call, ok := ast.Unparen(e).(*ast.CallExpr); ok {
+		fn, _ = typeutil.Callee(w.info(), call).(*types.Func)
+	} else {
+		fn = w.funcOf(e)
+	}
+	if fn == nil || fn.Pkg() == nil {
+		return ""
+	}
+	return FuncID(fn)
+}
+
+// wrapperID names, as -trust would, the function of the program or a
+// third-party package that wraps the handler (auth.Require(h)): it may
+// be the team's own guard. Conversions, the standard library, the
+// routers and the runtime are not named.
+func (w *walker) wrapperID(e ast.Expr) string {
+	call, ok := ast.Unparen(e).(*ast.CallExpr)
+	if !ok || len(call.Args) == 0 {
+		return ""
+	}
+	fn, _ := typeutil.Callee(w.info(), call).(*types.Func)
+	if fn == nil || fn.Pkg() == nil {
+		return ""
+	}
+	path := fn.Pkg().Path()
+	first, _, _ := strings.Cut(path, "/")
+	if !strings.Contains(first, ".") || routers.ByPath(path) != nil || strings.HasPrefix(path, routers.RuntimePath) {
+		return ""
+	}
+	return FuncID(fn)
+}
+
+// FuncID names a func or method as -trust takes it: "pkgpath.Func" or
+// "pkgpath.Type.Method".
+func FuncID(fn *types.Func) string {
+	id := fn.Pkg().Path() + "." + fn.Name()
+	if recv := fn.Signature().Recv(); recv != nil {
+		t := recv.Type()
+		if p, ok := t.(*types.Pointer); ok {
+			t = p.Elem()
+		}
+		if n, ok := types.Unalias(t).(*types.Named); ok {
+			id = fn.Pkg().Path() + "." + n.Obj().Name() + "." + fn.Name()
+		}
+	}
+	return id
 }
 
 // stringValue folds a constant string. For a concatenation with runtime

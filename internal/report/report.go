@@ -31,6 +31,9 @@ type Row struct {
 	Dynamic     string `json:"dynamic,omitempty"`
 	Reason      string `json:"reason,omitempty"`
 	DPoP        bool   `json:"dpop"` // accepts only DPoP-bound tokens
+	// Middleware names an unguarded route's middleware the tool cannot
+	// classify, as -trust would name it.
+	Middleware string `json:"middleware,omitempty"`
 	// kinds are the kinds of claims the requirement checks (scopes,
 	// roles, permissions), read from its structure, never from its text.
 	kinds []string
@@ -75,7 +78,7 @@ func New(routes []discover.Route, root string) Report {
 		rep.Routes = append(rep.Routes, Row{
 			Method: method, Host: r.Host, Path: r.Path, Handler: r.Handler, File: file, Line: r.Pos.Line, Column: r.Pos.Column,
 			Status: string(r.Status), Requirement: r.Requirement, Router: r.Router, Dynamic: r.Dynamic, Reason: r.Reason, DPoP: r.DPoP,
-			kinds: r.Kinds,
+			kinds: r.Kinds, Middleware: r.Middleware,
 		})
 		rep.Summary.Total++
 		switch r.Status {
@@ -222,6 +225,9 @@ const (
 )
 
 func (f Finding) String() string {
+	if f.File == "" {
+		return f.Message // about the command line, not a file
+	}
 	if f.Level == LevelWarning {
 		return fmt.Sprintf("%s:%d:%d: warning: %s", f.File, f.Line, f.Column, f.Message)
 	}
@@ -236,10 +242,14 @@ func (rep Report) Findings() []Finding {
 		switch r.Status {
 		case "unguarded":
 			msg = fmt.Sprintf("%s: unguarded route (handler %s): guard it with //axioms: directives or runtime.Guard, or mark it //axioms:public", r.pattern(), r.Handler)
+
 		case "unknown":
 			msg = fmt.Sprintf("%s: route the tool cannot resolve (%s): guard it visibly at the registration or mark it //axioms:public", r.pattern(), r.Reason)
 		default:
 			continue
+		}
+		if r.Middleware != "" {
+			msg += fmt.Sprintf("; it passes through %s, which the tool cannot classify: if this middleware authorises requests, pass -trust %s", r.Middleware, r.Middleware)
 		}
 		rule := RuleUnguarded
 		if r.Status == "unknown" {
@@ -314,6 +324,11 @@ func (rep Report) WriteSARIF(w io.Writer, version string) error {
 		res := result{RuleID: f.Rule, Level: f.Level, Message: message{f.Message}}
 		if f.Rule == RuleUnknown {
 			res.Level = LevelWarning
+		}
+		res.Locations = []location{}
+		if f.File == "" {
+			results = append(results, res) // about the command line
+			continue
 		}
 		var loc location
 		loc.PhysicalLocation.ArtifactLocation = artifact{URI: f.File}
