@@ -197,6 +197,10 @@ func (rep Report) WriteMarkdown(w io.Writer) error {
 	if len(rep.Problems) > 0 {
 		fmt.Fprintf(w, "\n### Problems\n\n")
 		for _, p := range rep.Problems {
+			if p.File == "" {
+				fmt.Fprintf(w, "- **%s**: %s\n", p.Level, md(p.Message))
+				continue
+			}
 			fmt.Fprintf(w, "- **%s** `%s:%d:%d`: %s\n", p.Level, p.File, p.Line, p.Column, md(p.Message))
 		}
 	}
