@@ -5,6 +5,7 @@ import (
 	"context"
 	"flag"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	goruntime "runtime"
@@ -12,6 +13,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/axioms-go/axiomsgen/internal/check"
 	"golang.org/x/tools/txtar"
 )
 
@@ -91,11 +93,32 @@ func runGolden(t *testing.T, root, path string) {
 	var out, errb bytes.Buffer
 	code := run(context.Background(), slices.Concat([]string{"check"}, args, checkArgs, []string{"./..."}), &out, &errb)
 	got["want/check"] = fmt.Sprintf("exit %d\n%s", code, out.String())
-	for _, format := range []string{"text", "json", "markdown", "sarif"} {
+	out.Reset()
+	errb.Reset()
+	if code := run(context.Background(), slices.Concat([]string{"report"}, args, []string{"./..."}), &out, &errb); code != 0 {
+		t.Fatalf("report: exit %d: %s", code, errb.String())
+	}
+	got["want/report.text"] = out.String()
+	// The other formats render the same analysis: load it once more, not
+	// once per format.
+	var c common
+	fs := flag.NewFlagSet("report", flag.ContinueOnError)
+	c.register(fs)
+	if err := fs.Parse(args); err != nil {
+		t.Fatal(err)
+	}
+	res, err := check.Report(context.Background(), c.options(), "./...")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for format, write := range map[string]func(io.Writer) error{
+		"json":     res.Report.WriteJSON,
+		"markdown": res.Report.WriteMarkdown,
+		"sarif":    func(w io.Writer) error { return res.Report.WriteSARIF(w, version) },
+	} {
 		out.Reset()
-		errb.Reset()
-		if code := run(context.Background(), append(append([]string{"report", "-format", format}, args...), "./..."), &out, &errb); code != 0 {
-			t.Fatalf("report -format %s: exit %d: %s", format, code, errb.String())
+		if err := write(&out); err != nil {
+			t.Fatal(err)
 		}
 		got["want/report."+format] = out.String()
 	}
