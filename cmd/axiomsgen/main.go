@@ -5,7 +5,7 @@
 //
 //	axiomsgen [-output axioms_gen.go] [-register RegisterRoutes] [-router net/http|chi|gorilla|gin|echo] [-tags a,b] [-v] [packages]
 //	axiomsgen report [-format text|json|markdown|sarif] [-o file] [-trust pkg.Func] [packages]
-//	axiomsgen check [-json] [-trust pkg.Func] [-require-dpop kinds] [packages]
+//	axiomsgen check [-json] [-strict] [-trust pkg.Func] [-require-dpop kinds] [packages]
 //
 // With no packages it processes the current directory, which is what
 // //go:generate needs. Exit status: 0 success, 1 annotation errors
@@ -61,7 +61,7 @@ func generate(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	router := fs.String("router", "", "router of the generated RegisterRoutes: net/http, chi, gorilla, gin or echo (default: inferred per package from the handlers' signatures and imports; recorded in the generated file)")
 	verbose := fs.Bool("v", false, "print each file written or removed")
 	fs.Usage = func() {
-		fmt.Fprintf(stderr, "usage: axiomsgen [flags] [packages]\n\nGenerates guarded route registrations from //axioms: directives.\n\nflags:\n")
+		fmt.Fprintf(stderr, "usage: axiomsgen [flags] [packages]\n       axiomsgen report [-format text|json|markdown|sarif] [-o file] [-trust pkg.Func] [packages]\n       axiomsgen check [-json] [-strict] [-trust pkg.Func] [-require-dpop kinds] [packages]\n\nGenerates guarded route registrations from //axioms: directives.\nreport lists every route with its guard status and what is wrong; check fails (exit 1) on it.\nRun axiomsgen report -h or axiomsgen check -h for their flags.\n\nflags:\n")
 		fs.PrintDefaults()
 	}
 	if code, ok := parseFlags(fs, args); !ok {

@@ -91,7 +91,7 @@ func (d *discoverer) annotated(p *packages.Package) {
 			d.wrappers[p.PkgPath+"."+h.WrapperName()] = req
 		}
 		for _, rt := range h.Routes {
-			r := Route{Router: "axioms", Handler: p.PkgPath + "." + h.Display(), Pos: h.Pos, pkg: p.PkgPath}
+			r := Route{Router: "axioms", Handler: fullName(p.PkgPath, h), Pos: h.Pos, pkg: p.PkgPath}
 			r.Method, r.Host, r.Path = splitPattern(rt.Pattern)
 			if h.Public {
 				r.Status = Public
@@ -112,4 +112,17 @@ func splitPattern(p string) (method, host, path string) {
 		host, p = p[:i], p[i:]
 	}
 	return method, host, p
+}
+
+// fullName names a handler as go/types' FullName does, and as the rows
+// of hand registrations name theirs: "pkg.F", "(*pkg.T).M", "pkg.T.M".
+func fullName(pkg string, h *parse.Handler) string {
+	switch {
+	case h.Recv == "":
+		return pkg + "." + h.Name
+	case h.PtrRecv:
+		return "(*" + pkg + "." + h.Recv + ")." + h.Name
+	default:
+		return pkg + "." + h.Recv + "." + h.Name
+	}
 }
