@@ -86,8 +86,14 @@ func run(pass *analysis.Pass) (any, error) {
 		discover.Unguarded: "%s: unguarded route (handler %s): guard it with //axioms: directives or runtime.Guard, or mark it //axioms:public",
 		discover.Unknown:   "%s: route the tool cannot resolve (%s): guard it visibly at the registration or mark it //axioms:public",
 	}
-	routes, shadows := discover.Analyze([]*packages.Package{pkg}, discover.Options{Trust: trusted})
-	for _, s := range shadows {
+	found := discover.Analyze([]*packages.Package{pkg}, discover.Options{Trust: trusted})
+	for _, o := range found.Overlaps {
+		pos := o.Pos()
+		if f := fileAt(pass, pos.Filename); f != nil {
+			pass.Reportf(pass.Fset.File(f.Pos()).LineStart(pos.Line)+tokenOffset(pos.Column), "%s", o.Message(filepath.Base))
+		}
+	}
+	for _, s := range found.Shadows {
 		pos := s.Pos()
 		f := fileAt(pass, pos.Filename)
 		if f == nil {
@@ -99,7 +105,7 @@ func run(pass *analysis.Pass) (any, error) {
 		}
 		pass.Reportf(pass.Fset.File(f.Pos()).LineStart(pos.Line)+tokenOffset(pos.Column), "%s%s", level, s.Message(filepath.Base))
 	}
-	for _, r := range routes {
+	for _, r := range found.Routes {
 		format, ok := report[r.Status]
 		if !ok {
 			continue

@@ -89,7 +89,8 @@ func analyze(ctx context.Context, opts Options, patterns []string) (*Result, err
 	for _, p := range parsed {
 		handlers[p.Pkg.PkgPath] = p.Handlers
 	}
-	routes, shadows := discover.Analyze(pkgs, opts.discover(handlers))
+	found := discover.Analyze(pkgs, opts.discover(handlers))
+	routes := found.Routes
 
 	var problems []report.Finding
 	add := func(pos token.Position, level, rule, msg string) {
@@ -148,7 +149,11 @@ func analyze(ctx context.Context, opts Options, patterns []string) (*Result, err
 			add(e.Pos, report.LevelWarning, report.RuleNearMiss, e.Msg)
 		}
 	}
-	for _, s := range shadows {
+	rel := func(f string) string { return report.Relative(res.Root, f) }
+	for _, o := range found.Overlaps {
+		add(o.Pos(), report.LevelError, report.RuleOverlap, o.Message(rel))
+	}
+	for _, s := range found.Shadows {
 		level := report.LevelWarning
 		if s.Error {
 			level = report.LevelError

@@ -101,13 +101,22 @@ type Options struct {
 
 // Routes discovers every route of pkgs, sorted by position.
 func Routes(pkgs []*packages.Package, opts Options) []Route {
-	routes, _ := Analyze(pkgs, opts)
-	return routes
+	return Analyze(pkgs, opts).Routes
 }
 
-// Analyze discovers every route of pkgs, sorted by position, and the
-// pairs of registrations their routers do not both serve (Shadows).
-func Analyze(pkgs []*packages.Package, opts Options) ([]Route, []Shadow) {
+// Result is what Analyze finds.
+type Result struct {
+	Routes []Route // sorted by position
+	// Shadows are the pairs of registrations a router does not both
+	// serve; Overlaps the requests a guarded route was written for that
+	// its router serves with a weaker one.
+	Shadows  []Shadow
+	Overlaps []Overlap
+}
+
+// Analyze discovers every route of pkgs and what their routers make of
+// them together.
+func Analyze(pkgs []*packages.Package, opts Options) Result {
 	if opts.Output == "" {
 		opts.Output = "axioms_gen.go"
 	}
@@ -157,7 +166,8 @@ func Analyze(pkgs []*packages.Package, opts Options) ([]Route, []Shadow) {
 		return cmp.Or(cmp.Compare(a.Pos.Filename, b.Pos.Filename), cmp.Compare(a.Pos.Line, b.Pos.Line),
 			cmp.Compare(a.Pos.Column, b.Pos.Column), cmp.Compare(a.Pattern(), b.Pattern()))
 	})
-	return d.routes, shadows(append(slices.Clone(d.routes), d.extra...))
+	all := append(slices.Clone(d.routes), d.extra...)
+	return Result{Routes: d.routes, Shadows: shadows(all), Overlaps: overlaps(all)}
 }
 
 // discoverer is one discovery over all loaded packages. Its state is

@@ -156,7 +156,7 @@ func TestShadows(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	_, shadows := discover.Analyze(pkgs, discover.Options{Trust: []string{
+	shadows := discover.Analyze(pkgs, discover.Options{Trust: []string{
 		"example.com/routes/ginrouter.Auth",
 		"example.com/routes/echorouter.Auth",
 		"example.com/routes/crosspkg/handlers.Auth",
@@ -175,7 +175,7 @@ func TestShadows(t *testing.T) {
 		return nil
 	})
 	got := map[string]string{}
-	for _, s := range shadows {
+	for _, s := range shadows.Shadows {
 		p := s.Pos()
 		key := fmt.Sprintf("%s/%s:%d", filepath.Base(filepath.Dir(p.Filename)), filepath.Base(p.Filename), p.Line)
 		level := "warning"
@@ -194,5 +194,26 @@ func TestShadows(t *testing.T) {
 		if _, ok := got[k]; !ok {
 			t.Errorf("%s: no shadowing %s found", k, w)
 		}
+	}
+}
+
+// TestOverlaps: on a ServeMux, the requests a guarded pattern was written
+// for that reach a weaker one are found (host case, encoded slash), one
+// per pair, and patterns that only look alike are not.
+func TestOverlaps(t *testing.T) {
+	pkgs, err := gen.Load(context.Background(), gen.Options{Dir: testdataDir(t)}, "./overlapnethttp")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, o := range discover.Analyze(pkgs, discover.Options{}).Overlaps {
+		got = append(got, o.Route.Pattern()+" <- "+o.Request+" -> "+o.Served.Pattern())
+	}
+	want := []string{
+		"GET admin.example.com/panel <- GET /panel with Host: ADMIN.EXAMPLE.COM -> GET /panel",
+		"GET /static/admin/config <- GET /static/admin%2Fconfig -> GET /static/{path...}",
+	}
+	if !slices.Equal(got, want) {
+		t.Errorf("overlaps:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}
 }

@@ -384,6 +384,7 @@ const (
 	RuleDirective = "axioms/directive"
 	RuleStale     = "axioms/stale"
 	RuleShadowed  = "axioms/shadowed"
+	RuleOverlap   = "axioms/overlap"
 	RuleNearMiss  = "axioms/near-miss"
 	RuleTrust     = "axioms/trust"
 )
@@ -396,6 +397,7 @@ var rules = []struct{ id, name, text string }{
 	{RuleDirective, "InvalidDirective", "An //axioms: directive is invalid: go generate fails, and the binary serves what the generated file on disk says."},
 	{RuleStale, "StaleGeneratedFile", "A generated file is stale or missing: the binary does not enforce what the directives say."},
 	{RuleShadowed, "ShadowedRoute", "Two registrations of one route on one router: the router serves only one of them, or panics at start."},
+	{RuleOverlap, "OverlappingRoute", "A request a guarded route was written for, spelt another way (host case, trailing dot, encoded slash), is served by a weaker route."},
 	{RuleNearMiss, "NearMissDirective", "A comment that looks like an //axioms: directive but is not read as one."},
 	{RuleTrust, "UnmatchedTrust", "A -trust value names no function of the loaded packages."},
 }
