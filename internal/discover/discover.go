@@ -28,6 +28,10 @@ const (
 	// not enforce what the directives say (set by the caller that
 	// compares the generated files, not by Routes).
 	Stale Status = "stale"
+	// Shadowed is a registration its router never serves: another
+	// registration of the same route on the same router wins (see
+	// Shadow).
+	Shadowed Status = "shadowed"
 )
 
 // Route is one discovered route.
@@ -167,7 +171,9 @@ func Analyze(pkgs []*packages.Package, opts Options) Result {
 			cmp.Compare(a.Pos.Column, b.Pos.Column), cmp.Compare(a.Pattern(), b.Pattern()))
 	})
 	all := append(slices.Clone(d.routes), d.extra...)
-	return Result{Routes: d.routes, Shadows: shadows(all), Overlaps: overlaps(all)}
+	res := Result{Routes: d.routes, Shadows: shadows(all), Overlaps: overlaps(all)}
+	markHidden(res.Routes, d.extra, res.Shadows)
+	return res
 }
 
 // discoverer is one discovery over all loaded packages. Its state is

@@ -263,3 +263,35 @@ func byKind(kind string) *routers.Router {
 	}
 	return nil
 }
+
+// markHidden marks the rows a router never serves: the losing side of
+// each Shadow whose winner is certain. A row standing for several
+// registrations (an annotated route through several calls of the
+// generated function, extra) is marked only when all of them lose.
+func markHidden(routes, extra []Route, shadows []Shadow) {
+	type key struct {
+		set     *routeSet
+		seq     int
+		pos     token.Position
+		pattern string
+	}
+	keyOf := func(r Route) key { return key{r.set, r.seq, r.Pos, r.Pattern()} }
+	hidden := map[key]Route{} // the losing registrations, to the winner
+	for _, s := range shadows {
+		if s.Served == ServesFirst || s.Served == ServesSecond {
+			served, lost := s.Winner()
+			hidden[keyOf(lost)] = served
+		}
+	}
+	for i, r := range routes {
+		served, ok := hidden[keyOf(r)]
+		if !ok || slices.ContainsFunc(extra, func(e Route) bool {
+			_, lost := hidden[keyOf(e)]
+			return e.Pos == r.Pos && e.Pattern() == r.Pattern() && !lost
+		}) {
+			continue
+		}
+		routes[i].Status, routes[i].Reason = Shadowed, fmt.Sprintf("never served: %s serves %s instead", r.setKind, served.describe())
+		routes[i].Requirement, routes[i].DPoP, routes[i].Kinds, routes[i].Middleware = "", false, nil, ""
+	}
+}

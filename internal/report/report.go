@@ -49,7 +49,10 @@ type Summary struct {
 	// Stale counts annotated routes whose generated registration is
 	// stale or missing: the binary does not enforce what their
 	// directives say.
-	Stale    int     `json:"stale"`
+	Stale int `json:"stale"`
+	// Shadowed counts registrations their router never serves (another
+	// registration of the route wins).
+	Shadowed int     `json:"shadowed"`
 	Coverage float64 `json:"coverage"`
 }
 
@@ -92,10 +95,13 @@ func New(routes []discover.Route, root string) Report {
 			rep.Summary.Unknown++
 		case discover.Stale:
 			rep.Summary.Stale++
+		case discover.Shadowed:
+			rep.Summary.Shadowed++
 		}
 	}
 	rep.Summary.Coverage = 1
-	if need := rep.Summary.Total - rep.Summary.Public; need > 0 {
+	// A shadowed registration serves nothing: it needs no guard.
+	if need := rep.Summary.Total - rep.Summary.Public - rep.Summary.Shadowed; need > 0 {
 		rep.Summary.Coverage = float64(rep.Summary.Guarded) / float64(need)
 	}
 	return rep
@@ -147,6 +153,9 @@ func (s Summary) line() string {
 	if s.Stale > 0 {
 		stale = fmt.Sprintf(", %d stale", s.Stale)
 	}
+	if s.Shadowed > 0 {
+		stale += fmt.Sprintf(", %d shadowed", s.Shadowed)
+	}
 	return fmt.Sprintf("%d routes: %d guarded, %d public, %d unguarded, %d unknown%s; coverage %.1f%%",
 		s.Total, s.Guarded, s.Public, s.Unguarded, s.Unknown, stale, 100*s.Coverage)
 }
@@ -183,11 +192,14 @@ func (rep Report) WriteMarkdown(w io.Writer) error {
 	if s.Stale > 0 {
 		stale = fmt.Sprintf(", **%d stale**", s.Stale)
 	}
+	if s.Shadowed > 0 {
+		stale += fmt.Sprintf(", %d shadowed", s.Shadowed)
+	}
 	fmt.Fprintf(w, "%d routes: **%d guarded**, %d public, **%d unguarded**, %d unknown%s%s.\n\n", s.Total, s.Guarded, s.Public, s.Unguarded, s.Unknown, stale, problemCount(rep.Problems))
 	fmt.Fprintln(w, "| status | route | handler | requirement | location |")
 	fmt.Fprintln(w, "|---|---|---|---|---|")
 	for _, r := range rep.Routes {
-		icon := map[string]string{"guarded": "✅", "public": "🌐", "unguarded": "❌", "unknown": "❓", "stale": "⚠️"}[r.Status]
+		icon := map[string]string{"guarded": "✅", "public": "🌐", "unguarded": "❌", "unknown": "❓", "stale": "⚠️", "shadowed": "🚫"}[r.Status]
 		detail := r.Requirement
 		if r.Reason != "" {
 			detail = r.Reason

@@ -13,7 +13,7 @@ type OrgClaims struct {
 
 //axioms:route DELETE /items/:id
 //axioms:permissions items:delete
-func Delete(c echo.Context, org *OrgClaims) error { return nil } // want "guarded DELETE /v2/items/:id permissions(items:delete)" "guarded DELETE /items/:id permissions(items:delete)"
+func Delete(c echo.Context, org *OrgClaims) error { return nil } // want "shadowed DELETE /v2/items/:id" "guarded DELETE /items/:id permissions(items:delete)"
 
 func open(c echo.Context) error { return nil }
 

@@ -12,7 +12,7 @@ import (
 
 //axioms:route GET /books
 //axioms:scopes read
-func ListBooks(w http.ResponseWriter, r *http.Request) {} // want "guarded GET /books scopes(read)"
+func ListBooks(w http.ResponseWriter, r *http.Request) {} // want "shadowed GET /books"
 
 func Metrics(w http.ResponseWriter, r *http.Request) {}
 
@@ -22,9 +22,9 @@ func Serve(g *runtime.Guard) http.Handler {
 	r := chi.NewRouter()
 	RegisterRoutes(r, g)
 	r.Get("/books", Metrics)                                                                        //axioms:public // want "public GET /books" shadow "error"
-	r.With(g.Middleware(runtime.Requirement{Roles: [][]string{{"admin"}}})).Get("/admin", Metrics)  // want "guarded GET /admin roles(admin)"
+	r.With(g.Middleware(runtime.Requirement{Roles: [][]string{{"admin"}}})).Get("/admin", Metrics)  // want "shadowed GET /admin"
 	r.Get("/admin", Metrics)                                                                        // want "unguarded GET /admin" shadow "error"
-	r.Get("/stats", Metrics)                                                                        // want "unguarded GET /stats"
+	r.Get("/stats", Metrics)                                                                        // want "shadowed GET /stats"
 	r.With(g.Middleware(runtime.Requirement{Scopes: [][]string{{"stats"}}})).Get("/stats", Metrics) // want "guarded GET /stats scopes(stats)" shadow "warning"
 	r.Route("/api", func(sub chi.Router) {
 		sub.Get("/other", Metrics) // want "unguarded GET /api/other"

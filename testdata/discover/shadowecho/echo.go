@@ -22,7 +22,7 @@ func Serve(g *runtime.Guard) *echo.Echo {
 // Before registers by hand first: the generated route replaces it.
 func Before(g *runtime.Guard) *echo.Echo {
 	e := echo.New()
-	e.GET("/books", Metrics) // want "unguarded GET /books"
+	e.GET("/books", Metrics) // want "shadowed GET /books"
 	RegisterRoutes(e, g)     // shadow "warning"
 	return e
 }

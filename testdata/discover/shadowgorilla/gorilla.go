@@ -11,7 +11,7 @@ import (
 
 //axioms:route GET /books
 //axioms:scopes read
-func ListBooks(w http.ResponseWriter, r *http.Request) {} // want "guarded GET /books scopes(read)"
+func ListBooks(w http.ResponseWriter, r *http.Request) {} // want "shadowed GET /books"
 
 func Metrics(w http.ResponseWriter, r *http.Request) {}
 
@@ -19,6 +19,6 @@ func Serve(g *runtime.Guard) http.Handler {
 	r := mux.NewRouter()
 	r.HandleFunc("/books", Metrics).Methods("GET") // want "unguarded GET /books"
 	RegisterRoutes(r, g)                           // shadow "error"
-	r.HandleFunc("/books", Metrics).Methods("GET") // want "unguarded GET /books" shadow "warning"
+	r.HandleFunc("/books", Metrics).Methods("GET") // want "shadowed GET /books" shadow "warning"
 	return r
 }
