@@ -89,8 +89,6 @@ func analyze(ctx context.Context, opts Options, patterns []string) (*Result, err
 	for _, p := range parsed {
 		handlers[p.Pkg.PkgPath] = p.Handlers
 	}
-	found := discover.Analyze(pkgs, opts.discover(handlers))
-	routes := found.Routes
 
 	var problems []report.Finding
 	add := func(pos token.Position, level, rule, msg string) {
@@ -137,6 +135,12 @@ func analyze(ctx context.Context, opts Options, patterns []string) (*Result, err
 			why[p.Pkg.PkgPath] = fmt.Sprintf("%s is stale: the binary enforces what it says, not these directives; run go generate", rel)
 		}
 	}
+	// The annotated rows of a package whose generated file is not what
+	// its directives make come from that file, which the binary runs.
+	dopts := opts.discover(handlers)
+	dopts.Stale = why
+	found := discover.Analyze(pkgs, dopts)
+	routes := found.Routes
 	for i, r := range routes {
 		if reason := why[r.Package()]; reason != "" && r.Router == "axioms" {
 			routes[i].Status, routes[i].Reason = discover.Stale, reason

@@ -101,6 +101,11 @@ type Options struct {
 	// path (check parses them once for discovery and regeneration); a
 	// package not in it is parsed here.
 	Handlers map[string][]*parse.Handler
+	// Stale maps the path of a package whose generated file is not what
+	// its directives would make (stale, or the directives have errors) to
+	// why: its annotated rows come from that file, which the binary runs,
+	// and are Stale with that reason.
+	Stale map[string]string
 }
 
 // Routes discovers every route of pkgs, sorted by position.

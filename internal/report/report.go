@@ -116,6 +116,18 @@ func Relative(root, path string) string {
 	return path
 }
 
+// detail is what a row's requirement column shows: the requirement, the
+// reason, or both (a stale row: what the binary enforces, and why).
+func (r Row) detail() string {
+	switch {
+	case r.Reason == "":
+		return r.Requirement
+	case r.Requirement == "":
+		return r.Reason
+	}
+	return r.Requirement + "; " + r.Reason
+}
+
 // pattern renders a row's route as written: METHOD host/path.
 func (r Row) pattern() string {
 	if r.Method == "*" {
@@ -129,10 +141,7 @@ func (rep Report) WriteText(w io.Writer) error {
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "STATUS\tMETHOD\tPATH\tHANDLER\tREQUIREMENT\tLOCATION")
 	for _, r := range rep.Routes {
-		detail := r.Requirement
-		if r.Reason != "" {
-			detail = r.Reason
-		}
+		detail := r.detail()
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s:%d\n", r.Status, r.Method, r.Host+r.Path, r.Handler, detail, r.File, r.Line)
 	}
 	if err := tw.Flush(); err != nil {
@@ -200,10 +209,7 @@ func (rep Report) WriteMarkdown(w io.Writer) error {
 	fmt.Fprintln(w, "|---|---|---|---|---|")
 	for _, r := range rep.Routes {
 		icon := map[string]string{"guarded": "✅", "public": "🌐", "unguarded": "❌", "unknown": "❓", "stale": "⚠️", "shadowed": "🚫"}[r.Status]
-		detail := r.Requirement
-		if r.Reason != "" {
-			detail = r.Reason
-		}
+		detail := r.detail()
 		fmt.Fprintf(w, "| %s %s | `%s` | `%s` | %s | `%s:%d` |\n", icon, r.Status, md(r.pattern()), md(r.Handler), md(detail), r.File, r.Line)
 	}
 	if len(rep.Problems) > 0 {
