@@ -145,11 +145,22 @@ func shadows(routes []Route) []Shadow {
 	seen := map[[2]token.Position]bool{}
 	for _, rs := range bySet {
 		slices.SortStableFunc(rs, func(a, b Route) int { return a.seq - b.seq })
-		for i, a := range rs {
-			for _, b := range rs[i+1:] {
-				s, ok := shadow(a, b)
-				key := [2]token.Position{a.at(), b.at()}
-				if ok && !seen[key] {
+		prefixes := make([]string, len(rs))
+		for i := range rs {
+			prefixes[i] = literalPrefix(rs[i].Path)
+		}
+		for i := range rs {
+			for j := i + 1; j < len(rs); j++ {
+				a, b := &rs[i], &rs[j]
+				pa, pb := prefixes[i], prefixes[j]
+				if !strings.HasPrefix(pa, pb) && !strings.HasPrefix(pb, pa) {
+					continue // cheap: most pairs part here
+				}
+				s, ok := shadow(*a, *b)
+				if !ok {
+					continue
+				}
+				if key := [2]token.Position{a.at(), b.at()}; !seen[key] {
 					seen[key] = true
 					out = append(out, s)
 				}
@@ -180,6 +191,9 @@ func shadow(a, b Route) (Shadow, bool) {
 	}
 	desc := byKind(a.setKind)
 	if desc == nil || b.setKind != a.setKind {
+		return Shadow{}, false
+	}
+	if !mayMeet(a, b) {
 		return Shadow{}, false
 	}
 	rule := routers.Conflict(desc, routePattern(a), routePattern(b))
@@ -294,4 +308,25 @@ func markHidden(routes, extra []Route, shadows []Shadow) {
 		routes[i].Status, routes[i].Reason = Shadowed, fmt.Sprintf("never served: %s serves %s instead", r.setKind, served.describe())
 		routes[i].Requirement, routes[i].DPoP, routes[i].Kinds, routes[i].Middleware = "", false, nil, ""
 	}
+}
+
+// mayMeet is a cheap necessary condition for two routes of one router to
+// conflict, checked before the router's own rules (which build muxes
+// and regexps): the same host, methods that can be the same, and
+// literal prefixes (up to the first parameter or wildcard) of which one
+// starts the other.
+func mayMeet(a, b Route) bool {
+	if a.Host != b.Host || a.Method != b.Method && a.Method != "" && b.Method != "" {
+		return false
+	}
+	pa, pb := literalPrefix(a.Path), literalPrefix(b.Path)
+	return strings.HasPrefix(pa, pb) || strings.HasPrefix(pb, pa)
+}
+
+// literalPrefix is a path up to its first parameter or wildcard.
+func literalPrefix(p string) string {
+	if i := strings.IndexAny(p, "{:*"); i >= 0 {
+		return p[:i]
+	}
+	return p
 }

@@ -1,6 +1,8 @@
 package discover
 
 import (
+	"fmt"
+	"strings"
 	"testing"
 	"time"
 
@@ -40,6 +42,30 @@ func TestWeaker(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			if got := weaker(tc.served, tc.hidden); got != tc.weaker {
 				t.Errorf("weaker = %v, want %v", got, tc.weaker)
+			}
+		})
+	}
+}
+
+// BenchmarkShadowsAndOverlaps: 1,000 routes on one router, each with a
+// path of its own, as a large service has them; the pairwise rules run
+// only for routes whose literal prefixes meet.
+func BenchmarkShadowsAndOverlaps(b *testing.B) {
+	for _, kind := range []string{"net/http", "gorilla/mux", "gin"} {
+		b.Run(strings.ReplaceAll(kind, "/", "_"), func(b *testing.B) {
+			set := &routeSet{id: 1}
+			var rs []Route
+			for i := range 1000 {
+				p := fmt.Sprintf("/items%d/{id}", i)
+				if kind == "gin" {
+					p = fmt.Sprintf("/items%d/:id", i)
+				}
+				rs = append(rs, Route{Method: "GET", Path: p, set: set, setKind: kind, seq: i + 1, Status: Guarded, Requirement: "scopes(read)"})
+			}
+			for b.Loop() {
+				if len(shadows(rs))+len(overlaps(rs)) != 0 {
+					b.Fatal("routes of their own paths met")
+				}
 			}
 		})
 	}
