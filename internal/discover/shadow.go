@@ -149,21 +149,31 @@ func shadows(routes []Route) []Shadow {
 		for i := range rs {
 			prefixes[i] = literalPrefix(rs[i].Path)
 		}
-		for i := range rs {
-			for j := i + 1; j < len(rs); j++ {
-				a, b := &rs[i], &rs[j]
+		// Each registration is judged once, against the registration
+		// that beats it: the first one for a router that serves the
+		// first, else the latest one before it (which replaced, or
+		// panics on, everything before).
+		for j := range rs {
+			var pick *Shadow
+			for i := range j {
 				pa, pb := prefixes[i], prefixes[j]
 				if !strings.HasPrefix(pa, pb) && !strings.HasPrefix(pb, pa) {
 					continue // cheap: most pairs part here
 				}
-				s, ok := shadow(*a, *b)
+				s, ok := shadow(rs[i], rs[j])
 				if !ok {
 					continue
 				}
-				if key := [2]token.Position{a.at(), b.at()}; !seen[key] {
-					seen[key] = true
-					out = append(out, s)
+				if pick == nil || s.Served != ServesFirst {
+					pick = &s
 				}
+			}
+			if pick == nil {
+				continue
+			}
+			if key := [2]token.Position{pick.First.at(), pick.Second.at()}; !seen[key] {
+				seen[key] = true
+				out = append(out, *pick)
 			}
 		}
 	}
