@@ -1,6 +1,8 @@
-// Overlaps: a request that a guarded ServeMux pattern was written for,
-// spelt another way (another case or a trailing dot in the host, a slash
-// encoded as %2F), that the ServeMux serves with a weaker route.
+// Overlaps: a request that a guarded pattern was written for, spelt
+// another way (another case or a trailing dot in the host, a slash
+// encoded as %2F), that the router serves with a weaker route: probed on
+// a real ServeMux for net/http; for chi and echo, which route on the
+// request's escaped path, a catch-all before a guarded path below it.
 
 package discover
 
@@ -46,6 +48,9 @@ func overlaps(routes []Route) []Overlap {
 		bySet[r.set] = append(bySet[r.set], r)
 	}
 	var out []Overlap
+	for _, rs := range rawPathSets(routes) {
+		out = append(out, rawPathOverlaps(rs)...)
+	}
 	for _, rs := range bySet {
 		mux, ok := muxOf(rs)
 		if !ok {
@@ -148,4 +153,52 @@ func samplePath(p string) (string, bool) {
 		}
 	}
 	return strings.Join(segs, "/"), true
+}
+
+// rawPathSets groups the chi and echo routes whose path and methods are
+// known by route set.
+func rawPathSets(routes []Route) map[*routeSet][]Route {
+	out := map[*routeSet][]Route{}
+	for _, r := range routes {
+		if r.set == nil || (r.setKind != "chi" && r.setKind != "echo") || r.inexact || r.Dynamic != "" || strings.Contains(r.Path, "{?}") {
+			continue
+		}
+		out[r.set] = append(out[r.set], r)
+	}
+	return out
+}
+
+// rawPathOverlaps: chi and echo match routes against the escaped path
+// when the request has one, so /static/admin%2Fconfig does not reach a
+// static /static/admin/config; their catch-all /static/* takes it, and
+// the handler behind it sees the path unescaped: admin/config. A
+// catch-all weaker than a guarded route with a slash below the
+// catch-all's prefix serves the guarded route's request that way.
+func rawPathOverlaps(rs []Route) []Overlap {
+	var out []Overlap
+	for _, s := range rs {
+		if s.Status != Guarded {
+			continue
+		}
+		for _, w := range rs {
+			prefix, ok := strings.CutSuffix(w.Path, "*")
+			if !ok || !strings.HasSuffix(prefix, "/") || w.Method != s.Method && w.Method != "" || !weaker(w, s) {
+				continue
+			}
+			rest, ok := strings.CutPrefix(s.Path, prefix)
+			seg, below, split := strings.Cut(rest, "/")
+			if !ok || !split || below == "" || seg == "" || strings.ContainsAny(seg, "{}:*") {
+				continue
+			}
+			segs := strings.Split(below, "/")
+			for i, g := range segs {
+				if strings.ContainsAny(g, "{}:*") {
+					segs[i] = "x" // a parameter: any plain segment
+				}
+			}
+			out = append(out, Overlap{Route: s, Served: w, Request: cmp.Or(s.Method, http.MethodGet) + " " + prefix + seg + "%2F" + strings.Join(segs, "/")})
+			break
+		}
+	}
+	return out
 }
