@@ -17,7 +17,12 @@ import (
 // groups made from it register into the same set; a sub-router of its
 // own (chi Route, gorilla Subrouter, a router mounted under a prefix)
 // has a set of its own.
-type routeSet struct{ id int }
+type routeSet struct {
+	id int
+	// parent is the set of the chi router a chi Route sub-router is
+	// mounted on, nil for others.
+	parent *routeSet
+}
 
 // newSet makes the route set of a new router.
 func (d *discoverer) newSet() *routeSet {
@@ -177,6 +182,7 @@ func shadows(routes []Route) []Shadow {
 			}
 		}
 	}
+	out = append(out, mountedShadows(bySet)...)
 	slices.SortFunc(out, func(a, b Shadow) int {
 		pa, pb := a.Pos(), b.Pos()
 		if c := strings.Compare(pa.Filename, pb.Filename); c != 0 {
@@ -339,4 +345,29 @@ func literalPrefix(p string) string {
 		return p[:i]
 	}
 	return p
+}
+
+// mountedShadows: chi tries a router's own routes before the catch-all
+// it mounts a sub-router on (Route), so a route of the parent (or of an
+// ancestor) matching the requests of a route of the sub-router is
+// served instead of it, whatever the order of registration.
+func mountedShadows(bySet map[*routeSet][]Route) []Shadow {
+	var out []Shadow
+	for set, rs := range bySet {
+		for _, sub := range rs {
+			for anc := set.parent; anc != nil; anc = anc.parent {
+				i := slices.IndexFunc(bySet[anc], func(p Route) bool {
+					return mayMeet(p, sub) && routers.Conflict(routers.Chi, routePattern(p), routePattern(sub)) != ""
+				})
+				if i < 0 {
+					continue
+				}
+				p := bySet[anc][i]
+				out = append(out, Shadow{First: p, Second: sub, Served: ServesFirst, Error: weaker(p, sub),
+					Rule: "chi tries a router's own routes before the router it mounts with Route, so the mounted router's route is never reached"})
+				break
+			}
+		}
+	}
+	return out
 }

@@ -143,7 +143,9 @@ func (w *walker) use(recv ast.Expr, mws []ast.Expr) {
 // mounts a new router there); other groups share their router's.
 func (w *walker) groupSet(desc *routers.Router, g routers.Group, st *router) {
 	if desc == routers.Chi && g.Prefix >= 0 && st.set != nil {
+		parent := st.set
 		st.set = w.d.newSet()
+		st.set.parent = parent
 	}
 }
 

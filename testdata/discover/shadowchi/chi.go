@@ -32,3 +32,14 @@ func Serve(g *runtime.Guard) http.Handler {
 	r.Get("/other", Metrics) // want "unguarded GET /other"
 	return r
 }
+
+// Mounted: the parent's own /api/books is served, never the sub-router's.
+func Mounted(g *runtime.Guard) http.Handler {
+	r := chi.NewRouter()
+	r.Route("/api", func(sub chi.Router) {
+		sub.With(g.Middleware(admin)).Get("/books", Metrics) // want "shadowed GET /api/books" shadow "error"
+		sub.Get("/authors", Metrics)                         // want "unguarded GET /api/authors"
+	})
+	r.Get("/api/books", Metrics) // want "unguarded GET /api/books"
+	return r
+}
