@@ -19,8 +19,8 @@ import (
 // has a set of its own.
 type routeSet struct {
 	id int
-	// parent is the set of the chi router a chi Route sub-router is
-	// mounted on, nil for others.
+	// parent is the set of the chi router a chi router is mounted on
+	// (Route, Mount), nil for others.
 	parent *routeSet
 }
 
@@ -348,14 +348,15 @@ func literalPrefix(p string) string {
 }
 
 // mountedShadows: chi tries a router's own routes before the catch-all
-// it mounts a sub-router on (Route), so a route of the parent (or of an
+// it mounts a sub-router on (Route, Mount), so a route of the parent (or of an
 // ancestor) matching the requests of a route of the sub-router is
 // served instead of it, whatever the order of registration.
 func mountedShadows(bySet map[*routeSet][]Route) []Shadow {
 	var out []Shadow
 	for set, rs := range bySet {
 		for _, sub := range rs {
-			for anc := set.parent; anc != nil; anc = anc.parent {
+			depth := 0
+			for anc := set.parent; anc != nil && depth < maxMountChain; anc, depth = anc.parent, depth+1 {
 				i := slices.IndexFunc(bySet[anc], func(p Route) bool {
 					return mayMeet(p, sub) && routers.Conflict(routers.Chi, routePattern(p), routePattern(sub)) != ""
 				})
@@ -364,7 +365,7 @@ func mountedShadows(bySet map[*routeSet][]Route) []Shadow {
 				}
 				p := bySet[anc][i]
 				out = append(out, Shadow{First: p, Second: sub, Served: ServesFirst, Error: weaker(p, sub),
-					Rule: "chi tries a router's own routes before the router it mounts with Route, so the mounted router's route is never reached"})
+					Rule: "chi tries a router's own routes before those of a router mounted on it (Route, Mount), so the mounted router's route is never reached"})
 				break
 			}
 		}

@@ -43,3 +43,13 @@ func Mounted(g *runtime.Guard) http.Handler {
 	r.Get("/api/books", Metrics) // want "unguarded GET /api/books"
 	return r
 }
+
+// MountedRouter: the same through Mount.
+func MountedRouter(g *runtime.Guard) http.Handler {
+	r := chi.NewRouter()
+	sub := chi.NewRouter()
+	sub.With(g.Middleware(admin)).Get("/books", Metrics) // want "shadowed GET /v2/books" shadow "error"
+	r.Mount("/v2", sub)
+	r.Get("/v2/books", Metrics) // want "unguarded GET /v2/books"
+	return r
+}
