@@ -11,6 +11,7 @@ import (
 
 	"github.com/axioms-go/axiomsgen/analyzer"
 	"github.com/axioms-go/axiomsgen/internal/check"
+	"github.com/axioms-go/axiomsgen/internal/discover"
 	"github.com/axioms-go/axiomsgen/internal/gen"
 	"golang.org/x/tools/go/analysis"
 	"golang.org/x/tools/go/analysis/checker"
@@ -34,7 +35,7 @@ func TestReportCheckAnalyzerAgree(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer analyzer.Analyzer.Flags.Set("trust", "")
-	names := []string{"nethttp", "chirouter", "chilegacy", "gorilla", "ginrouter", "echorouter", "annotatedchi", "annotatedgin", "annotatedecho", "annotatedgorilla", "review",
+	names := []string{"nethttp", "chirouter", "chilegacy", "gorilla", "ginrouter", "echorouter", "annotatedchi", "annotatedgin", "annotatedecho", "annotatedgorilla", "review", "rpc",
 		"shadownethttp", "shadowchi", "shadowgorilla", "shadowgin", "shadowecho", "overlapnethttp"}
 	var patterns []string
 	for _, n := range names {
@@ -69,7 +70,7 @@ func TestReportCheckAnalyzerAgree(t *testing.T) {
 	}
 	fromReport := map[string][]string{}
 	for _, r := range rep.Report.Routes {
-		if r.Status != "unguarded" && r.Status != "unknown" {
+		if r.Status != "unguarded" && r.Status != "unknown" && r.Problem == "" {
 			continue
 		}
 		pattern := r.Host + r.Path
@@ -117,7 +118,7 @@ func TestReportCheckAnalyzerAgree(t *testing.T) {
 // routeFinding returns the route of a finding about an unguarded or
 // unresolvable route ("GET /x: unguarded route ...").
 func routeFinding(msg string) (string, bool) {
-	for _, marker := range []string{": unguarded route", ": route the tool cannot resolve", ": also registered at", ": the request "} {
+	for _, marker := range []string{": unguarded route", ": route the tool cannot resolve", ": " + discover.NoDirective, ": also registered at", ": the request "} {
 		if i := strings.Index(msg, marker); i > 0 {
 			return strings.TrimPrefix(msg[:i], "warning: "), true
 		}

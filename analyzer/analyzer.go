@@ -26,7 +26,7 @@ import (
 // pkgpath.Type.Method) declares the team's own middleware a guard.
 var Analyzer = &analysis.Analyzer{
 	Name:  "axiomsguard",
-	Doc:   "report HTTP routes that are neither guarded by an access-token check nor marked //axioms:public, and invalid //axioms: directives",
+	Doc:   "report HTTP routes and gRPC/Connect methods that are neither guarded by an access-token check nor marked //axioms:public, and invalid //axioms: directives",
 	URL:   "https://github.com/axioms-go/axiomsgen",
 	Flags: flags(),
 	Run:   run,
@@ -106,12 +106,17 @@ func run(pass *analysis.Pass) (any, error) {
 		pass.Reportf(pass.Fset.File(f.Pos()).LineStart(pos.Line)+tokenOffset(pos.Column), "%s%s", level, s.Message(filepath.Base))
 	}
 	for _, r := range found.Routes {
-		format, ok := report[r.Status]
-		if !ok {
-			continue
-		}
 		f := fileAt(pass, r.Pos.Filename)
 		if f == nil {
+			continue
+		}
+		at := pass.Fset.File(f.Pos()).LineStart(r.Pos.Line) + tokenOffset(r.Pos.Column)
+		if msg := r.Problem(); msg != "" {
+			pass.Reportf(at, "%s", msg)
+			continue
+		}
+		format, ok := report[r.Status]
+		if !ok || (r.Status == discover.Unknown && strings.HasPrefix(r.Reason, discover.ImplNotLoaded)) {
 			continue
 		}
 		detail := r.Handler
@@ -120,10 +125,10 @@ func run(pass *analysis.Pass) (any, error) {
 		}
 		if r.Middleware != "" {
 			format += "; it passes through %s, which the tool cannot classify: if this middleware authorises requests, pass -trust %s"
-			pass.Reportf(pass.Fset.File(f.Pos()).LineStart(r.Pos.Line)+tokenOffset(r.Pos.Column), format, r.Pattern(), detail, r.Middleware, r.Middleware)
+			pass.Reportf(at, format, r.Pattern(), detail, r.Middleware, r.Middleware)
 			continue
 		}
-		pass.Reportf(pass.Fset.File(f.Pos()).LineStart(r.Pos.Line)+tokenOffset(r.Pos.Column), format, r.Pattern(), detail)
+		pass.Reportf(at, format, r.Pattern(), detail)
 	}
 	return nil, nil
 }

@@ -34,6 +34,10 @@ type Row struct {
 	// Middleware names an unguarded route's middleware the tool cannot
 	// classify, as -trust would name it.
 	Middleware string `json:"middleware,omitempty"`
+	// Problem is a finding the row carries beyond its status (a gRPC or
+	// Connect method the guard refuses for lack of a directive, a
+	// service registered without the guard).
+	Problem string `json:"problem,omitempty"`
 	// kinds are the kinds of claims the requirement checks (scopes,
 	// roles, permissions), read from its structure, never from its text.
 	kinds []string
@@ -81,7 +85,7 @@ func New(routes []discover.Route, root string) Report {
 		rep.Routes = append(rep.Routes, Row{
 			Method: method, Host: r.Host, Path: r.Path, Handler: r.Handler, File: file, Line: r.Pos.Line, Column: r.Pos.Column,
 			Status: string(r.Status), Requirement: r.Requirement, Router: r.Router, Dynamic: r.Dynamic, Reason: r.Reason, DPoP: r.DPoP,
-			kinds: r.Kinds, Middleware: r.Middleware,
+			Problem: r.Problem(), kinds: r.Kinds, Middleware: r.Middleware,
 		})
 		rep.Summary.Total++
 		switch r.Status {
@@ -261,11 +265,12 @@ func (rep Report) Findings() []Finding {
 	var out []Finding
 	for _, r := range rep.Routes {
 		var msg string
-		switch r.Status {
-		case "unguarded":
+		switch {
+		case r.Problem != "":
+			msg = r.Problem
+		case r.Status == "unguarded":
 			msg = fmt.Sprintf("%s: unguarded route (handler %s): guard it with //axioms: directives or runtime.Guard, or mark it //axioms:public", r.pattern(), r.Handler)
-
-		case "unknown":
+		case r.Status == "unknown":
 			msg = fmt.Sprintf("%s: route the tool cannot resolve (%s): guard it visibly at the registration or mark it //axioms:public", r.pattern(), r.Reason)
 		default:
 			continue
@@ -274,8 +279,11 @@ func (rep Report) Findings() []Finding {
 			msg += fmt.Sprintf("; it passes through %s, which the tool cannot classify: if this middleware authorises requests, pass -trust %s", r.Middleware, r.Middleware)
 		}
 		rule := RuleUnguarded
-		if r.Status == "unknown" {
+		switch {
+		case r.Status == "unknown":
 			rule = RuleUnknown
+		case r.Status != "unguarded":
+			rule = RuleRefused // a problem on a row that is not unguarded
 		}
 		out = append(out, Finding{File: r.File, Line: r.Line, Column: r.Column, Message: msg, Level: LevelError, Rule: rule})
 	}
@@ -405,6 +413,7 @@ const (
 	RuleOverlap   = "axioms/overlap"
 	RuleNearMiss  = "axioms/near-miss"
 	RuleTrust     = "axioms/trust"
+	RuleRefused   = "axioms/refused"
 )
 
 // rules describe each kind of finding in SARIF.
@@ -417,6 +426,7 @@ var rules = []struct{ id, name, text string }{
 	{RuleShadowed, "ShadowedRoute", "Two registrations of one route on one router: the router serves only one of them, or panics at start."},
 	{RuleOverlap, "OverlappingRoute", "A request a guarded route was written for, spelt another way (host case, trailing dot, encoded slash), is served by a weaker route."},
 	{RuleNearMiss, "NearMissDirective", "A comment that looks like an //axioms: directive but is not read as one."},
+	{RuleRefused, "RefusedMethod", "A gRPC or Connect method without a directive: the guard refuses every call to it."},
 	{RuleTrust, "UnmatchedTrust", "A -trust value names no function of the loaded packages."},
 }
 
