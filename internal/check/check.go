@@ -1,8 +1,12 @@
 // Package check is the analysis behind axiomsgen report and check: it
 // loads the packages (those that do not compile too, with partial type
-// information), parses their directives once, discovers every route,
-// and for check merges unguarded routes, directive errors and stale
-// generated files into one list of findings.
+// information), parses their directives once, compares the generated
+// files, discovers every route (the rows of a stale package read from
+// its generated file, which the binary runs), and gathers what is wrong
+// beyond the routes' statuses (invalid directives, stale or missing
+// files, shadowed and overlapping routes, near misses, -trust values
+// that match nothing) as the report's problems; check adds the routes'
+// own findings and sorts them.
 package check
 
 import (

@@ -1,6 +1,9 @@
 // Package discover finds the route registrations of loaded Go packages
 // (net/http, chi, gorilla/mux, gin, echo and generated code), resolving
-// callees by type, and decides whether each route is guarded.
+// callees by type, decides whether each route is guarded, and finds what
+// the routers make of the routes together: registrations a router does
+// not both serve (Shadow) and requests a guarded route was written for
+// that a weaker one serves (Overlap).
 package discover
 
 import (

@@ -1,5 +1,6 @@
-// Package report renders discovered routes as text, JSON, Markdown or
-// SARIF, and turns them into check findings.
+// Package report renders discovered routes and the problems found with
+// them as text, JSON, Markdown or SARIF, and turns them into check
+// findings.
 package report
 
 import (
