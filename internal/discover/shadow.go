@@ -218,6 +218,11 @@ func shadow(a, b Route) (Shadow, bool) {
 	}
 	s := Shadow{First: a, Second: b, Rule: rule}
 	switch {
+	case (desc == routers.NetHTTP || desc == routers.Gin) && a.top != b.top:
+		// A panic needs both to run; in functions the tool cannot tell
+		// run together (the DefaultServeMux, a router in a field), that
+		// would be a guess, and what it would serve is nothing.
+		return Shadow{}, false
 	case desc == routers.NetHTTP || desc == routers.Gin:
 		s.Served, s.Error = Panics, true
 		return s, true
