@@ -209,6 +209,9 @@ type discoverer struct {
 	// and top-level walks; defaultMux is http.DefaultServeMux's set.
 	sets, seq, top int
 	defaultMux     *routeSet
+	// condHelpers counts the helpers being walked from a call that runs
+	// only conditionally: their registrations are conditional too.
+	condHelpers int
 	// extra are registrations of annotated routes that are not rows of
 	// their own (the same route through another call of the generated
 	// registration function): Shadows judges them too.

@@ -105,7 +105,7 @@ func (w *walker) call(call *ast.CallExpr, loop int) {
 		len(call.Args) > 0 && w.inGenerated(fn) && routerKind(w.info().TypeOf(call.Args[0])) != "" {
 		st := w.routerOf(call.Args[0])
 		w.d.seq++
-		mt := regMount{prefix: st.prefix, dynamic: st.dynamic, set: st.set, kind: st.kind, seq: w.d.seq, top: w.d.top, cond: w.cond > 0, pos: w.p.Fset.Position(call.Pos())}
+		mt := regMount{prefix: st.prefix, dynamic: st.dynamic, set: st.set, kind: st.kind, seq: w.d.seq, top: w.d.top, cond: w.cond > 0 || w.d.condHelpers > 0, pos: w.p.Fset.Position(call.Pos())}
 		switch {
 		case loop > 0:
 			mt.reason = "registered inside a loop"
@@ -205,6 +205,11 @@ func (w *walker) walkHelper(call *ast.CallExpr, ref funcRef, bound map[types.Obj
 		w.d.states[obj] = st
 	}
 	w.d.depth.helpers++
+	if w.cond > 0 {
+		// Its registrations run only when the call does (for Shadows).
+		w.d.condHelpers++
+		defer func() { w.d.condHelpers-- }()
+	}
 	ref.w.walkBody(ref.decl.Body, loop)
 	w.d.depth.helpers--
 	for obj := range bound {
@@ -305,7 +310,7 @@ func (w *walker) register(rg registered) {
 		r.Router = "net/http"
 	}
 	w.d.seq++
-	r.set, r.setKind, r.seq, r.top, r.cond, r.inexact = st.set, r.Router, w.d.seq, w.d.top, w.cond > 0, rg.unknown != ""
+	r.set, r.setKind, r.seq, r.top, r.cond, r.inexact = st.set, r.Router, w.d.seq, w.d.top, w.cond > 0 || w.d.condHelpers > 0, rg.unknown != ""
 	if st.lostPrefix || st.ambiguous != "" {
 		r.set = nil
 	}
