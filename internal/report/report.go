@@ -356,17 +356,18 @@ func (rep Report) WriteSARIF(w io.Writer, version string) error {
 		if f.Rule == RuleUnknown {
 			res.Level = LevelWarning
 		}
-		res.Locations = []location{}
-		if f.File == "" {
-			results = append(results, res) // about the command line
-			continue
+		file, line := f.File, f.Line
+		if file == "" {
+			// About the command line: code scanning needs a location, and
+			// the module's go.mod is where the run starts.
+			file, line = "go.mod", 1
 		}
 		var loc location
-		loc.PhysicalLocation.ArtifactLocation = artifact{URI: f.File}
-		if !filepath.IsAbs(f.File) {
+		loc.PhysicalLocation.ArtifactLocation = artifact{URI: file}
+		if !filepath.IsAbs(file) {
 			loc.PhysicalLocation.ArtifactLocation.URIBaseID = "%SRCROOT%"
 		}
-		loc.PhysicalLocation.Region = region{StartLine: f.Line, StartColumn: f.Column}
+		loc.PhysicalLocation.Region = region{StartLine: line, StartColumn: f.Column}
 		res.Locations = []location{loc}
 		results = append(results, res)
 	}
