@@ -1,19 +1,24 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"flag"
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
+	"time"
 
 	"github.com/axioms-go/axiomsgen/internal/check"
 	"github.com/axioms-go/axiomsgen/internal/gen"
 	"github.com/axioms-go/axiomsgen/internal/load"
 	"github.com/axioms-go/axiomsgen/internal/report"
+	"golang.org/x/mod/modfile"
 )
 
 // version is reported in SARIF logs.
@@ -70,23 +75,26 @@ func runReport(ctx context.Context, args []string, stdout, stderr io.Writer) int
 	fs.SetOutput(stderr)
 	var c common
 	c.register(fs)
-	format := fs.String("format", "text", "output format: text, json, markdown or sarif")
+	format := fs.String("format", "text", "output format: text, json, markdown, sarif or html")
 	out := fs.String("o", "", "write the report to this file instead of standard output")
 	fs.Usage = func() {
-		fmt.Fprintf(stderr, "usage: axiomsgen report [-format text|json|markdown|sarif] [-o file] [-trust pkg.Func] [packages]\n\nLists every route of the packages with its guard status.\n\nflags:\n")
+		fmt.Fprintf(stderr, "usage: axiomsgen report [-format text|json|markdown|sarif|html] [-o file] [-trust pkg.Func] [packages]\n\nLists every route of the packages with its guard status.\n\nflags:\n")
 		fs.PrintDefaults()
 	}
 	if code, ok := parseFlags(fs, args); !ok {
 		return code
 	}
+	var root string          // the module root, once loaded: the html page names its module
+	var broken []load.Broken // and warns of the packages that do not compile
 	write := map[string]func(report.Report, io.Writer) error{
 		"text":     report.Report.WriteText,
 		"json":     report.Report.WriteJSON,
 		"markdown": report.Report.WriteMarkdown,
 		"sarif":    func(r report.Report, w io.Writer) error { return r.WriteSARIF(w, version) },
+		"html":     func(r report.Report, w io.Writer) error { return r.WriteHTML(w, htmlOptions(root, broken)) },
 	}[*format]
 	if write == nil {
-		fmt.Fprintf(stderr, "axiomsgen report: unknown -format %q: use text, json, markdown or sarif\n", *format)
+		fmt.Fprintf(stderr, "axiomsgen report: unknown -format %q: use text, json, markdown, sarif or html\n", *format)
 		return exitUsage
 	}
 	res, err := check.Report(ctx, c.options(), fs.Args()...)
@@ -95,6 +103,7 @@ func runReport(ctx context.Context, args []string, stdout, stderr io.Writer) int
 	}
 	printBroken(stderr, "report", res.Broken)
 	rep := res.Report
+	root, broken = res.Root, res.Broken
 	w := stdout
 	if *out != "" {
 		f, err := os.Create(*out)
@@ -130,9 +139,10 @@ func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	c.register(fs)
 	asJSON := fs.Bool("json", false, "print findings as JSON")
 	strict := fs.Bool("strict", false, "fail on warnings too (near-miss directives, a route registered twice where the one served is not weaker)")
+	spec := fs.String("openapi", "", "also compare this OpenAPI (or Swagger 2.0) document with the code: an operation it marks secured that the code serves unguarded, or public that the code guards, other scopes, a guarded route it leaves out, an operation no route serves")
 	requireDPoP := fs.String("require-dpop", "", "comma-separated requirement kinds (scopes, roles, permissions, authenticated = every guarded route) whose routes must also require DPoP (//axioms:dpop); off by default")
 	fs.Usage = func() {
-		fmt.Fprintf(stderr, "usage: axiomsgen check [-json] [-strict] [-trust pkg.Func] [-require-dpop kinds] [packages]\n\nFails (exit 1) on an unguarded or unresolvable route, an invalid directive, a stale or missing generated file, a route a router does not serve as written, or a -trust value that matches nothing; with -strict on warnings too.\n\nflags:\n")
+		fmt.Fprintf(stderr, "usage: axiomsgen check [-json] [-strict] [-trust pkg.Func] [-require-dpop kinds] [-openapi spec.yaml] [packages]\n\nFails (exit 1) on an unguarded or unresolvable route, an invalid directive, a stale or missing generated file, a route a router does not serve as written, a -trust value that matches nothing, or (with -openapi) a drift from the document; with -strict on warnings too.\n\nflags:\n")
 		fs.PrintDefaults()
 	}
 	if code, ok := parseFlags(fs, args); !ok {
@@ -154,6 +164,18 @@ func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	res, err := check.Check(ctx, opts, fs.Args()...)
 	if code, ok := printError(err, stderr); !ok {
 		return code
+	}
+	if *spec != "" {
+		drift, err := driftFindings(*spec, res)
+		if err != nil {
+			fmt.Fprintf(stderr, "axiomsgen check: -openapi: %v\n", err)
+			return exitUsage
+		}
+		for i := range drift {
+			drift[i].Level, drift[i].Rule = cmp.Or(drift[i].Level, report.LevelError), cmp.Or(drift[i].Rule, "axioms/openapi-drift")
+		}
+		res.Findings = append(res.Findings, drift...)
+		report.SortFindings(res.Findings)
 	}
 	root, rep, findings, stale, broken := res.Root, res.Report, res.Findings, res.Stale, res.Broken
 	if *asJSON {
@@ -213,6 +235,24 @@ func plural(n int, word string) string {
 		return word
 	}
 	return word + "s"
+}
+
+// htmlOptions describe the run for the html page: the module path from
+// root's go.mod ("" when it cannot be read), the time (now, or
+// $SOURCE_DATE_EPOCH for a reproducible page) and the packages that do
+// not compile.
+func htmlOptions(root string, broken []load.Broken) report.HTMLOptions {
+	opts := report.HTMLOptions{Version: version, Time: time.Now()}
+	if sec, err := strconv.ParseInt(os.Getenv("SOURCE_DATE_EPOCH"), 10, 64); err == nil {
+		opts.Time = time.Unix(sec, 0)
+	}
+	for _, b := range broken {
+		opts.Broken = append(opts.Broken, b.PkgPath)
+	}
+	if data, err := os.ReadFile(filepath.Join(root, "go.mod")); err == nil {
+		opts.Module = modfile.ModulePath(data)
+	}
+	return opts
 }
 
 func rel(root, path string) string { return report.Relative(root, path) }

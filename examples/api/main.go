@@ -4,6 +4,8 @@
 // with tokens that pass and fail.
 package main
 
+//go:generate go run github.com/axioms-go/axiomsgen/cmd/axiomsgen openapi -o openapi.yaml
+
 import (
 	"context"
 	"flag"

@@ -44,6 +44,11 @@ type Options struct {
 type Result struct {
 	Root   string        // the module root, which file names are relative to
 	Report report.Report // every route
+	// Routes are the discovered routes the report was made from, with
+	// their requirements' values (for the OpenAPI document and drift).
+	Routes []discover.Route
+	// Packages are the loaded packages (doc comments, positions).
+	Packages []*packages.Package
 	// Broken are the packages that do not compile: their routes come
 	// from partial type information, and check must not pass.
 	Broken []load.Broken
@@ -80,7 +85,7 @@ func analyze(ctx context.Context, opts Options, patterns []string) (*Result, err
 	if err != nil {
 		return nil, err
 	}
-	res := &Result{Root: moduleRoot(pkgs), Broken: broken}
+	res := &Result{Root: moduleRoot(pkgs), Broken: broken, Packages: pkgs}
 	gopts := opts.Gen
 	gopts.Recorded = true
 	output := cmp.Or(gopts.Output, gen.DefaultOutput)
@@ -171,6 +176,7 @@ func analyze(ctx context.Context, opts Options, patterns []string) (*Result, err
 	for _, msg := range unmatchedTrust(pkgs, opts.Trust) {
 		problems = append(problems, report.Finding{Message: msg, Level: report.LevelError, Rule: report.RuleTrust})
 	}
+	res.Routes = routes
 	res.Report = report.New(routes, res.Root)
 	res.Report.AddProblems(problems...)
 	return res, nil

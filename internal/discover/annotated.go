@@ -103,7 +103,7 @@ func (d *discoverer) annotated(p *packages.Package) {
 			if h.Public {
 				r.Status = Public
 			} else {
-				r.Status, r.Requirement, r.DPoP, r.Kinds, r.req = Guarded, req.text, h.DPoP, req.kinds, req.parsed
+				r.Status, r.Requirement, r.DPoP, r.Kinds, r.Req = Guarded, req.text, h.DPoP, req.kinds, req.parsed
 			}
 			d.routes = append(d.routes, r)
 		}
@@ -121,18 +121,9 @@ func splitPattern(p string) (method, host, path string) {
 	return method, host, p
 }
 
-// fullName names a handler as go/types' FullName does, and as the rows
-// of hand registrations name theirs: "pkg.F", "(*pkg.T).M", "pkg.T.M".
-func fullName(pkg string, h *parse.Handler) string {
-	switch {
-	case h.Recv == "":
-		return pkg + "." + h.Name
-	case h.PtrRecv:
-		return "(*" + pkg + "." + h.Recv + ")." + h.Name
-	default:
-		return pkg + "." + h.Recv + "." + h.Name
-	}
-}
+// fullName names a handler as the rows of hand registrations name
+// theirs (qualifiedName): "pkg.F", "pkg.(*T).M", "pkg.T.M".
+func fullName(pkg string, h *parse.Handler) string { return pkg + "." + h.Display() }
 
 // fromGenerated adds the rows of a package whose generated file is not
 // what its directives would make (stale, or the directives have errors)
@@ -197,7 +188,7 @@ func (d *discoverer) fromGenerated(p *packages.Package, why string) bool {
 				r.Handler = qualify(p.PkgPath, h)
 			case "Requirement":
 				req := w.requirementOf(kv.Value)
-				r.Requirement, r.DPoP, r.Kinds, r.req = req.text, req.dpop, req.kinds, req.parsed
+				r.Requirement, r.DPoP, r.Kinds, r.Req = req.text, req.dpop, req.kinds, req.parsed
 			case "Public":
 				public = types.ExprString(kv.Value) == "true"
 			case "Position":
@@ -206,7 +197,7 @@ func (d *discoverer) fromGenerated(p *packages.Package, why string) bool {
 			}
 		}
 		if public {
-			r.Requirement, r.DPoP, r.Kinds, r.req = "", false, nil, nil
+			r.Requirement, r.DPoP, r.Kinds, r.Req = "", false, nil, nil
 		}
 		r.Method, r.Host, r.Path = splitPattern(pattern)
 		d.routes = append(d.routes, r)
@@ -216,12 +207,7 @@ func (d *discoverer) fromGenerated(p *packages.Package, why string) bool {
 
 // qualify names a generated file's handler ("X", "(*T).M", "T.M") as
 // fullName does.
-func qualify(pkg, h string) string {
-	if rest, ok := strings.CutPrefix(h, "(*"); ok {
-		return "(*" + pkg + "." + rest
-	}
-	return pkg + "." + h
-}
+func qualify(pkg, h string) string { return pkg + "." + h }
 
 // position reads a generated file's "file.go:line:col".
 func position(dir, s string) token.Position {

@@ -57,20 +57,23 @@ type Route struct {
 	// (KindScopes, KindRoles, KindPermissions), read from its structure;
 	// none when it accepts any valid token or is not readable.
 	Kinds []string
+	// Req is a guarded route's requirement when it was read whole (a
+	// directive or a runtime.Requirement literal); nil when it is known
+	// only by its description (a trusted guard, a variable).
+	Req *parse.Requirement
 
 	pkg string // annotated rows: the package whose directives made them
 
 	// What Shadows needs: the route set the route went into and its
 	// router's kind, the order of registration (seq) within one
 	// top-level function's walk (top), whether it runs only
-	// conditionally, the requirement's structure when it is read, and
-	// for annotated rows the call of the generated registration function.
+	// conditionally, and for annotated rows the call of the generated
+	// registration function.
 	set      *routeSet
 	setKind  string
 	inexact  bool // the methods are not known
 	seq, top int
 	cond     bool
-	req      *parse.Requirement
 	regPos   token.Position
 
 	// problem is a finding a row carries whatever its status (an RPC

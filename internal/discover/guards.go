@@ -25,8 +25,8 @@ type requirement struct {
 	text    string   // as reports show it: runtime.Requirement's String, "trusted pkg.F", ...
 	kinds   []string // the kinds of claims it checks; none for any valid token, or when unreadable
 	dpop    bool     // accepts only DPoP-bound tokens
-	// parsed is the requirement's structure, nil when only its
-	// description is known (a trusted guard, a value not read).
+	// parsed is the requirement's value when it was read whole (a
+	// directive or a runtime.Requirement literal); nil otherwise.
 	parsed *parse.Requirement
 }
 

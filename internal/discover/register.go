@@ -379,7 +379,7 @@ func (w *walker) register(rg registered) {
 	case guard != nil && guard.unknown != "":
 		r.Status, r.Reason = Unknown, guard.unknown
 	case guard != nil:
-		r.Status, r.Requirement, r.DPoP, r.Kinds, r.req = Guarded, guard.text, guard.dpop, guard.kinds, guard.parsed
+		r.Status, r.Requirement, r.DPoP, r.Kinds, r.Req = Guarded, guard.text, guard.dpop, guard.kinds, guard.parsed
 	case w.publicMarker(call, handlers):
 		r.Status = Public
 	case len(handlers) > 0 && w.typeMissing(handlers[len(handlers)-1]):
@@ -469,10 +469,32 @@ func hasDirective(doc *ast.CommentGroup, name string) bool {
 }
 
 // handlerName names a handler expression, package-qualified when it is a
-// func or method.
+// func or method (qualifiedName).
 func (w *walker) handlerName(e ast.Expr) string {
 	if fn := w.funcOf(e); fn != nil {
-		return fn.FullName()
+		return qualifiedName(fn)
 	}
 	return types.ExprString(e)
+}
+
+// qualifiedName names a func or method as the annotated rows name their
+// handlers, the package path first: "pkg.F", "pkg.(*T).M", "pkg.T.M"
+// (go/types' FullName would write "(*pkg.T).M").
+func qualifiedName(fn *types.Func) string {
+	recv := fn.Signature().Recv()
+	if fn.Pkg() == nil || recv == nil {
+		return fn.FullName()
+	}
+	t, ptr := recv.Type(), ""
+	if p, ok := t.(*types.Pointer); ok {
+		t, ptr = p.Elem(), "*"
+	}
+	n, ok := types.Unalias(t).(*types.Named)
+	if !ok {
+		return fn.FullName()
+	}
+	if ptr != "" {
+		return fn.Pkg().Path() + ".(*" + n.Obj().Name() + ")." + fn.Name()
+	}
+	return fn.Pkg().Path() + "." + n.Obj().Name() + "." + fn.Name()
 }

@@ -258,10 +258,10 @@ func weaker(a, b Route) bool {
 	if a.Status != Guarded {
 		return true
 	}
-	if a.req == nil || b.req == nil {
+	if a.Req == nil || b.Req == nil {
 		return a.Requirement != b.Requirement
 	}
-	return !implies(*a.req, *b.req)
+	return !implies(*a.Req, *b.Req)
 }
 
 // implies reports whether every token meeting a meets b.
@@ -327,7 +327,7 @@ func markHidden(routes, extra []Route, shadows []Shadow) {
 			continue
 		}
 		routes[i].Status, routes[i].Reason = Shadowed, fmt.Sprintf("never served: %s serves %s instead", r.setKind, served.describe())
-		routes[i].Requirement, routes[i].DPoP, routes[i].Kinds, routes[i].Middleware = "", false, nil, ""
+		routes[i].Requirement, routes[i].DPoP, routes[i].Kinds, routes[i].Middleware, routes[i].Req = "", false, nil, "", nil
 	}
 }
 

@@ -12,7 +12,7 @@ import (
 // TestWeaker: the served registration is weaker when a token that passes
 // it need not pass the hidden one's requirement.
 func TestWeaker(t *testing.T) {
-	guarded := func(r parse.Requirement) Route { return Route{Status: Guarded, Requirement: r.String(), req: &r} }
+	guarded := func(r parse.Requirement) Route { return Route{Status: Guarded, Requirement: r.String(), Req: &r} }
 	read := parse.Requirement{Scopes: [][]string{{"read"}}}
 	readOrAdmin := parse.Requirement{Scopes: [][]string{{"read", "admin"}}}
 	readAndAdmin := parse.Requirement{Scopes: [][]string{{"read"}, {"admin"}}}

@@ -33,8 +33,8 @@ func routes(root string) []discover.Route {
 	}
 }
 
-// problems are one finding of each level, out of order.
-func problems() []report.Finding {
+// someProblems are one finding of each level, out of order.
+func someProblems() []report.Finding {
 	return []report.Finding{
 		{File: "main.go", Line: 12, Column: 2, Level: report.LevelWarning, Rule: report.RuleShadowed, Message: "GET /items: also registered at api/routes.go:10"},
 		{File: "api/routes.go", Line: 9, Column: 1, Level: report.LevelError, Rule: report.RuleDirective, Message: "unknown directive //axioms:scope; did you mean //axioms:scopes?"},
@@ -49,7 +49,7 @@ func TestFormats(t *testing.T) {
 	dir := filepath.Join(filepath.Dir(self), "..", "..", "testdata", "report")
 	root := "/src/app"
 	rep := report.New(routes(root), root)
-	rep.AddProblems(problems()...)
+	rep.AddProblems(someProblems()...)
 	for _, tc := range []struct {
 		format string
 		write  func(*bytes.Buffer) error

@@ -1,0 +1,63 @@
+package openapi_test
+
+import (
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/axioms-go/axiomsgen/internal/openapi"
+	"golang.org/x/tools/txtar"
+)
+
+// TestDrift runs drift on each archive's document against examples/api:
+// the findings, one per line, must be the archive's want.
+func TestDrift(t *testing.T) {
+	for _, tc := range []struct{ archive, spec string }{
+		{"drift.txtar", "spec.yaml"},
+		{"drift_swaggo.txtar", "swagger.yaml"},
+	} {
+		t.Run(tc.archive, func(t *testing.T) {
+			ar, err := txtar.ParseFile(filepath.Join("testdata", tc.archive))
+			if err != nil {
+				t.Fatal(err)
+			}
+			var spec []byte
+			for _, f := range ar.Files {
+				if f.Name == tc.spec {
+					spec = f.Data
+				}
+			}
+			if spec == nil {
+				t.Fatalf("%s has no %s", tc.archive, tc.spec)
+			}
+			res := example(t)
+			findings, err := openapi.Drift(spec, tc.spec, res.Routes, res.Root)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var lines []string
+			for _, f := range findings {
+				lines = append(lines, f.String())
+			}
+			golden(t, tc.archive, "want", []byte(strings.Join(lines, "\n")+"\n"))
+		})
+	}
+}
+
+// TestDriftRefuses: a document drift cannot read whole is an error, never
+// a list of findings made from part of it.
+func TestDriftRefuses(t *testing.T) {
+	res := example(t)
+	for _, tc := range []struct{ name, spec, want string }{
+		{"unresolved reference", "openapi: 3.1.0\ninfo: {title: x, version: \"1\"}\npaths:\n  /items:\n    get:\n      security: [{bearer: [read:items]}]\n      responses:\n        \"200\": {$ref: '#/components/responses/Missing'}\n", "bundle the document first"},
+		{"not OpenAPI", "title: x\n", "spec.yaml:"},
+		{"too large", "openapi: 3.1.0\n" + strings.Repeat("#", openapi.MaxSpecSize), "larger than"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			findings, err := openapi.Drift([]byte(tc.spec), "spec.yaml", res.Routes, res.Root)
+			if err == nil || !strings.Contains(err.Error(), tc.want) {
+				t.Errorf("got %v (%d findings), want an error with %q", err, len(findings), tc.want)
+			}
+		})
+	}
+}
