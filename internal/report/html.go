@@ -63,6 +63,9 @@ func newBar(name string, s Summary) bar {
 	x := 0.0
 	for _, st := range statuses {
 		n := map[string]int{"guarded": s.Guarded, "public": s.Public, "unguarded": s.Unguarded, "unknown": s.Unknown, "stale": s.Stale, "shadowed": s.Shadowed}[st]
+		if n == 0 && (st == "stale" || st == "shadowed") {
+			continue // shown only where there are some
+		}
 		p := 0.0
 		if s.Total > 0 {
 			p = 100 * float64(n) / float64(s.Total)
