@@ -36,6 +36,9 @@ func Drift(data []byte, specFile string, routes []discover.Route, root string) (
 		if r.Status == discover.Unknown || r.Dynamic != "" {
 			continue // a finding of check already, and no path to match
 		}
+		if r.Method != "" && !slices.Contains(methods, strings.ToLower(r.Method)) {
+			continue // not an HTTP operation (a gRPC method, CONNECT)
+		}
 		path, _, ok := openAPIPath(r.Path)
 		if !ok {
 			continue
