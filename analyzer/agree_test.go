@@ -11,6 +11,7 @@ import (
 
 	"github.com/axioms-go/axiomsgen/analyzer"
 	"github.com/axioms-go/axiomsgen/internal/check"
+	"github.com/axioms-go/axiomsgen/internal/discover"
 	"github.com/axioms-go/axiomsgen/internal/gen"
 	"golang.org/x/tools/go/analysis"
 	"golang.org/x/tools/go/analysis/checker"
@@ -33,7 +34,7 @@ func TestReportCheckAnalyzerAgree(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer analyzer.Analyzer.Flags.Set("trust", "")
-	names := []string{"nethttp", "chirouter", "chilegacy", "gorilla", "ginrouter", "echorouter", "annotatedchi", "annotatedgin", "annotatedecho", "annotatedgorilla", "review"}
+	names := []string{"nethttp", "chirouter", "chilegacy", "gorilla", "ginrouter", "echorouter", "annotatedchi", "annotatedgin", "annotatedecho", "annotatedgorilla", "review", "rpc"}
 	var patterns []string
 	for _, n := range names {
 		patterns = append(patterns, "./"+n)
@@ -67,7 +68,7 @@ func TestReportCheckAnalyzerAgree(t *testing.T) {
 	}
 	fromReport := map[string][]string{}
 	for _, r := range rep.Report.Routes {
-		if r.Status != "unguarded" && r.Status != "unknown" {
+		if r.Status != "unguarded" && r.Status != "unknown" && r.Problem == "" {
 			continue
 		}
 		pattern := r.Host + r.Path
@@ -109,7 +110,7 @@ func TestReportCheckAnalyzerAgree(t *testing.T) {
 // routeFinding returns the route of a finding about an unguarded or
 // unresolvable route ("GET /x: unguarded route ...").
 func routeFinding(msg string) (string, bool) {
-	for _, marker := range []string{": unguarded route", ": route the tool cannot resolve"} {
+	for _, marker := range []string{": unguarded route", ": route the tool cannot resolve", ": " + discover.NoDirective} {
 		if i := strings.Index(msg, marker); i > 0 {
 			return msg[:i], true
 		}

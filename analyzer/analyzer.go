@@ -23,7 +23,7 @@ import (
 // pkgpath.Type.Method) declares the team's own middleware a guard.
 var Analyzer = &analysis.Analyzer{
 	Name:  "axiomsguard",
-	Doc:   "report HTTP routes that are neither guarded by an access-token check nor marked //axioms:public, and invalid //axioms: directives",
+	Doc:   "report HTTP routes and gRPC/Connect methods that are neither guarded by an access-token check nor marked //axioms:public, and invalid //axioms: directives",
 	URL:   "https://github.com/axioms-go/axiomsgen",
 	Flags: flags(),
 	Run:   run,
@@ -79,19 +79,24 @@ func run(pass *analysis.Pass) (any, error) {
 		discover.Unknown:   "%s: route the tool cannot resolve (%s): guard it visibly at the registration or mark it //axioms:public",
 	}
 	for _, r := range discover.Routes([]*packages.Package{pkg}, discover.Options{Trust: trusted}) {
-		format, ok := report[r.Status]
-		if !ok {
-			continue
-		}
 		f := fileAt(pass, r.Pos.Filename)
 		if f == nil {
+			continue
+		}
+		at := pass.Fset.File(f.Pos()).LineStart(r.Pos.Line) + tokenOffset(r.Pos.Column)
+		if msg := r.Problem(); msg != "" {
+			pass.Reportf(at, "%s", msg)
+			continue
+		}
+		format, ok := report[r.Status]
+		if !ok || (r.Status == discover.Unknown && strings.HasPrefix(r.Reason, discover.ImplNotLoaded)) {
 			continue
 		}
 		detail := r.Handler
 		if r.Status == discover.Unknown {
 			detail = r.Reason
 		}
-		pass.Reportf(pass.Fset.File(f.Pos()).LineStart(r.Pos.Line)+tokenOffset(r.Pos.Column), format, r.Pattern(), detail)
+		pass.Reportf(at, format, r.Pattern(), detail)
 	}
 	return nil, nil
 }

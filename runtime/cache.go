@@ -99,7 +99,7 @@ func (c *tokenCache) get(token string) (*cacheEntry, bool) {
 	e := v.(*cacheEntry)
 	now := c.now()
 	set := e.keys.current()
-	if !now.Before(e.exp.Add(c.leeway)) || (!e.nbf.IsZero() && now.Before(e.nbf.Add(-c.leeway))) ||
+	if expiredAt(now, e.exp, c.leeway) || notYetAt(now, e.nbf, c.leeway) ||
 		set == nil || !set.holds(e.key, e.kid, e.hasKID, e.alg) {
 		c.remove(k)
 		s.miss.Add(1)

@@ -300,19 +300,19 @@ func (r *registered) validate(now time.Time, leeway time.Duration, issuer string
 		fail(err)
 	case exp == nil:
 		fail(fmt.Errorf("%w: exp claim is required", jwt.ErrTokenRequiredClaimMissing))
-	case !now.Before(exp.Add(leeway)):
+	case expiredAt(now, exp.Time, leeway):
 		fail(jwt.ErrTokenExpired)
 	}
 	switch nbf, err := r.GetNotBefore(); {
 	case err != nil:
 		fail(err)
-	case nbf != nil && now.Before(nbf.Add(-leeway)):
+	case nbf != nil && notYetAt(now, nbf.Time, leeway):
 		fail(jwt.ErrTokenNotValidYet)
 	}
 	switch iat, err := r.GetIssuedAt(); {
 	case err != nil:
 		fail(err)
-	case iat != nil && now.Before(iat.Add(-leeway)):
+	case iat != nil && notYetAt(now, iat.Time, leeway):
 		fail(jwt.ErrTokenUsedBeforeIssued)
 	}
 	if len(audiences) > 0 {

@@ -142,7 +142,10 @@ func ErrorCode(err error) string {
 	}
 }
 
-func describe(err error) string {
+// Description is the human-readable error_description of a rejection:
+// which rule failed, never the token. Transports with their own error
+// format (gRPC, Connect) put it in their error message.
+func Description(err error) string {
 	var e *Error
 	if errors.As(err, &e) && e.Description != "" {
 		return e.Description
@@ -210,7 +213,7 @@ func challenge(scheme, realm, algs string, err error, withError bool) string {
 		b.WriteString(quote(ErrorCode(err)))
 		if kind == ErrInvalidToken || kind == ErrInvalidRequest || kind == ErrInvalidProof || kind == ErrUseNonce || kind == ErrInsufficientAuthentication {
 			b.WriteString(`, error_description=`)
-			b.WriteString(quote(describe(err)))
+			b.WriteString(quote(Description(err)))
 		}
 		if kind == ErrInsufficient && e != nil && len(e.Scope) > 0 {
 			b.WriteString(`, scope=`)
@@ -268,21 +271,14 @@ type errorBody struct {
 func WriteErrorResponse(w http.ResponseWriter, err error, realm string) {
 	status := StatusCode(err)
 	h := w.Header()
-	if c := Challenge(err, realm); c != "" {
-		h.Set("WWW-Authenticate", c)
-	}
-	if status == http.StatusServiceUnavailable {
-		h.Set("Retry-After", "5")
-	}
+	setRejectionHeader(h, err, realm)
 	var e *Error
-	if errors.As(err, &e) && e.dpop != nil && e.dpop.nonce != "" {
-		h.Set("DPoP-Nonce", e.dpop.nonce)
-	}
+	errors.As(err, &e)
 	h.Set("Content-Type", "application/json")
 	h.Set("Cache-Control", "no-store")
 	h.Set("X-Content-Type-Options", "nosniff")
 	w.WriteHeader(status)
-	eb := errorBody{Error: ErrorCode(err), Description: describe(err)}
+	eb := errorBody{Error: ErrorCode(err), Description: Description(err)}
 	if e != nil && kindOf(err) == ErrInsufficientAuthentication {
 		eb.ACRValues = strings.Join(e.ACRValues, " ")
 		if e.MaxAge > 0 {
@@ -291,4 +287,20 @@ func WriteErrorResponse(w http.ResponseWriter, err error, realm string) {
 	}
 	body, _ := json.Marshal(eb)
 	_, _ = w.Write(append(body, '\n'))
+}
+
+// setRejectionHeader sets the headers of a rejection other than its body's:
+// WWW-Authenticate (none for 503), Retry-After for 503, and the DPoP-Nonce
+// a use_dpop_nonce answer carries.
+func setRejectionHeader(h http.Header, err error, realm string) {
+	if c := Challenge(err, realm); c != "" {
+		h.Set("WWW-Authenticate", c)
+	}
+	if StatusCode(err) == http.StatusServiceUnavailable {
+		h.Set("Retry-After", "5")
+	}
+	var e *Error
+	if errors.As(err, &e) && e.dpop != nil && e.dpop.nonce != "" {
+		h.Set("DPoP-Nonce", e.dpop.nonce)
+	}
 }

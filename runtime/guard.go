@@ -158,6 +158,31 @@ func (g *Guard) Enforce(w http.ResponseWriter, r *http.Request, req Requirement)
 	return r.WithContext(ContextWithClaims(r.Context(), c)), c, true
 }
 
+// Check is Authorize for transports that write their own rejections
+// (gRPC, Connect): it authorizes r against req and returns the claims and
+// the headers the response must carry. On success that is the DPoP-Nonce
+// of a DPoP request, when nonces are on; on failure it is what the HTTP
+// rejection would carry (WWW-Authenticate, Retry-After, DPoP-Nonce), and
+// err says the rest: StatusCode, ErrorCode and Description map it. h is
+// nil when there is nothing to send.
+func (g *Guard) Check(r *http.Request, req Requirement) (c *Claims, h http.Header, err error) {
+	c, err = g.Authorize(r, req)
+	if err != nil {
+		h = http.Header{}
+		setRejectionHeader(h, err, g.cfg.Realm)
+		if len(h) == 0 {
+			h = nil
+		}
+		return nil, h, err
+	}
+	if c.SenderConstrained {
+		if n := g.dpop.nonce(r.Context()); n != "" {
+			h = http.Header{"Dpop-Nonce": {n}}
+		}
+	}
+	return c, h, nil
+}
+
 // Middleware returns Handler as a func(http.Handler) http.Handler, for
 // routers' middleware chains or to guard a whole mux.
 func (g *Guard) Middleware(req Requirement) func(http.Handler) http.Handler {

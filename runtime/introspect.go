@@ -292,13 +292,13 @@ func (in *introspector) check(a []member) error {
 	}
 	if v, ok := findMember(a, "exp"); ok {
 		f, isNum := numericDate(v)
-		if !isNum || !now.Before(time.Unix(int64(f), 0).Add(leeway)) {
+		if !isNum || expiredAt(now, time.Unix(int64(f), 0), leeway) {
 			return newError(ErrInvalidToken, "the token has expired", nil)
 		}
 	}
 	if v, ok := findMember(a, "nbf"); ok {
 		f, isNum := numericDate(v)
-		if !isNum || now.Add(leeway).Before(time.Unix(int64(f), 0)) {
+		if !isNum || notYetAt(now, time.Unix(int64(f), 0), leeway) {
 			return newError(ErrInvalidToken, "the token is not valid yet", nil)
 		}
 	}

@@ -501,3 +501,78 @@ func TestPartialBuild(t *testing.T) {
 		t.Errorf("check did not print its findings and the broken package:\nstdout:\n%s\nstderr:\n%s", out.String(), errb.String())
 	}
 }
+
+// TestGRPCExample: the gRPC/Connect example (its own module) is reported
+// method by method, every method guarded or public, and check passes.
+func TestGRPCExample(t *testing.T) {
+	_, self, _, _ := goruntime.Caller(0)
+	t.Chdir(filepath.Join(filepath.Dir(self), "..", "..", "examples", "grpc"))
+	t.Setenv("GOPROXY", "off")
+	var out, errb bytes.Buffer
+	code := run(context.Background(), []string{"report", "-format", "json", "./..."}, &out, &errb)
+	if strings.Contains(errb.String(), "GOPROXY=off") {
+		t.Skipf("grpc and connect are not in the module cache (go mod download in examples/grpc): %s", errb.String())
+	}
+	if code != 0 {
+		t.Fatalf("report: exit %d: %s", code, errb.String())
+	}
+	var doc struct {
+		Routes []struct{ Method, Path, Status, Requirement, Router string } `json:"routes"`
+	}
+	if err := json.Unmarshal(out.Bytes(), &doc); err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]string{}
+	for _, r := range doc.Routes {
+		got[r.Method+" "+r.Path] = r.Status + " " + r.Requirement
+	}
+	want := map[string]string{}
+	for _, m := range []string{"GRPC", "CONNECT"} {
+		want[m+" /items.v1.ItemService/Ping"] = "public "
+		want[m+" /items.v1.ItemService/WhoAmI"] = "guarded authenticated"
+		want[m+" /items.v1.ItemService/GetItem"] = "guarded scopes(read:items|admin)"
+		want[m+" /items.v1.ItemService/ListItems"] = "guarded scopes(read:items|admin)"
+		want[m+" /items.v1.ItemService/UploadItems"] = "guarded scopes(write:items) AND roles(editor|admin)"
+		want[m+" /items.v1.ItemService/SyncItems"] = "guarded permissions(items:sync)"
+	}
+	want["GRPC /items.v1.ItemService/DeleteItem"] = "guarded permissions(items:delete)"
+	want["CONNECT /items.v1.ItemService/DeleteItem"] = "guarded permissions(items:delete) AND dpop"
+	for _, m := range []string{"Check", "List", "Watch"} {
+		want["GRPC /grpc.health.v1.Health/"+m] = "public "
+	}
+	for k, v := range want {
+		if got[k] != v {
+			t.Errorf("%s: %q; want %q", k, got[k], v)
+		}
+	}
+	if len(got) != len(want) {
+		t.Errorf("%d rows; want %d: %v", len(got), len(want), got)
+	}
+	out.Reset()
+	if code := run(context.Background(), []string{"check", "./..."}, &out, &errb); code != 0 {
+		t.Fatalf("check: exit %d\n%s%s", code, out.String(), errb.String())
+	}
+}
+
+// TestCheckRPCFindings: check fails on a service registered on a server
+// without the guard, on a server guarding unary methods only, and on a
+// registered method that has no directive (refused by the guard).
+func TestCheckRPCFindings(t *testing.T) {
+	_, self, _, _ := goruntime.Caller(0)
+	t.Chdir(filepath.Join(filepath.Dir(self), "..", "..", "testdata", "discover"))
+	var out, errb bytes.Buffer
+	if code := run(context.Background(), []string{"check", "./rpc"}, &out, &errb); code != exitFindings {
+		t.Fatalf("check: exit %d; want %d\n%s%s", code, exitFindings, out.String(), errb.String())
+	}
+	for _, want := range []string{
+		"rpc/rpc.go:42:2: GRPC /notes.v1.NoteService/Stats: method without a directive (handler (example.com/routes/rpc/pb.UnimplementedNoteServiceServer).Stats)",
+		"rpc/rpc.go:47:2: GRPC /notes.v1.NoteService/GetNote: unguarded route (handler (*example.com/routes/rpc.Notes).GetNote): NoteService is registered on a server without the axioms guard",
+		"rpc/rpc.go:53:2: GRPC /notes.v1.NoteService/WatchNotes: unguarded route (handler (*example.com/routes/rpc.Notes).WatchNotes): the server has the axioms guard for unary methods only",
+		"rpc/rpc.go:76:13: CONNECT /notes.v1.NoteService/GetNote: unguarded route",
+		"rpc/rpc.go:67:13: CONNECT /notes.v1.NoteService/Stats: method without a directive",
+	} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("check output lacks %q:\n%s", want, out.String())
+		}
+	}
+}

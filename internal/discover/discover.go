@@ -48,7 +48,14 @@ type Route struct {
 	Req *parse.Requirement
 
 	pkg string // annotated rows: the package whose directives made them
+	// problem is a finding a row carries whatever its status (an RPC
+	// method the guard refuses for lack of a directive), or the message
+	// of its unguarded finding.
+	problem string
 }
+
+// Problem is the finding the row carries beyond its status, if any.
+func (r Route) Problem() string { return r.problem }
 
 // Requirement kinds, as Route.Kinds lists them.
 const (
@@ -129,6 +136,13 @@ func Routes(pkgs []*packages.Package, opts Options) []Route {
 		w.oddRegistrations()
 	}
 	d.mountAnnotated()
+	st := &rpcState{byPath: map[string]*packages.Package{}, methods: map[string][]*parse.Handler{}}
+	for _, p := range pkgs {
+		st.byPath[p.PkgPath] = p
+	}
+	for _, p := range pkgs {
+		d.rpcRoutes(p, st)
+	}
 	slices.SortFunc(d.routes, func(a, b Route) int {
 		return cmp.Or(cmp.Compare(a.Pos.Filename, b.Pos.Filename), cmp.Compare(a.Pos.Line, b.Pos.Line),
 			cmp.Compare(a.Pos.Column, b.Pos.Column), cmp.Compare(a.Pattern(), b.Pattern()))

@@ -7,7 +7,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"go/format"
 	"go/token"
 	"go/types"
 	"os"
@@ -107,6 +106,8 @@ type Package struct {
 	Router     parse.Router
 	RouterPath string // import path of the router package; "" for net/http
 	Handlers   []*parse.Handler
+	// Methods are the annotated gRPC and Connect methods.
+	Methods []*parse.Handler
 }
 
 // Load loads the packages matching patterns with type information. Type
@@ -136,7 +137,7 @@ func LoadPartial(ctx context.Context, opts Options, patterns ...string) ([]*pack
 	return load.Packages(ctx, load.Options{
 		Dir: opts.Dir, Tags: opts.Tags, Output: opts.Output,
 		Declared: func(name string) bool {
-			return name == opts.Register || name == RoutesVar || strings.HasPrefix(name, parse.WrapperPrefix)
+			return name == opts.Register || name == RoutesVar || strings.HasPrefix(name, parse.WrapperPrefix) || slices.Contains(rpcTables, name)
 		},
 	}, patterns...)
 }
@@ -155,7 +156,7 @@ func Parse(pkgs []*packages.Package, opts Options) ([]Package, Findings) {
 		}
 		res, errs := parse.Parse(p.Fset, p.Syntax, p.TypesInfo, parse.Options{Skip: skip, Router: popts.Router})
 		findings = append(findings, errs...)
-		out = append(out, Package{Pkg: p, Router: res.Router, RouterPath: res.RouterPath, Handlers: res.Handlers})
+		out = append(out, Package{Pkg: p, Router: res.Router, RouterPath: res.RouterPath, Handlers: res.Handlers, Methods: res.Methods})
 	}
 	return out, findings
 }
@@ -219,6 +220,14 @@ func render(p Package, opts Options) (*File, []parse.Error) {
 		return nil, nil
 	}
 	path := filepath.Join(dir, opts.Output)
+	if len(p.Handlers) == 0 && len(p.Methods) > 0 {
+		r := &renderer{pkg: p, opts: opts}
+		src, errs := r.rpcFile()
+		if len(errs) > 0 {
+			return nil, errs
+		}
+		return &File{Path: path, PkgPath: p.Pkg.PkgPath, Content: src}, nil
+	}
 	if len(p.Handlers) == 0 {
 		if isGenerated(path) {
 			return &File{Path: path, PkgPath: p.Pkg.PkgPath}, nil
@@ -253,6 +262,9 @@ type renderer struct {
 	rt, http, router string
 	// parameter names: the guard, a wrapper's receiver, the router
 	g, recv, on string
+	// svcName names the imported service packages of the method tables
+	// by import path ("" for this package).
+	svcName map[string]string
 }
 
 // desc is the router table's entry of the package's router.
@@ -279,6 +291,7 @@ func (r *renderer) file() ([]byte, []parse.Error) {
 	r.g = r.freeName(imports, "g", "guard", "axiomsGuard")
 	r.recv = r.freeName(imports, "recv", "receiver", "axiomsRecv")
 	r.on = r.freeName(imports, r.desc().Gen.Params...)
+	r.rpcImports(map[string]bool{r.rt: true, r.http: true, r.router: true, r.g: true, r.recv: true, r.on: true})
 
 	// Generated names, checked against the package and each other.
 	taken := map[string]string{} // name -> what generates it
@@ -287,6 +300,7 @@ func (r *renderer) file() ([]byte, []parse.Error) {
 	if r.pkg.Router == parse.RouterEcho {
 		r.claim(scope, EchoRouterType, "the echo router interface", token.Position{}, taken)
 	}
+	r.claimRPC(taken)
 	wrappers := map[*parse.Handler]string{}
 	for _, h := range r.pkg.Handlers {
 		if h.Public {
@@ -319,9 +333,13 @@ func (r *renderer) file() ([]byte, []parse.Error) {
 	if r.router != "" {
 		r.printf("\t%s%q\n", alias(r.router, r.desc().Gen.PkgName), r.pkg.RouterPath)
 	}
+	r.printRPCImports()
 	r.printf(")\n\n")
 
 	r.routeTable()
+	if len(r.pkg.Methods) > 0 {
+		r.rpcTables()
+	}
 	if r.pkg.Router == parse.RouterEcho {
 		r.printf("// %s is what %s needs of an echo router: *echo.Echo and\n// *echo.Group have it.\n", EchoRouterType, r.opts.Register)
 		r.printf("type %s interface {\n", EchoRouterType)
@@ -334,11 +352,7 @@ func (r *renderer) file() ([]byte, []parse.Error) {
 			r.wrapper(h, name)
 		}
 	}
-	src, err := format.Source(r.buf.Bytes())
-	if err != nil {
-		panic(fmt.Sprintf("axiomsgen: generated code does not parse (a bug): %v\n%s", err, r.buf.Bytes()))
-	}
-	return src, nil
+	return formatted(r.buf.Bytes()), nil
 }
 
 // importName picks the file-local name of an import, renaming it when the

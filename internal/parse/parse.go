@@ -140,6 +140,9 @@ type Handler struct {
 	// ago (whole seconds).
 	ACR    []string
 	MaxAge time.Duration
+	// RPC is set for a method of a generated gRPC or Connect service
+	// interface: it has no Routes, and its name is RPC.FullName.
+	RPC *RPC
 }
 
 // Display names the handler as Go does in stack traces: "Func" or
@@ -249,6 +252,9 @@ type Result struct {
 	// net/http).
 	RouterPath string
 	Handlers   []*Handler
+	// Methods are the annotated methods of gRPC and Connect services, in
+	// source order.
+	Methods []*Handler
 }
 
 // Parse parses the directives of one type-checked package: the routers'
@@ -271,12 +277,14 @@ func Parse(fset *token.FileSet, files []*ast.File, info *types.Info, opts Option
 		}
 		p.file(f)
 	}
+	p.checkRPCDuplicates()
 	res := Result{}
 	if len(p.handlers) > 0 {
 		res.Router, res.RouterPath = p.router(opts.Router, imports)
 		p.checkRoutes(res.Router)
 	}
 	res.Handlers = p.handlers
+	res.Methods = p.methods
 	return res, SortErrors(p.errs)
 }
 
@@ -284,7 +292,10 @@ type parser struct {
 	fset     *token.FileSet
 	info     *types.Info
 	handlers []*Handler
+	methods  []*Handler
 	errs     []Error
+	// rpcServices caches the service interfaces the package sees.
+	rpcServices []routers.Service
 }
 
 func (p *parser) errorf(pos token.Pos, format string, args ...any) {
@@ -415,6 +426,12 @@ func (p *parser) funcDecl(fd *ast.FuncDecl) {
 		p.errorf(publicPos, "//axioms:public cannot be combined with a requirement (the requirement starts at %s): remove one", Short(p.fset.Position(reqPos)))
 		return
 	}
+	if p.rpc(fd, h) {
+		if h.RPC != nil && p.checkRPC(fd, h) {
+			p.methods = append(p.methods, h)
+		}
+		return
+	}
 	if !h.Generated() {
 		return // a public marker for report and check
 	}
@@ -476,6 +493,11 @@ func (p *parser) signature(fd *ast.FuncDecl, h *Handler) bool {
 		h.Recv = named.Obj().Name()
 	}
 	fw, fwPath, shape, typed, ok := shapeOf(sig, obj.Pkg())
+	if !ok && sig.Recv() != nil && sig.Params().Len() > 0 && isNamed(sig.Params().At(0).Type(), "context", "Context") {
+		p.errorf(fd.Pos(), "%s takes a context.Context like an RPC method, but %s implements no generated service interface with that method visible in this package (protoc-gen-go-grpc's XServer or protoc-gen-connect-go's XServiceHandler, declared here or in an imported package): check the method's signature against the interface, or embed its Unimplemented type",
+			h.Name, h.Recv)
+		return false
+	}
 	if !ok {
 		p.errorf(fd.Pos(), "%s has an unsupported handler signature %s: use func(http.ResponseWriter, *http.Request), func(*gin.Context) or func(echo.Context) error, each optionally with one more parameter, *runtime.Claims or *T with T a struct type of this package",
 			h.Name, types.TypeString(sig, func(p *types.Package) string { return p.Name() }))

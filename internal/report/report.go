@@ -29,6 +29,10 @@ type Row struct {
 	Dynamic     string `json:"dynamic,omitempty"`
 	Reason      string `json:"reason,omitempty"`
 	DPoP        bool   `json:"dpop"` // accepts only DPoP-bound tokens
+	// Problem is a finding the row carries beyond its status (a gRPC or
+	// Connect method the guard refuses for lack of a directive, a
+	// service registered without the guard).
+	Problem string `json:"problem,omitempty"`
 	// kinds are the kinds of claims the requirement checks (scopes,
 	// roles, permissions), read from its structure, never from its text.
 	kinds []string
@@ -62,7 +66,7 @@ func New(routes []discover.Route, root string) Report {
 		rep.Routes = append(rep.Routes, Row{
 			Method: method, Host: r.Host, Path: r.Path, Handler: r.Handler, File: file, Line: r.Pos.Line, Column: r.Pos.Column,
 			Status: string(r.Status), Requirement: r.Requirement, Router: r.Router, Dynamic: r.Dynamic, Reason: r.Reason, DPoP: r.DPoP,
-			kinds: r.Kinds,
+			Problem: r.Problem(), kinds: r.Kinds,
 		})
 		rep.Summary.Total++
 		switch r.Status {
@@ -168,10 +172,12 @@ func (rep Report) Findings() []Finding {
 	var out []Finding
 	for _, r := range rep.Routes {
 		var msg string
-		switch r.Status {
-		case "unguarded":
+		switch {
+		case r.Problem != "":
+			msg = r.Problem
+		case r.Status == "unguarded":
 			msg = fmt.Sprintf("%s: unguarded route (handler %s): guard it with //axioms: directives or runtime.Guard, or mark it //axioms:public", r.pattern(), r.Handler)
-		case "unknown":
+		case r.Status == "unknown":
 			msg = fmt.Sprintf("%s: route the tool cannot resolve (%s): guard it visibly at the registration or mark it //axioms:public", r.pattern(), r.Reason)
 		default:
 			continue
