@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/axioms-go/axiomsgen/internal/discover"
 	"github.com/axioms-go/axiomsgen/internal/openapi"
 	"golang.org/x/tools/txtar"
 )
@@ -59,5 +60,22 @@ func TestDriftRefuses(t *testing.T) {
 				t.Errorf("got %v (%d findings), want an error with %q", err, len(findings), tc.want)
 			}
 		})
+	}
+}
+
+// TestRPCRoutesLeftOut: gRPC and Connect methods are neither operations
+// of the document nor compared with one.
+func TestRPCRoutesLeftOut(t *testing.T) {
+	routes := []discover.Route{
+		{Method: "GRPC", Router: "grpc", Path: "/items.v1.ItemService/GetItem", Status: discover.Guarded, Requirement: "authenticated"},
+		{Method: "CONNECT", Router: "connect", Path: "/items.v1.ItemService/GetItem", Status: discover.Guarded, Requirement: "authenticated"},
+	}
+	doc := openapi.New(routes, nil, "", openapi.Options{})
+	if y := string(doc.YAML()); !strings.Contains(y, "paths: {}") || len(doc.Skipped) != 0 {
+		t.Errorf("RPC methods in the document (skipped %v):\n%s", doc.Skipped, y)
+	}
+	findings, err := openapi.Drift([]byte("openapi: 3.1.0\ninfo: {title: x, version: \"1\"}\npaths: {}\n"), "spec.yaml", routes, "")
+	if err != nil || len(findings) != 0 {
+		t.Errorf("drift of RPC methods: %v, %v", findings, err)
 	}
 }

@@ -97,6 +97,9 @@ func operations(routes []discover.Route, pkgs []*packages.Package, root string) 
 		skip := func(why string) {
 			skipped = append(skipped, report.Finding{File: report.Relative(root, r.Pos.Filename), Line: r.Pos.Line, Column: r.Pos.Column, Message: r.Pattern() + ": " + why})
 		}
+		if r.Router == "grpc" || r.Router == "connect" {
+			continue // RPC methods: OpenAPI describes HTTP operations
+		}
 		method := strings.ToLower(r.Method)
 		path, params, ok := openAPIPath(r.Path)
 		switch {
