@@ -16,7 +16,8 @@ import (
 // Drift compares the document data (OpenAPI 3.x or Swagger 2.0, YAML or
 // JSON) with the routes, and returns a finding for each operation the
 // document marks secured that the code serves without a guard, each it
-// marks public that the code guards, each whose scopes differ, each
+// marks public that the code guards, each whose scopes differ, each that
+// does not say DPoP where the code requires it (OpenAPI 3 only), each
 // guarded route the document leaves out, and each operation no route
 // serves. specFile names the document in findings, root is what code
 // file names are made relative to.
@@ -77,6 +78,9 @@ func Drift(data []byte, specFile string, routes []discover.Route, root string) (
 				if ok && !slices.EqualFunc(code, op.alts, slices.Equal) {
 					out = append(out, at(fmt.Sprintf("%s requires %s, but the code requires %s", where, sayAlternatives(op.alts), sayAlternatives(code))))
 				}
+			}
+			if op.secured && r.Status == discover.Guarded && r.DPoP && op.canSayDPoP && !op.dpop {
+				out = append(out, at(fmt.Sprintf("%s does not require DPoP (an http scheme with scheme: DPoP in every alternative), but the code accepts only DPoP-bound tokens: clients that send a bearer token get 401", where)))
 			}
 		}
 	}
