@@ -200,7 +200,7 @@ var nonIdent = regexp.MustCompile(`[^A-Za-z0-9]+`)
 // method and path where that is not enough.
 func assignIDs(ops []*operation) {
 	pathID := func(op *operation) string {
-		return op.method + strings.Trim(nonIdent.ReplaceAllString(op.path, "_"), "_")
+		return strings.TrimSuffix(op.method+"_"+strings.Trim(nonIdent.ReplaceAllString(op.path, "_"), "_"), "_")
 	}
 	levels := []func(*operation) string{
 		func(op *operation) string { return op.name },
