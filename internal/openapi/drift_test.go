@@ -79,3 +79,22 @@ func TestRPCRoutesLeftOut(t *testing.T) {
 		t.Errorf("drift of RPC methods: %v, %v", findings, err)
 	}
 }
+
+// TestDriftOfGeneratedDocument: the document axiomsgen writes, in either
+// format and with any token scheme, tells the truth about the code.
+func TestDriftOfGeneratedDocument(t *testing.T) {
+	res := example(t)
+	for _, opts := range []openapi.Options{{}, {Issuer: "https://issuer.example"}, {TokenURL: "https://issuer.example/token"}} {
+		doc := openapi.New(res.Routes, res.Packages, res.Root, opts)
+		js, err := doc.JSON()
+		if err != nil {
+			t.Fatal(err)
+		}
+		for format, spec := range map[string][]byte{"yaml": doc.YAML(), "json": js} {
+			findings, err := openapi.Drift(spec, "openapi."+format, res.Routes, res.Root)
+			if err != nil || len(findings) != 0 {
+				t.Errorf("%+v, %s: %v %v", opts, format, findings, err)
+			}
+		}
+	}
+}
