@@ -51,6 +51,11 @@ func Drift(data []byte, specFile string, routes []discover.Route, root string) (
 			}
 		} else {
 			matched = byKey[matchKey(strings.ToLower(r.Method), path)]
+			if r.Method == "GET" {
+				// net/http serves HEAD with a GET pattern's handler,
+				// behind the same guard.
+				matched = append(matched, byKey[matchKey("head", path)]...)
+			}
 		}
 		at := func(msg string) report.Finding {
 			return report.Finding{File: report.Relative(root, r.Pos.Filename), Line: r.Pos.Line, Column: r.Pos.Column, Message: r.Pattern() + ": " + msg}

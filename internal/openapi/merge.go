@@ -83,6 +83,10 @@ func (d *Document) Merge(data []byte) (*Merged, error) {
 			}
 			k := matchKey(method, path)
 			g, ok := genOps[k]
+			if !ok && method == "head" {
+				// A GET route serves HEAD behind the same guard.
+				g, ok = genOps[matchKey("get", path)]
+			}
 			if !ok {
 				out.SpecOnly = append(out.SpecOnly, strings.ToUpper(method)+" "+path)
 				continue
