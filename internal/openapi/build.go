@@ -197,7 +197,7 @@ func dpopScheme() *v3.SecurityScheme {
 }
 
 // errorCodes are the error values of the guard's JSON bodies.
-var errorCodes = []string{"unauthorized", "invalid_request", "invalid_token", "insufficient_scope", "insufficient_user_authentication", "invalid_dpop_proof", "temporarily_unavailable"}
+var errorCodes = []string{"unauthorized", "invalid_request", "invalid_token", "insufficient_scope", "insufficient_user_authentication", "invalid_dpop_proof", "use_dpop_nonce", "temporarily_unavailable"}
 
 func errorSchema() *base.Schema {
 	props := orderedmap.New[string, *base.SchemaProxy]()
@@ -217,7 +217,7 @@ func errorResponses() *orderedmap.Map[string, *v3.Response] {
 	out := orderedmap.New[string, *v3.Response]()
 	for _, r := range []struct{ name, desc string }{
 		{respBadRequest, "The Authorization header is malformed (invalid_request)."},
-		{respUnauth, "No token, or a token that is not valid (unauthorized, invalid_token, invalid_dpop_proof, insufficient_user_authentication). WWW-Authenticate carries the challenge."},
+		{respUnauth, "No token, or a token that is not valid (unauthorized, invalid_token, invalid_dpop_proof, use_dpop_nonce, insufficient_user_authentication). WWW-Authenticate carries the challenge."},
 		{respForbidden, "The token is valid but does not meet the requirement (insufficient_scope)."},
 		{respUnavailable, "No signing key of the issuer was ever loaded (temporarily_unavailable)."},
 	} {

@@ -16,7 +16,8 @@ import (
 // Drift compares the document data (OpenAPI 3.x or Swagger 2.0, YAML or
 // JSON) with the routes, and returns a finding for each operation the
 // document marks secured that the code serves without a guard, each it
-// marks public that the code guards, each whose scopes differ, each
+// marks public that the code guards, each whose scopes differ, each that
+// does not say DPoP where the code requires it (OpenAPI 3 only), each
 // guarded route the document leaves out, and each operation no route
 // serves. specFile names the document in findings, root is what code
 // file names are made relative to.
@@ -36,8 +37,8 @@ func Drift(data []byte, specFile string, routes []discover.Route, root string) (
 		if r.Status == discover.Unknown || r.Dynamic != "" {
 			continue // a finding of check already, and no path to match
 		}
-		if r.Router == "grpc" || r.Router == "connect" {
-			continue // described by a .proto, never by the spec
+		if r.Method != "" && !slices.Contains(methods, strings.ToLower(r.Method)) {
+			continue // not an HTTP operation (a gRPC method, CONNECT)
 		}
 		path, _, ok := openAPIPath(r.Path)
 		if !ok {
@@ -50,6 +51,11 @@ func Drift(data []byte, specFile string, routes []discover.Route, root string) (
 			}
 		} else {
 			matched = byKey[matchKey(strings.ToLower(r.Method), path)]
+			if r.Method == "GET" {
+				// net/http serves HEAD with a GET pattern's handler,
+				// behind the same guard.
+				matched = append(matched, byKey[matchKey("head", path)]...)
+			}
 		}
 		at := func(msg string) report.Finding {
 			return report.Finding{File: report.Relative(root, r.Pos.Filename), Line: r.Pos.Line, Column: r.Pos.Column, Message: r.Pattern() + ": " + msg}
@@ -77,6 +83,9 @@ func Drift(data []byte, specFile string, routes []discover.Route, root string) (
 				if ok && !slices.EqualFunc(code, op.alts, slices.Equal) {
 					out = append(out, at(fmt.Sprintf("%s requires %s, but the code requires %s", where, sayAlternatives(op.alts), sayAlternatives(code))))
 				}
+			}
+			if op.secured && r.Status == discover.Guarded && r.DPoP && op.canSayDPoP && !op.dpop {
+				out = append(out, at(fmt.Sprintf("%s does not require DPoP (an http scheme with scheme: DPoP in every alternative), but the code accepts only DPoP-bound tokens: clients that send a bearer token get 401", where)))
 			}
 		}
 	}

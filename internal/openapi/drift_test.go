@@ -63,16 +63,38 @@ func TestDriftRefuses(t *testing.T) {
 	}
 }
 
-// TestRPCRowsLeftOut: gRPC and Connect methods are described by a
-// .proto: neither the document nor its drift check mentions them, and an
-// empty document is no drift for them.
-func TestRPCRowsLeftOut(t *testing.T) {
+// TestRPCRoutesLeftOut: gRPC and Connect methods are neither operations
+// of the document nor compared with one.
+func TestRPCRoutesLeftOut(t *testing.T) {
 	routes := []discover.Route{
-		{Method: "GRPC", Path: "/items.v1.ItemService/GetItem", Router: "grpc", Status: discover.Guarded, Requirement: "scopes(read)"},
-		{Method: "CONNECT", Path: "/items.v1.ItemService/GetItem", Router: "connect", Status: discover.Unguarded},
+		{Method: "GRPC", Router: "grpc", Path: "/items.v1.ItemService/GetItem", Status: discover.Guarded, Requirement: "authenticated"},
+		{Method: "CONNECT", Router: "connect", Path: "/items.v1.ItemService/GetItem", Status: discover.Guarded, Requirement: "authenticated"},
+	}
+	doc := openapi.New(routes, nil, "", openapi.Options{})
+	if y := string(doc.YAML()); !strings.Contains(y, "paths: {}") || len(doc.Skipped) != 0 {
+		t.Errorf("RPC methods in the document (skipped %v):\n%s", doc.Skipped, y)
 	}
 	findings, err := openapi.Drift([]byte("openapi: 3.1.0\ninfo: {title: x, version: \"1\"}\npaths: {}\n"), "spec.yaml", routes, "")
 	if err != nil || len(findings) != 0 {
-		t.Errorf("drift: %v, %v; want no finding", findings, err)
+		t.Errorf("drift of RPC methods: %v, %v", findings, err)
+	}
+}
+
+// TestDriftOfGeneratedDocument: the document axiomsgen writes, in either
+// format and with any token scheme, tells the truth about the code.
+func TestDriftOfGeneratedDocument(t *testing.T) {
+	res := example(t)
+	for _, opts := range []openapi.Options{{}, {Issuer: "https://issuer.example"}, {TokenURL: "https://issuer.example/token"}} {
+		doc := openapi.New(res.Routes, res.Packages, res.Root, opts)
+		js, err := doc.JSON()
+		if err != nil {
+			t.Fatal(err)
+		}
+		for format, spec := range map[string][]byte{"yaml": doc.YAML(), "json": js} {
+			findings, err := openapi.Drift(spec, "openapi."+format, res.Routes, res.Root)
+			if err != nil || len(findings) != 0 {
+				t.Errorf("%+v, %s: %v %v", opts, format, findings, err)
+			}
+		}
 	}
 }

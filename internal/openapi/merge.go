@@ -83,6 +83,10 @@ func (d *Document) Merge(data []byte) (*Merged, error) {
 			}
 			k := matchKey(method, path)
 			g, ok := genOps[k]
+			if !ok && method == "head" {
+				// A GET route serves HEAD behind the same guard.
+				g, ok = genOps[matchKey("get", path)]
+			}
 			if !ok {
 				out.SpecOnly = append(out.SpecOnly, strings.ToUpper(method)+" "+path)
 				continue
@@ -119,7 +123,7 @@ func (d *Document) Merge(data []byte) (*Merged, error) {
 	if err != nil {
 		return nil, err
 	}
-	out.Content = b
+	out.Content = restoreBlankLines(data, b)
 	return out, nil
 }
 
@@ -325,4 +329,44 @@ var seqRE = regexp.MustCompile(`(?m)^( *)[^\s#-][^\n]*:[ \t]*\n( *)- `)
 func compactSequences(data []byte) bool {
 	m := seqRE.FindSubmatch(data)
 	return m != nil && len(m[1]) == len(m[2])
+}
+
+// restoreBlankLines puts back the blank lines of the input that the YAML
+// encoder drops between entries: before each output line that follows a
+// blank line in the input (lines matched in order, the unchanged ones
+// being identical), unless the output already has one there.
+func restoreBlankLines(in, out []byte) []byte {
+	const window = 4096 // lines searched ahead for a match
+	inLines := strings.Split(string(in), "\n")
+	outLines := strings.Split(string(out), "\n")
+	blankBefore := make([]bool, len(outLines))
+	j := 0
+	blank := false
+	for _, line := range inLines {
+		if strings.TrimSpace(line) == "" {
+			blank = true
+			continue
+		}
+		for k := j; k < len(outLines) && k < j+window; k++ {
+			if outLines[k] == line {
+				if blank && k > 0 && strings.TrimSpace(outLines[k-1]) != "" {
+					blankBefore[k] = true
+				}
+				j = k + 1
+				break
+			}
+		}
+		blank = false
+	}
+	var b strings.Builder
+	for k, line := range outLines {
+		if blankBefore[k] {
+			b.WriteString("\n")
+		}
+		b.WriteString(line)
+		if k < len(outLines)-1 {
+			b.WriteString("\n")
+		}
+	}
+	return []byte(b.String())
 }

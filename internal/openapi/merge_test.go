@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 
@@ -161,5 +162,23 @@ func TestMergeRefuses(t *testing.T) {
 				t.Errorf("got %v, want an error with %q", err, tc.want)
 			}
 		})
+	}
+}
+
+// TestMergeHead: a HEAD operation takes its GET route's security (net/http
+// serves HEAD with the GET handler), and the GET operation the document
+// lacks is still reported.
+func TestMergeHead(t *testing.T) {
+	spec := "openapi: 3.1.0\ninfo:\n  title: x\n  version: \"1\"\npaths:\n  /me:\n    head:\n      responses:\n        \"200\":\n          description: ok\n"
+	m, err := exampleDoc(t, openapi.Options{}).Merge([]byte(spec))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(m.Content), "    head:\n      responses:\n        \"200\":\n          description: ok\n        \"400\":") ||
+		!strings.Contains(string(m.Content), "      security:\n        - bearer: []\n      x-axioms-requirement:\n        text: authenticated\n") {
+		t.Errorf("HEAD /me did not take GET /me's security:\n%s", m.Content)
+	}
+	if !slices.Contains(m.CodeOnly, "GET /me") || len(m.SpecOnly) != 0 {
+		t.Errorf("code only %q, document only %q", m.CodeOnly, m.SpecOnly)
 	}
 }

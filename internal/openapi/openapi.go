@@ -94,13 +94,11 @@ func operations(routes []discover.Route, pkgs []*packages.Package, root string) 
 	docs := docIndex(pkgs)
 	seen := map[string]bool{}
 	for _, r := range routes {
-		if r.Router == "grpc" || r.Router == "connect" {
-			// RPC methods: a .proto, not an OpenAPI document, describes
-			// them.
-			continue
-		}
 		skip := func(why string) {
 			skipped = append(skipped, report.Finding{File: report.Relative(root, r.Pos.Filename), Line: r.Pos.Line, Column: r.Pos.Column, Message: r.Pattern() + ": " + why})
+		}
+		if r.Router == "grpc" || r.Router == "connect" {
+			continue // RPC methods: OpenAPI describes HTTP operations
 		}
 		method := strings.ToLower(r.Method)
 		path, params, ok := openAPIPath(r.Path)
@@ -202,7 +200,7 @@ var nonIdent = regexp.MustCompile(`[^A-Za-z0-9]+`)
 // method and path where that is not enough.
 func assignIDs(ops []*operation) {
 	pathID := func(op *operation) string {
-		return op.method + strings.Trim(nonIdent.ReplaceAllString(op.path, "_"), "_")
+		return strings.TrimSuffix(op.method+"_"+strings.Trim(nonIdent.ReplaceAllString(op.path, "_"), "_"), "_")
 	}
 	levels := []func(*operation) string{
 		func(op *operation) string { return op.name },

@@ -78,13 +78,14 @@ func TestAssignIDs(t *testing.T) {
 		{method: "get", path: "/c", name: "Get"},
 		{method: "post", path: "/c", name: "Get"},
 		{method: "get", path: "/d/{id}"},
+		{method: "get", path: "/"},
 	}
 	assignIDs(ops)
 	var got []string
 	for _, op := range ops {
 		got = append(got, op.id)
 	}
-	want := []string{"A_List", "B_List", "Get_getc", "Get_postc", "getd_id"}
+	want := []string{"A_List", "B_List", "Get_get_c", "Get_post_c", "get_d_id", "get"}
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("ids %q, want %q", got, want)
 	}

@@ -28,6 +28,10 @@ type specOp struct {
 	// secured: every alternative of its effective security names a
 	// scheme (an empty alternative, or none at all, makes it public).
 	secured bool
+	// dpop: every alternative names an http scheme whose scheme is DPoP
+	// (RFC 9449), so clients know to send a DPoP-bound token and a proof;
+	// canSayDPoP is false for Swagger 2.0, which has no such scheme.
+	dpop, canSayDPoP bool
 	// alts are the scopes of the alternatives, normalised: the lists of
 	// all the alternative's schemes (OpenAPI 3.1 lets any scheme list
 	// what it requires, and the generated documents list scopes under
@@ -81,6 +85,12 @@ func readV3(doc libopenapi.Document) (*spec, error) {
 		return nil, fmt.Errorf("%w (references to other files or URLs are not followed: bundle the document first)", err)
 	}
 	d := m.Model
+	dpopSchemes := map[string]bool{}
+	if d.Components != nil && d.Components.SecuritySchemes != nil {
+		for name, s := range d.Components.SecuritySchemes.FromOldest() {
+			dpopSchemes[name] = s.Type == "http" && strings.EqualFold(s.Scheme, "DPoP")
+		}
+	}
 	out := &spec{}
 	if d.Paths == nil || d.Paths.PathItems == nil {
 		return out, nil
@@ -90,7 +100,10 @@ func readV3(doc libopenapi.Document) (*spec, error) {
 		for method, op := range item.GetOperations().FromOldest() {
 			ref := lowOperation(l.Get.KeyNode, l.Put.KeyNode, l.Post.KeyNode, l.Delete.KeyNode, l.Options.KeyNode, l.Head.KeyNode, l.Patch.KeyNode, l.Trace.KeyNode)(method)
 			declared := !op.GoLow().Security.IsEmpty()
-			out.ops = append(out.ops, newSpecOp(method, path, op.OperationId, ref, declared, op.Security, d.Security))
+			sop := newSpecOp(method, path, op.OperationId, ref, declared, op.Security, d.Security)
+			sop.canSayDPoP = true
+			sop.dpop = sop.secured && allNameDPoP(effective(declared, op.Security, d.Security), dpopSchemes)
+			out.ops = append(out.ops, sop)
 		}
 	}
 	return out, nil
@@ -120,6 +133,31 @@ func readV2(doc libopenapi.Document) (*spec, error) {
 	return out, nil
 }
 
+// effective is an operation's security: its own when it declares one,
+// else the document's.
+func effective(declared bool, own, global []*base.SecurityRequirement) []*base.SecurityRequirement {
+	if declared {
+		return own
+	}
+	return global
+}
+
+// allNameDPoP reports whether every alternative names a DPoP scheme.
+func allNameDPoP(sec []*base.SecurityRequirement, dpop map[string]bool) bool {
+	for _, alt := range sec {
+		found := false
+		if alt != nil && alt.Requirements != nil {
+			for name := range alt.Requirements.FromOldest() {
+				found = found || dpop[name]
+			}
+		}
+		if !found {
+			return false
+		}
+	}
+	return len(sec) > 0
+}
+
 // lowOperation picks the key node of a method.
 func lowOperation(get, put, post, del, options, head, patch, trace *yaml.Node) func(string) *yaml.Node {
 	return func(method string) *yaml.Node {
@@ -132,10 +170,7 @@ func newSpecOp(method, path, id string, key *yaml.Node, declared bool, own, glob
 	if key != nil {
 		op.line, op.col = key.Line, key.Column
 	}
-	sec := global
-	if declared {
-		sec = own
-	}
+	sec := effective(declared, own, global)
 	op.secured = len(sec) > 0
 	for _, alt := range sec {
 		if alt == nil || alt.ContainsEmptyRequirement || alt.Requirements == nil || alt.Requirements.Len() == 0 {
