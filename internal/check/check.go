@@ -308,7 +308,7 @@ func closestID(known map[string]bool, t string) string {
 		if !strings.HasSuffix(id, "."+base) {
 			continue
 		}
-		d := distance(id, t)
+		d := parse.Distance(id, t)
 		if strings.HasSuffix(id, "/"+t) {
 			d = -1 // t is this id without the first elements of its import path
 		}
@@ -317,25 +317,4 @@ func closestID(known map[string]bool, t string) string {
 		}
 	}
 	return best
-}
-
-// distance is the Levenshtein distance between a and b.
-func distance(a, b string) int {
-	prev := make([]int, len(b)+1)
-	cur := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur[0] = i
-		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(b)]
 }

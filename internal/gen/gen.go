@@ -490,18 +490,23 @@ func (r *renderer) routeTable() {
 	r.printf("// %s lists the routes annotated in this package, in source order.\n", RoutesVar)
 	r.printf("var %s = []%s.Route{\n", RoutesVar, r.rt)
 	for _, h := range r.pkg.Handlers {
-		pos := fmt.Sprintf("%s:%d:%d", filepath.Base(h.Pos.Filename), h.Pos.Line, h.Pos.Column)
 		for _, rt := range h.Routes {
-			r.printf("\t{Pattern: %q, Handler: %q, ", rt.Pattern, h.Display())
-			if h.Public {
-				r.printf("Public: true, ")
-			} else {
-				r.printf("Requirement: %s, ", r.requirement(h))
-			}
-			r.printf("Position: %q},\n", pos)
+			r.tableEntry(strconv.Quote(rt.Pattern), h)
 		}
 	}
 	r.printf("}\n\n")
+}
+
+// tableEntry prints one runtime.Route of a generated table; pattern is Go
+// source (a quoted pattern, or a method-name constant).
+func (r *renderer) tableEntry(pattern string, h *parse.Handler) {
+	r.printf("\t{Pattern: %s, Handler: %q, ", pattern, h.Display())
+	if h.Public {
+		r.printf("Public: true, ")
+	} else {
+		r.printf("Requirement: %s, ", r.requirement(h))
+	}
+	r.printf("Position: %q},\n", fmt.Sprintf("%s:%d:%d", filepath.Base(h.Pos.Filename), h.Pos.Line, h.Pos.Column))
 }
 
 func (r *renderer) register(recvs []*receiver, wrappers map[*parse.Handler]string) {

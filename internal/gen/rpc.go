@@ -5,7 +5,6 @@ import (
 	"go/format"
 	"go/token"
 	pathpkg "path"
-	"path/filepath"
 	"strconv"
 	"strings"
 
@@ -102,14 +101,7 @@ func (r *renderer) rpcTables() {
 		r.printf("// refuses every method the table does not list.\n")
 		r.printf("var %s = []%s.Route{\n", kind.TableVar, r.rt)
 		for _, h := range hs {
-			pos := fmt.Sprintf("%s:%d:%d", filepath.Base(h.Pos.Filename), h.Pos.Line, h.Pos.Column)
-			r.printf("\t{Pattern: %s, Handler: %q, ", r.qualified(h, h.RPC.Const), h.Display())
-			if h.Public {
-				r.printf("Public: true, ")
-			} else {
-				r.printf("Requirement: %s, ", r.requirement(h))
-			}
-			r.printf("Position: %q},\n", pos)
+			r.tableEntry(r.qualified(h, h.RPC.Const), h)
 		}
 		r.printf("}\n\n")
 	}

@@ -596,15 +596,15 @@ func isPtrTo(t types.Type, pkg, name string) bool {
 func suggest(name string) string {
 	best, bestDist := "", 3
 	for _, k := range knownDirectives {
-		if d := distance(strings.ToLower(name), k); d < bestDist {
+		if d := Distance(strings.ToLower(name), k); d < bestDist {
 			best, bestDist = k, d
 		}
 	}
 	return best
 }
 
-// distance is the Levenshtein distance between a and b.
-func distance(a, b string) int {
+// Distance is the Levenshtein distance between a and b.
+func Distance(a, b string) int {
 	prev := make([]int, len(b)+1)
 	cur := make([]int, len(b)+1)
 	for j := range prev {
