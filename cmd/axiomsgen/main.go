@@ -1,12 +1,15 @@
 // Command axiomsgen generates guarded route registrations from //axioms:
-// directives on HTTP handlers.
+// directives on HTTP handlers (and method tables for gRPC and Connect
+// services), reports every route's guard status, and probes a running
+// service's guards.
 //
 // Usage:
 //
 //	axiomsgen [-output axioms_gen.go] [-register RegisterRoutes] [-router net/http|chi|gorilla|gin|echo] [-tags a,b] [-v] [packages]
-//	axiomsgen report [-format text|json|markdown|sarif] [-o file] [-trust pkg.Func] [packages]
+//	axiomsgen report [-format text|json|markdown|sarif|html] [-o file] [-trust pkg.Func] [packages]
 //	axiomsgen check [-json] [-trust pkg.Func] [-require-dpop kinds] [-openapi spec.yaml] [packages]
 //	axiomsgen openapi [-o file] [-format yaml|json] [-merge spec.yaml] [-issuer url] [packages]
+//	axiomsgen probe -url http://127.0.0.1:8080 [-issuer URL] [-param name=value] [-base-url URL] [-allow-non-loopback] [-v] [packages]
 //
 // With no packages it processes the current directory, which is what
 // //go:generate needs. Exit status: 0 success, 1 annotation errors
@@ -48,6 +51,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 			return runCheck(ctx, args[1:], stdout, stderr)
 		case "openapi":
 			return runOpenAPI(ctx, args[1:], stdout, stderr)
+		case "probe":
+			return runProbe(ctx, args[1:], stdout, stderr)
 		case "generate":
 			args = args[1:]
 		}

@@ -7,13 +7,17 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
+	"time"
 
 	"github.com/axioms-go/axiomsgen/internal/check"
 	"github.com/axioms-go/axiomsgen/internal/gen"
 	"github.com/axioms-go/axiomsgen/internal/load"
 	"github.com/axioms-go/axiomsgen/internal/report"
+	"golang.org/x/mod/modfile"
 )
 
 // version is reported in SARIF logs.
@@ -70,23 +74,26 @@ func runReport(ctx context.Context, args []string, stdout, stderr io.Writer) int
 	fs.SetOutput(stderr)
 	var c common
 	c.register(fs)
-	format := fs.String("format", "text", "output format: text, json, markdown or sarif")
+	format := fs.String("format", "text", "output format: text, json, markdown, sarif or html")
 	out := fs.String("o", "", "write the report to this file instead of standard output")
 	fs.Usage = func() {
-		fmt.Fprintf(stderr, "usage: axiomsgen report [-format text|json|markdown|sarif] [-o file] [-trust pkg.Func] [packages]\n\nLists every route of the packages with its guard status.\n\nflags:\n")
+		fmt.Fprintf(stderr, "usage: axiomsgen report [-format text|json|markdown|sarif|html] [-o file] [-trust pkg.Func] [packages]\n\nLists every route of the packages with its guard status.\n\nflags:\n")
 		fs.PrintDefaults()
 	}
 	if code, ok := parseFlags(fs, args); !ok {
 		return code
 	}
+	var root string          // the module root, once loaded: the html page names its module
+	var broken []load.Broken // and warns of the packages that do not compile
 	write := map[string]func(report.Report, io.Writer) error{
 		"text":     report.Report.WriteText,
 		"json":     report.Report.WriteJSON,
 		"markdown": report.Report.WriteMarkdown,
 		"sarif":    func(r report.Report, w io.Writer) error { return r.WriteSARIF(w, version) },
+		"html":     func(r report.Report, w io.Writer) error { return r.WriteHTML(w, htmlOptions(root, broken)) },
 	}[*format]
 	if write == nil {
-		fmt.Fprintf(stderr, "axiomsgen report: unknown -format %q: use text, json, markdown or sarif\n", *format)
+		fmt.Fprintf(stderr, "axiomsgen report: unknown -format %q: use text, json, markdown, sarif or html\n", *format)
 		return exitUsage
 	}
 	res, err := check.Report(ctx, c.options(), fs.Args()...)
@@ -95,6 +102,7 @@ func runReport(ctx context.Context, args []string, stdout, stderr io.Writer) int
 	}
 	printBroken(stderr, "report", res.Broken)
 	rep := res.Report
+	root, broken = res.Root, res.Broken
 	w := stdout
 	if *out != "" {
 		f, err := os.Create(*out)
@@ -203,6 +211,24 @@ func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		return exitFindings
 	}
 	return exitOK
+}
+
+// htmlOptions describe the run for the html page: the module path from
+// root's go.mod ("" when it cannot be read), the time (now, or
+// $SOURCE_DATE_EPOCH for a reproducible page) and the packages that do
+// not compile.
+func htmlOptions(root string, broken []load.Broken) report.HTMLOptions {
+	opts := report.HTMLOptions{Version: version, Time: time.Now()}
+	if sec, err := strconv.ParseInt(os.Getenv("SOURCE_DATE_EPOCH"), 10, 64); err == nil {
+		opts.Time = time.Unix(sec, 0)
+	}
+	for _, b := range broken {
+		opts.Broken = append(opts.Broken, b.PkgPath)
+	}
+	if data, err := os.ReadFile(filepath.Join(root, "go.mod")); err == nil {
+		opts.Module = modfile.ModulePath(data)
+	}
+	return opts
 }
 
 func rel(root, path string) string { return report.Relative(root, path) }

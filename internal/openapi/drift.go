@@ -37,8 +37,11 @@ func Drift(data []byte, specFile string, routes []discover.Route, root string) (
 		if r.Status == discover.Unknown || r.Dynamic != "" {
 			continue // a finding of check already, and no path to match
 		}
+		if r.Router == "grpc" || r.Router == "connect" {
+			continue // described by a .proto, never by the spec
+		}
 		if r.Method != "" && !slices.Contains(methods, strings.ToLower(r.Method)) {
-			continue // not an HTTP operation (a gRPC method, CONNECT)
+			continue // not an HTTP operation OpenAPI has (CONNECT, a WebDAV method)
 		}
 		path, _, ok := openAPIPath(r.Path)
 		if !ok {

@@ -1,6 +1,8 @@
 // Package axiomstest is an in-process OpenID issuer on a loopback server:
 // it publishes a discovery document and a JWK Set and mints access tokens,
-// for testing guarded handlers and for local development servers.
+// for testing guarded handlers and for local development servers; and the
+// auth-matrix prober that proves every route's guard with its tokens, on a
+// handler in process (Probe) or on a running -dev service (Service).
 package axiomstest
 
 import (
@@ -135,8 +137,9 @@ func (i *Issuer) Config() runtime.Config {
 	return runtime.Config{Issuer: i.URL(), Audiences: slices.Clone(i.audiences)}
 }
 
-// Handler serves the discovery document and the JWK Set; tests can wrap it
-// to inject faults.
+// Handler serves the discovery document, the JWK Set, a client_credentials
+// token endpoint and the loopback-only minting endpoint (MintPath); tests
+// can wrap it to inject faults.
 func (i *Issuer) Handler() http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /.well-known/openid-configuration", func(w http.ResponseWriter, r *http.Request) {
@@ -160,8 +163,13 @@ func (i *Issuer) Handler() http.Handler {
 	// A test token endpoint: client_credentials with any client, the
 	// requested scope, and the audience of an RFC 8707 resource parameter
 	// (else the issuer's first). For tests and -dev clients that follow
-	// the discovery documents as a real client would.
+	// the discovery documents as a real client would. It mints for
+	// anyone, so it is held to the minting endpoint's loopback rules.
 	mux.HandleFunc("POST /token", func(w http.ResponseWriter, r *http.Request) {
+		if why := refuseMint(r); why != "" {
+			mintError(w, http.StatusForbidden, "access_denied", why)
+			return
+		}
 		r.Body = http.MaxBytesReader(w, r.Body, 16<<10)
 		if err := r.ParseForm(); err != nil || r.PostForm.Get("grant_type") != "client_credentials" {
 			w.Header().Set("Content-Type", "application/json")
@@ -185,6 +193,9 @@ func (i *Issuer) Handler() http.Handler {
 		w.Header().Set("Cache-Control", "no-store")
 		json.NewEncoder(w).Encode(map[string]any{"access_token": tok, "token_type": "Bearer", "expires_in": 3600})
 	})
+	// Every kind of token, for a prober outside the process; restricted
+	// to loopback (see MintPath).
+	mux.HandleFunc("POST "+MintPath, i.serveMint)
 	mux.HandleFunc("GET /.well-known/jwks.json", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "application/jwk-set+json")
 		w.Write(i.JWKS())

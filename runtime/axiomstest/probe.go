@@ -3,9 +3,9 @@ package axiomstest
 import (
 	"crypto"
 	"crypto/rsa"
-	"encoding/base64"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"net/http"
 	"net/http/httptest"
 	"regexp"
@@ -20,9 +20,10 @@ import (
 // The auth-matrix prober proves, on the application's real handler, what
 // the generated route table says: for every route, the requests a guard
 // must refuse are refused with the right status and challenge, and the
-// smallest token that meets the requirement gets through. Requests go to
-// the handler in process (ServeHTTP), never over the network, with tokens
-// of the test issuer only.
+// smallest token that meets the requirement gets through. Probe and
+// Matrix send the requests to the handler in process (ServeHTTP), never
+// over the network; Service.Matrix sends the same requests over HTTP to a
+// running -dev service. The tokens are always the test issuer's.
 
 // ProbeOption adjusts Probe.
 type ProbeOption func(*probeConfig)
@@ -127,12 +128,65 @@ func Probe(t *testing.T, handler http.Handler, routes []runtime.Route, iss *Issu
 // reports them. It fails only when a route cannot be probed (a pattern it
 // cannot fill, a DPoP route without WithProbeBaseURL).
 func Matrix(handler http.Handler, routes []runtime.Route, iss *Issuer, opts ...ProbeOption) ([]ProbeResult, error) {
+	c := newProbeConfig(opts)
+	p := &prober{c: c, target: c.base, mint: iss.Mint,
+		send: func(method, url, host string, h http.Header) (probeResponse, error) {
+			r := httptest.NewRequest(method, url, nil)
+			if host != "" {
+				r.Host = host
+			}
+			maps.Copy(r.Header, h)
+			w := httptest.NewRecorder()
+			handler.ServeHTTP(w, r)
+			return probeResponse{status: w.Code, header: w.Header(), body: w.Body.Bytes()}, nil
+		},
+		rsaKey: func() (string, []byte, error) {
+			kid, key, err := iss.SigningKey("RS256")
+			if err != nil {
+				return "", nil, err
+			}
+			pub, ok := key.Public().(*rsa.PublicKey)
+			if !ok {
+				return "", nil, nil
+			}
+			return kid, pub.N.Bytes(), nil
+		},
+	}
+	return p.matrix(routes)
+}
+
+func newProbeConfig(opts []ProbeOption) *probeConfig {
 	c := &probeConfig{params: map[string]string{}, routeParams: map[string]map[string]string{}, paths: map[string]string{},
 		base: "http://probe.example.test", scope: "scope", roles: "roles", permissions: "permissions"}
 	for _, o := range opts {
 		o(c)
 	}
-	p := &prober{c: c, h: handler, iss: iss}
+	return c
+}
+
+// prober runs the matrix through send, with tokens from mint: the same
+// cases whether the application is a handler in process or a service
+// over HTTP.
+type prober struct {
+	c      *probeConfig
+	target string // the base URL of every request
+	// send makes one request and returns the answer.
+	send func(method, url, host string, h http.Header) (probeResponse, error)
+	// mint makes a token signed by the issuer the guard trusts.
+	mint func(opts ...TokenOption) (string, error)
+	// rsaKey is the kid and modulus of the issuer's published RSA key,
+	// the "secret" of the HS256 forgery; no kid: there is none.
+	rsaKey   func() (kid string, n []byte, err error)
+	stranger crypto.Signer // a key the issuer never published, made once
+}
+
+type probeResponse struct {
+	status int
+	header http.Header
+	body   []byte
+}
+
+func (p *prober) matrix(routes []runtime.Route) ([]ProbeResult, error) {
 	var out []ProbeResult
 	for _, route := range routes {
 		rs, err := p.route(route)
@@ -142,13 +196,6 @@ func Matrix(handler http.Handler, routes []runtime.Route, iss *Issuer, opts ...P
 		out = append(out, rs...)
 	}
 	return out, nil
-}
-
-type prober struct {
-	c        *probeConfig
-	h        http.Handler
-	iss      *Issuer
-	stranger crypto.Signer // a key the issuer never published, made once
 }
 
 // guardCodes are the error codes of the guard's JSON bodies: a response
@@ -177,6 +224,8 @@ func (e expectation) String() string {
 	return fmt.Sprintf("%d %s", e.status, e.code)
 }
 
+func bearer(tok string) http.Header { return http.Header{"Authorization": {"Bearer " + tok}} }
+
 func (p *prober) route(route runtime.Route) ([]ProbeResult, error) {
 	method, host, path, err := p.request(route)
 	if err != nil {
@@ -184,37 +233,27 @@ func (p *prober) route(route runtime.Route) ([]ProbeResult, error) {
 	}
 	req := route.Requirement
 	var out []ProbeResult
-	run := func(name string, want expectation, auth string, edit func(*http.Request) error) error {
-		r := httptest.NewRequest(method, p.c.base+path, nil)
-		if host != "" {
-			r.Host = host
+	run := func(name string, want expectation, h http.Header) error {
+		resp, err := p.send(method, p.target+path, host, h)
+		if err != nil {
+			return fmt.Errorf("axiomstest: route %q, case %q: %w", route.Pattern, name, err)
 		}
-		if auth != "" {
-			r.Header.Set("Authorization", auth)
-		}
-		if edit != nil {
-			if err := edit(r); err != nil {
-				return err
-			}
-		}
-		w := httptest.NewRecorder()
-		p.h.ServeHTTP(w, r)
 		res := ProbeResult{Route: route.Pattern, Case: name, Method: method, Path: path, Want: want.String(),
-			Status: w.Code, Header: w.Header().Get("WWW-Authenticate")}
+			Status: resp.status, Header: resp.header.Get("WWW-Authenticate")}
 		var body struct {
 			Error string `json:"error"`
 		}
-		if json.Unmarshal(w.Body.Bytes(), &body) == nil && guardCodes[body.Error] {
+		if json.Unmarshal(resp.body, &body) == nil && guardCodes[body.Error] {
 			res.Code = body.Error
 		}
 		guard := res.Code != "" && res.Status >= 400
 		switch {
 		case want.open:
-			res.OK = w.Code != 401 && w.Code != 403
+			res.OK = res.Status != 401 && res.Status != 403
 		case want.through:
 			res.OK = !guard
 		default:
-			res.OK = w.Code == want.status && res.Code == want.code
+			res.OK = res.Status == want.status && res.Code == want.code
 			if want.status == 401 && res.OK {
 				res.OK = res.Header != ""
 			}
@@ -223,10 +262,10 @@ func (p *prober) route(route runtime.Route) ([]ProbeResult, error) {
 		return nil
 	}
 	if route.Public {
-		return out, run("no token on a public route", expectation{open: true}, "", nil)
+		return out, run("no token on a public route", expectation{open: true}, nil)
 	}
 	mint := func(extra ...TokenOption) (string, error) {
-		return p.iss.Mint(append(p.satisfying(req), extra...)...)
+		return p.mint(append(p.satisfying(req), extra...)...)
 	}
 	scheme := "Bearer "
 	var key *DPoPKey
@@ -239,6 +278,15 @@ func (p *prober) route(route runtime.Route) ([]ProbeResult, error) {
 		}
 		scheme = "DPoP "
 	}
+	// withProof is a DPoP request of tok with a fresh proof naming the
+	// URL the guard expects.
+	withProof := func(tok string) (http.Header, error) {
+		proof, err := key.Proof(method, p.c.base+path, tok)
+		if err != nil {
+			return nil, err
+		}
+		return http.Header{"Authorization": {"DPoP " + tok}, "Dpop": {proof}}, nil
+	}
 	invalid := []struct {
 		name string
 		opts []TokenOption
@@ -248,13 +296,13 @@ func (p *prober) route(route runtime.Route) ([]ProbeResult, error) {
 		{"token of another issuer", []TokenOption{WithClaim("iss", "https://another-issuer.example.test/")}},
 		{"token for another audience", []TokenOption{WithAudiences("https://another-api.example.test")}},
 	}
-	if err := run("no token", expectation{status: 401, code: "unauthorized"}, "", nil); err != nil {
+	if err := run("no token", expectation{status: 401, code: "unauthorized"}, nil); err != nil {
 		return nil, err
 	}
-	if err := run("malformed Authorization", expectation{status: 400, code: "invalid_request"}, scheme+"a b", nil); err != nil {
+	if err := run("malformed Authorization", expectation{status: 400, code: "invalid_request"}, http.Header{"Authorization": {scheme + "a b"}}); err != nil {
 		return nil, err
 	}
-	if err := run("garbage token", expectation{status: 401, code: "invalid_token"}, scheme+"not.a.jwt", nil); err != nil {
+	if err := run("garbage token", expectation{status: 401, code: "invalid_token"}, http.Header{"Authorization": {scheme + "not.a.jwt"}}); err != nil {
 		return nil, err
 	}
 	for _, inv := range invalid {
@@ -262,7 +310,7 @@ func (p *prober) route(route runtime.Route) ([]ProbeResult, error) {
 		if err != nil {
 			return nil, err
 		}
-		if err := run(inv.name, expectation{status: 401, code: "invalid_token"}, scheme+tok, nil); err != nil {
+		if err := run(inv.name, expectation{status: 401, code: "invalid_token"}, http.Header{"Authorization": {scheme + tok}}); err != nil {
 			return nil, err
 		}
 	}
@@ -271,29 +319,30 @@ func (p *prober) route(route runtime.Route) ([]ProbeResult, error) {
 		return nil, err
 	}
 	for _, f := range forged {
-		if err := run(f.name, expectation{status: 401, code: "invalid_token"}, scheme+f.token, nil); err != nil {
+		if err := run(f.name, expectation{status: 401, code: "invalid_token"}, http.Header{"Authorization": {scheme + f.token}}); err != nil {
 			return nil, err
 		}
 	}
 	// Each list, unmet while every other is met.
 	for _, miss := range p.misses(req) {
-		tok, err := p.iss.Mint(miss.opts...)
-		if err != nil {
-			return nil, err
-		}
 		want := expectation{status: 403, code: "insufficient_scope"}
 		if miss.stepUp {
 			want = expectation{status: 401, code: "insufficient_user_authentication"}
 		}
-		auth, edit := "Bearer "+tok, (func(*http.Request) error)(nil)
 		if req.DPoP {
-			bound, err := p.iss.Mint(append(miss.opts, WithDPoPKey(key))...)
-			if err != nil {
+			miss.opts = append(miss.opts, WithDPoPKey(key))
+		}
+		tok, err := p.mint(miss.opts...)
+		if err != nil {
+			return nil, err
+		}
+		h := bearer(tok)
+		if req.DPoP {
+			if h, err = withProof(tok); err != nil {
 				return nil, err
 			}
-			auth, edit = "", func(r *http.Request) error { return key.Authorize(r, bound) }
 		}
-		if err := run(miss.name, want, auth, edit); err != nil {
+		if err := run(miss.name, want, h); err != nil {
 			return nil, err
 		}
 	}
@@ -302,17 +351,21 @@ func (p *prober) route(route runtime.Route) ([]ProbeResult, error) {
 		return nil, err
 	}
 	if req.DPoP {
-		if err := run("bearer token on a DPoP route", expectation{status: 401, code: "unauthorized"}, "Bearer "+tok, nil); err != nil {
+		if err := run("bearer token on a DPoP route", expectation{status: 401, code: "unauthorized"}, bearer(tok)); err != nil {
 			return nil, err
 		}
 		bound, err := mint(WithDPoPKey(key))
 		if err != nil {
 			return nil, err
 		}
-		if err := run("bound token with a proof meeting the requirement", expectation{through: true}, "", func(r *http.Request) error { return key.Authorize(r, bound) }); err != nil {
+		h, err := withProof(bound)
+		if err != nil {
 			return nil, err
 		}
-	} else if err := run("token meeting the requirement", expectation{through: true}, "Bearer "+tok, nil); err != nil {
+		if err := run("bound token with a proof meeting the requirement", expectation{through: true}, h); err != nil {
+			return nil, err
+		}
+	} else if err := run("token meeting the requirement", expectation{through: true}, bearer(tok)); err != nil {
 		return nil, err
 	}
 	// Variants of the path a router or middleware may serve apart: not
@@ -324,16 +377,13 @@ func (p *prober) route(route runtime.Route) ([]ProbeResult, error) {
 		if v.path == path {
 			continue
 		}
-		variant := v.path
-		r := httptest.NewRequest(method, p.c.base+variant, nil)
-		if host != "" {
-			r.Host = host
+		resp, err := p.send(method, p.target+v.path, host, nil)
+		if err != nil {
+			return nil, fmt.Errorf("axiomstest: route %q, case %q: %w", route.Pattern, v.name, err)
 		}
-		w := httptest.NewRecorder()
-		p.h.ServeHTTP(w, r)
-		res := ProbeResult{Route: route.Pattern, Case: v.name, Method: method, Path: variant,
-			Want: "not served (no 2xx) without a token", Status: w.Code, Header: w.Header().Get("WWW-Authenticate")}
-		res.OK = w.Code < 200 || w.Code > 299
+		res := ProbeResult{Route: route.Pattern, Case: v.name, Method: method, Path: v.path,
+			Want: "not served (no 2xx) without a token", Status: resp.status, Header: resp.header.Get("WWW-Authenticate")}
+		res.OK = resp.status < 200 || resp.status > 299
 		out = append(out, res)
 	}
 	return out, nil
@@ -419,9 +469,11 @@ func (p *prober) claims(req runtime.Requirement, skip int, stepUp string) []Toke
 
 type forgery struct{ name, token string }
 
-// forgeries are tokens with a valid shape and claims but a signature the
+// forgeries are tokens with the claims of a valid one but a signature the
 // guard must refuse: by a key the issuer never published, none at all
-// (alg none), and HS256 with the issuer's public key as the secret.
+// (alg none), and HS256 with the issuer's public RSA key as the secret.
+// They are made here from a valid token, so a remote issuer needs no
+// endpoint for them.
 func (p *prober) forgeries(req runtime.Requirement) ([]forgery, error) {
 	if p.stranger == nil {
 		k, err := newKey("ES256", true)
@@ -430,30 +482,42 @@ func (p *prober) forgeries(req runtime.Requirement) ([]forgery, error) {
 		}
 		p.stranger = k
 	}
-	unknown, err := p.iss.Mint(append(p.satisfying(req), WithAlg("ES256"), WithSigningKey(p.stranger), WithKID("axiomstest-unknown-key"))...)
-	if err != nil {
-		return nil, err
-	}
-	// The claims of a valid token, re-signed.
-	valid, err := p.iss.Mint(p.satisfying(req)...)
+	valid, err := p.mint(p.satisfying(req)...)
 	if err != nil {
 		return nil, err
 	}
 	parts := strings.Split(valid, ".")
-	enc := base64.RawURLEncoding
-	none := enc.EncodeToString([]byte(`{"alg":"none","typ":"at+jwt"}`)) + "." + parts[1] + "."
-	kid, key, err := p.iss.SigningKey("RS256")
+	if len(parts) != 3 {
+		return nil, fmt.Errorf("axiomstest: the issuer minted a token that is not a JWS")
+	}
+	payload := parts[1]
+	sign := func(header string, method jwt.SigningMethod, key any) (string, error) {
+		input := b64([]byte(header)) + "." + payload
+		sig, err := method.Sign(input, key)
+		if err != nil {
+			return "", err
+		}
+		return input + "." + b64(sig), nil
+	}
+	unknown, err := sign(`{"alg":"ES256","typ":"at+jwt","kid":"axiomstest-unknown-key"}`, jwt.SigningMethodES256, p.stranger)
 	if err != nil {
 		return nil, err
 	}
-	out := []forgery{{"token signed by an unknown key", unknown}, {"alg none", none}}
-	if pub, ok := key.Public().(*rsa.PublicKey); ok {
-		header := enc.EncodeToString([]byte(`{"alg":"HS256","typ":"at+jwt","kid":"` + kid + `"}`))
-		sig, err := jwt.SigningMethodHS256.Sign(header+"."+parts[1], pub.N.Bytes())
+	out := []forgery{
+		{"token signed by an unknown key", unknown},
+		{"alg none", b64([]byte(`{"alg":"none","typ":"at+jwt"}`)) + "." + payload + "."},
+	}
+	kid, n, err := p.rsaKey()
+	if err != nil {
+		return nil, err
+	}
+	if kid != "" {
+		header, _ := json.Marshal(map[string]string{"alg": "HS256", "typ": "at+jwt", "kid": kid})
+		hs, err := sign(string(header), jwt.SigningMethodHS256, n)
 		if err != nil {
 			return nil, err
 		}
-		out = append(out, forgery{"HS256 with the public key as secret", header + "." + parts[1] + "." + enc.EncodeToString(sig)})
+		out = append(out, forgery{"HS256 with the public key as secret", hs})
 	}
 	return out, nil
 }
