@@ -1,13 +1,16 @@
 // Package analyzer exposes axiomsgen's route check as a go/analysis
 // Analyzer, for go vet -vettool, editors (gopls) and golangci-lint
 // module plugins: it reports every route registration that is neither
-// guarded nor marked public, and every invalid //axioms: directive.
+// guarded nor marked public, every pair of registrations a router does
+// not both serve, every invalid //axioms: directive, and comments that
+// look like directives but are ignored (near misses, as warnings).
 package analyzer
 
 import (
 	"flag"
 	"go/ast"
 	"go/token"
+	"path/filepath"
 	"strings"
 
 	"github.com/axioms-go/axiomsgen/internal/discover"
@@ -73,12 +76,36 @@ func run(pass *analysis.Pass) (any, error) {
 			pass.Reportf(pass.Fset.File(f.Pos()).LineStart(e.Pos.Line)+tokenOffset(e.Pos.Column), "%s", e.Msg)
 		}
 	}
+	for _, e := range parse.NearMisses(pass.Fset, pass.Files, skip) {
+		if f := fileAt(pass, e.Pos.Filename); f != nil {
+			pass.Reportf(pass.Fset.File(f.Pos()).LineStart(e.Pos.Line)+tokenOffset(e.Pos.Column), "warning: %s", e.Msg)
+		}
+	}
 
 	report := map[discover.Status]string{
 		discover.Unguarded: "%s: unguarded route (handler %s): guard it with //axioms: directives or runtime.Guard, or mark it //axioms:public",
 		discover.Unknown:   "%s: route the tool cannot resolve (%s): guard it visibly at the registration or mark it //axioms:public",
 	}
-	for _, r := range discover.Routes([]*packages.Package{pkg}, discover.Options{Trust: trusted}) {
+	found := discover.Analyze([]*packages.Package{pkg}, discover.Options{Trust: trusted})
+	for _, o := range found.Overlaps {
+		pos := o.Pos()
+		if f := fileAt(pass, pos.Filename); f != nil {
+			pass.Reportf(pass.Fset.File(f.Pos()).LineStart(pos.Line)+tokenOffset(pos.Column), "%s", o.Message(filepath.Base))
+		}
+	}
+	for _, s := range found.Shadows {
+		pos := s.Pos()
+		f := fileAt(pass, pos.Filename)
+		if f == nil {
+			continue
+		}
+		level := "warning: "
+		if s.Error {
+			level = ""
+		}
+		pass.Reportf(pass.Fset.File(f.Pos()).LineStart(pos.Line)+tokenOffset(pos.Column), "%s%s", level, s.Message(filepath.Base))
+	}
+	for _, r := range found.Routes {
 		f := fileAt(pass, r.Pos.Filename)
 		if f == nil {
 			continue
@@ -95,6 +122,11 @@ func run(pass *analysis.Pass) (any, error) {
 		detail := r.Handler
 		if r.Status == discover.Unknown {
 			detail = r.Reason
+		}
+		if r.Middleware != "" {
+			format += "; it passes through %s, which the tool cannot classify: if this middleware authorises requests, pass -trust %s"
+			pass.Reportf(at, format, r.Pattern(), detail, r.Middleware, r.Middleware)
+			continue
 		}
 		pass.Reportf(at, format, r.Pattern(), detail)
 	}

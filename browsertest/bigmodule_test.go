@@ -3,6 +3,7 @@ package browsertest
 import (
 	"fmt"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -68,6 +69,14 @@ func writeBigModule(t *testing.T, repo string) string {
 		if err := os.WriteFile(path, []byte(content), 0o644); err != nil {
 			t.Fatal(err)
 		}
+	}
+	// The annotated routes need their generated files: without them the
+	// report rightly calls them stale (the binary would not register
+	// them).
+	gen := exec.Command(binary, "./...")
+	gen.Dir = dir
+	if out, err := gen.CombinedOutput(); err != nil {
+		t.Fatalf("axiomsgen ./...: %v\n%s", err, out)
 	}
 	return dir
 }

@@ -7,7 +7,7 @@
 //
 //	axiomsgen [-output axioms_gen.go] [-register RegisterRoutes] [-router net/http|chi|gorilla|gin|echo] [-tags a,b] [-v] [packages]
 //	axiomsgen report [-format text|json|markdown|sarif|html] [-o file] [-trust pkg.Func] [packages]
-//	axiomsgen check [-json] [-trust pkg.Func] [-require-dpop kinds] [-openapi spec.yaml] [packages]
+//	axiomsgen check [-json] [-strict] [-trust pkg.Func] [-require-dpop kinds] [-openapi spec.yaml] [packages]
 //	axiomsgen openapi [-o file] [-format yaml|json] [-merge spec.yaml] [-issuer url] [packages]
 //	axiomsgen probe -url http://127.0.0.1:8080 [-issuer URL] [-param name=value] [-base-url URL] [-allow-non-loopback] [-v] [packages]
 //
@@ -69,7 +69,7 @@ func generate(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	router := fs.String("router", "", "router of the generated RegisterRoutes: net/http, chi, gorilla, gin or echo (default: inferred per package from the handlers' signatures and imports; recorded in the generated file)")
 	verbose := fs.Bool("v", false, "print each file written or removed")
 	fs.Usage = func() {
-		fmt.Fprintf(stderr, "usage: axiomsgen [flags] [packages]\n\nGenerates guarded route registrations from //axioms: directives.\n\nflags:\n")
+		fmt.Fprintf(stderr, "usage: axiomsgen [flags] [packages]\n       axiomsgen report [-format text|json|markdown|sarif|html] [-o file] [-trust pkg.Func] [packages]\n       axiomsgen check [-json] [-strict] [-trust pkg.Func] [-require-dpop kinds] [-openapi spec.yaml] [packages]\n       axiomsgen openapi [flags] [packages]\n       axiomsgen probe -url URL [flags] [packages]\n\nGenerates guarded route registrations from //axioms: directives.\nreport lists every route with its guard status and what is wrong; check fails (exit 1) on it;\nopenapi writes an OpenAPI document of the routes; probe tests a running -dev service's guards.\nRun axiomsgen <command> -h for a command's flags.\n\nflags:\n")
 		fs.PrintDefaults()
 	}
 	if code, ok := parseFlags(fs, args); !ok {

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"flag"
@@ -137,10 +138,11 @@ func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	var c common
 	c.register(fs)
 	asJSON := fs.Bool("json", false, "print findings as JSON")
+	strict := fs.Bool("strict", false, "fail on warnings too (near-miss directives, a route registered twice where the one served is not weaker)")
 	spec := fs.String("openapi", "", "also compare this OpenAPI (or Swagger 2.0) document with the code: an operation it marks secured that the code serves unguarded, or public that the code guards, other scopes, a guarded route it leaves out, an operation no route serves")
 	requireDPoP := fs.String("require-dpop", "", "comma-separated requirement kinds (scopes, roles, permissions, authenticated = every guarded route) whose routes must also require DPoP (//axioms:dpop); off by default")
 	fs.Usage = func() {
-		fmt.Fprintf(stderr, "usage: axiomsgen check [-json] [-trust pkg.Func] [-require-dpop kinds] [-openapi spec.yaml] [packages]\n\nFails (exit 1) on an unguarded or unresolvable route, an invalid directive or a stale generated file.\n\nflags:\n")
+		fmt.Fprintf(stderr, "usage: axiomsgen check [-json] [-strict] [-trust pkg.Func] [-require-dpop kinds] [-openapi spec.yaml] [packages]\n\nFails (exit 1) on an unguarded or unresolvable route, an invalid directive, a stale or missing generated file, a route a router does not serve as written, a -trust value that matches nothing, or (with -openapi) a drift from the document; with -strict on warnings too.\n\nflags:\n")
 		fs.PrintDefaults()
 	}
 	if code, ok := parseFlags(fs, args); !ok {
@@ -169,7 +171,11 @@ func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 			fmt.Fprintf(stderr, "axiomsgen check: -openapi: %v\n", err)
 			return exitUsage
 		}
+		for i := range drift {
+			drift[i].Level, drift[i].Rule = cmp.Or(drift[i].Level, report.LevelError), cmp.Or(drift[i].Rule, "axioms/openapi-drift")
+		}
 		res.Findings = append(res.Findings, drift...)
+		report.SortFindings(res.Findings)
 	}
 	root, rep, findings, stale, broken := res.Root, res.Report, res.Findings, res.Stale, res.Broken
 	if *asJSON {
@@ -198,7 +204,12 @@ func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		for _, s := range stale {
 			fmt.Fprint(stdout, s.Diff)
 		}
-		if len(findings) == 0 && len(broken) == 0 {
+		if failed(findings, *strict) || len(broken) > 0 {
+			errs := report.Errors(findings)
+			fmt.Fprintf(stdout, "axiomsgen check: failed: %d %s, %d %s; %s\n", errs, plural(errs, "error"), len(findings)-errs, plural(len(findings)-errs, "warning"), rep.SummaryLine())
+		} else if len(findings) > 0 {
+			fmt.Fprintf(stdout, "axiomsgen check: ok: %d %s (-strict fails on them); %s\n", len(findings), plural(len(findings), "warning"), rep.SummaryLine())
+		} else {
 			fmt.Fprintln(stdout, "axiomsgen check: ok:", rep.SummaryLine())
 		}
 	}
@@ -207,10 +218,23 @@ func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		printBroken(stderr, "check", broken)
 		return exitUsage
 	}
-	if len(findings) > 0 {
+	if failed(findings, *strict) {
 		return exitFindings
 	}
 	return exitOK
+}
+
+// failed reports whether findings fail check: any error, or with strict
+// any finding.
+func failed(findings []report.Finding, strict bool) bool {
+	return report.Errors(findings) > 0 || strict && len(findings) > 0
+}
+
+func plural(n int, word string) string {
+	if n == 1 {
+		return word
+	}
+	return word + "s"
 }
 
 // htmlOptions describe the run for the html page: the module path from

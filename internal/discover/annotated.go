@@ -6,7 +6,11 @@ package discover
 
 import (
 	"cmp"
+	"go/ast"
+	"go/token"
+	"go/types"
 	"path/filepath"
+	"strconv"
 	"strings"
 
 	"github.com/axioms-go/axiomsgen/internal/header"
@@ -18,6 +22,13 @@ import (
 type regMount struct {
 	prefix, dynamic string
 	reason          string // why the prefix is not certain, if it is not
+	// The router's route set and kind, the order of the call, whether
+	// it runs only conditionally, and where it is.
+	set      *routeSet
+	kind     string
+	seq, top int
+	cond     bool
+	pos      token.Position
 }
 
 // mountAnnotated puts the annotated rows under the prefix of the router
@@ -45,10 +56,14 @@ func (d *discoverer) mountAnnotated() {
 				m.Path, m.Dynamic = "{?}"+r.Path, mt.reason
 			} else {
 				m.Path, m.Dynamic = mt.prefix+r.Path, cmp.Or(mt.dynamic, r.Dynamic)
+				m.set, m.setKind, m.seq, m.top, m.cond, m.regPos = mt.set, mt.kind, mt.seq, mt.top, mt.cond, mt.pos
 			}
 			if key := m.Path + "\x00" + m.Dynamic; !seen[key] {
 				seen[key] = true
 				out = append(out, m)
+			} else if m.set != nil {
+				// One row per route, but every registration for Shadows.
+				d.extra = append(d.extra, m)
 			}
 		}
 	}
@@ -73,13 +88,17 @@ func (d *discoverer) annotated(p *packages.Package) {
 		res, _ := parse.Parse(p.Fset, p.Syntax, p.TypesInfo, popts)
 		handlers = res.Handlers
 	}
+	why, stale := d.opts.Stale[p.PkgPath]
+	if stale && d.fromGenerated(p, why) {
+		return // what the binary registers, not what the directives say
+	}
 	for _, h := range handlers {
 		req := requirementFrom(h.Requirement())
 		if !h.Public {
 			d.wrappers[p.PkgPath+"."+h.WrapperName()] = req
 		}
 		for _, rt := range h.Routes {
-			r := Route{Router: "axioms", Handler: p.PkgPath + "." + h.Display(), Pos: h.Pos, pkg: p.PkgPath}
+			r := Route{Router: "axioms", Handler: fullName(p.PkgPath, h), Pos: h.Pos, pkg: p.PkgPath}
 			r.Method, r.Host, r.Path = splitPattern(rt.Pattern)
 			if h.Public {
 				r.Status = Public
@@ -100,4 +119,107 @@ func splitPattern(p string) (method, host, path string) {
 		host, p = p[:i], p[i:]
 	}
 	return method, host, p
+}
+
+// fullName names a handler as the rows of hand registrations name
+// theirs (qualifiedName): "pkg.F", "pkg.(*T).M", "pkg.T.M".
+func fullName(pkg string, h *parse.Handler) string { return pkg + "." + h.Display() }
+
+// fromGenerated adds the rows of a package whose generated file is not
+// what its directives would make (stale, or the directives have errors)
+// from that file itself, which the binary runs: its AxiomsRoutes list and
+// the requirements of its Guarded wrappers. The rows are Stale with why.
+// It reports false when the package has no generated file with that
+// list.
+func (d *discoverer) fromGenerated(p *packages.Package, why string) bool {
+	w := &walker{d: d, p: p}
+	var list *ast.CompositeLit
+	var dir string
+	for _, f := range p.Syntax {
+		name := p.Fset.File(f.Pos()).Name()
+		if !d.isGenerated(name) {
+			continue
+		}
+		dir = filepath.Dir(name)
+		for _, decl := range f.Decls {
+			switch decl := decl.(type) {
+			case *ast.GenDecl:
+				for _, spec := range decl.Specs {
+					if vs, ok := spec.(*ast.ValueSpec); ok && len(vs.Names) == 1 && vs.Names[0].Name == "AxiomsRoutes" && len(vs.Values) == 1 {
+						list, _ = vs.Values[0].(*ast.CompositeLit)
+					}
+				}
+			case *ast.FuncDecl:
+				// func GuardedX(g *runtime.Guard) http.Handler { return g.Handler(req, h) }
+				if !strings.HasPrefix(decl.Name.Name, parse.WrapperPrefix) || decl.Body == nil || len(decl.Body.List) != 1 {
+					continue
+				}
+				if ret, ok := decl.Body.List[0].(*ast.ReturnStmt); ok && len(ret.Results) == 1 {
+					if call, ok := ret.Results[0].(*ast.CallExpr); ok {
+						if req, _, ok := w.guardCall(call); ok {
+							d.wrappers[p.PkgPath+"."+decl.Name.Name] = req
+						}
+					}
+				}
+			}
+		}
+	}
+	if list == nil {
+		return false
+	}
+	for _, elt := range list.Elts {
+		lit, ok := elt.(*ast.CompositeLit)
+		if !ok {
+			continue
+		}
+		r := Route{Router: "axioms", Status: Stale, Reason: why, pkg: p.PkgPath}
+		var pattern string
+		public := false
+		for _, e := range lit.Elts {
+			kv, ok := e.(*ast.KeyValueExpr)
+			if !ok {
+				continue
+			}
+			switch types.ExprString(kv.Key) {
+			case "Pattern":
+				pattern, _ = w.stringValue(kv.Value)
+			case "Handler":
+				h, _ := w.stringValue(kv.Value)
+				r.Handler = qualify(p.PkgPath, h)
+			case "Requirement":
+				req := w.requirementOf(kv.Value)
+				r.Requirement, r.DPoP, r.Kinds, r.Req = req.text, req.dpop, req.kinds, req.parsed
+			case "Public":
+				public = types.ExprString(kv.Value) == "true"
+			case "Position":
+				pos, _ := w.stringValue(kv.Value)
+				r.Pos = position(dir, pos)
+			}
+		}
+		if public {
+			r.Requirement, r.DPoP, r.Kinds, r.Req = "", false, nil, nil
+		}
+		r.Method, r.Host, r.Path = splitPattern(pattern)
+		d.routes = append(d.routes, r)
+	}
+	return true
+}
+
+// qualify names a generated file's handler ("X", "(*T).M", "T.M") as
+// fullName does.
+func qualify(pkg, h string) string { return pkg + "." + h }
+
+// position reads a generated file's "file.go:line:col".
+func position(dir, s string) token.Position {
+	pos := token.Position{Filename: filepath.Join(dir, s)}
+	if i := strings.LastIndexByte(s, ':'); i > 0 {
+		if j := strings.LastIndexByte(s[:i], ':'); j > 0 {
+			line, err1 := strconv.Atoi(s[j+1 : i])
+			col, err2 := strconv.Atoi(s[i+1:])
+			if err1 == nil && err2 == nil {
+				pos = token.Position{Filename: filepath.Join(dir, s[:j]), Line: line, Column: col}
+			}
+		}
+	}
+	return pos
 }

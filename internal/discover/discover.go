@@ -1,6 +1,9 @@
 // Package discover finds the route registrations of loaded Go packages
 // (net/http, chi, gorilla/mux, gin, echo and generated code), resolving
-// callees by type, and decides whether each route is guarded.
+// callees by type, decides whether each route is guarded, and finds what
+// the routers make of the routes together: registrations a router does
+// not both serve (Shadow) and requests a guarded route was written for
+// that a weaker one serves (Overlap).
 package discover
 
 import (
@@ -23,6 +26,15 @@ const (
 	Public    Status = "public"
 	Unguarded Status = "unguarded"
 	Unknown   Status = "unknown"
+	// Stale is an annotated route whose package's generated file is
+	// stale or missing, or whose directives have errors: the binary does
+	// not enforce what the directives say (set by the caller that
+	// compares the generated files, not by Routes).
+	Stale Status = "stale"
+	// Shadowed is a registration its router never serves: another
+	// registration of the same route on the same router wins (see
+	// Shadow).
+	Shadowed Status = "shadowed"
 )
 
 // Route is one discovered route.
@@ -37,7 +49,10 @@ type Route struct {
 	Status      Status
 	Requirement string // for guarded routes
 	Reason      string // for unknown routes: why
-	DPoP        bool   // guarded routes that accept only DPoP-bound tokens
+	// Middleware names, for an unguarded or unknown route, a middleware
+	// on its way that the tool cannot classify, as -trust would name it.
+	Middleware string
+	DPoP       bool // guarded routes that accept only DPoP-bound tokens
 	// Kinds are the kinds of claims a guarded route's requirement checks
 	// (KindScopes, KindRoles, KindPermissions), read from its structure;
 	// none when it accepts any valid token or is not readable.
@@ -48,6 +63,19 @@ type Route struct {
 	Req *parse.Requirement
 
 	pkg string // annotated rows: the package whose directives made them
+
+	// What Shadows needs: the route set the route went into and its
+	// router's kind, the order of registration (seq) within one
+	// top-level function's walk (top), whether it runs only
+	// conditionally, and for annotated rows the call of the generated
+	// registration function.
+	set      *routeSet
+	setKind  string
+	inexact  bool // the methods are not known
+	seq, top int
+	cond     bool
+	regPos   token.Position
+
 	// problem is a finding a row carries whatever its status (an RPC
 	// method the guard refuses for lack of a directive), or the message
 	// of its unguarded finding.
@@ -87,10 +115,31 @@ type Options struct {
 	// path (check parses them once for discovery and regeneration); a
 	// package not in it is parsed here.
 	Handlers map[string][]*parse.Handler
+	// Stale maps the path of a package whose generated file is not what
+	// its directives would make (stale, or the directives have errors) to
+	// why: its annotated rows come from that file, which the binary runs,
+	// and are Stale with that reason.
+	Stale map[string]string
 }
 
 // Routes discovers every route of pkgs, sorted by position.
 func Routes(pkgs []*packages.Package, opts Options) []Route {
+	return Analyze(pkgs, opts).Routes
+}
+
+// Result is what Analyze finds.
+type Result struct {
+	Routes []Route // sorted by position
+	// Shadows are the pairs of registrations a router does not both
+	// serve; Overlaps the requests a guarded route was written for that
+	// its router serves with a weaker one.
+	Shadows  []Shadow
+	Overlaps []Overlap
+}
+
+// Analyze discovers every route of pkgs and what their routers make of
+// them together.
+func Analyze(pkgs []*packages.Package, opts Options) Result {
 	if opts.Output == "" {
 		opts.Output = "axioms_gen.go"
 	}
@@ -147,7 +196,10 @@ func Routes(pkgs []*packages.Package, opts Options) []Route {
 		return cmp.Or(cmp.Compare(a.Pos.Filename, b.Pos.Filename), cmp.Compare(a.Pos.Line, b.Pos.Line),
 			cmp.Compare(a.Pos.Column, b.Pos.Column), cmp.Compare(a.Pattern(), b.Pattern()))
 	})
-	return d.routes
+	all := append(slices.Clone(d.routes), d.extra...)
+	res := Result{Routes: d.routes, Shadows: shadows(all), Overlaps: overlaps(all)}
+	markHidden(res.Routes, d.extra, res.Shadows)
+	return res
 }
 
 // discoverer is one discovery over all loaded packages. Its state is
@@ -156,6 +208,17 @@ func Routes(pkgs []*packages.Package, opts Options) []Route {
 type discoverer struct {
 	opts   Options
 	routes []Route
+	// sets counts the route sets made; seq and top number registrations
+	// and top-level walks; defaultMux is http.DefaultServeMux's set.
+	sets, seq, top int
+	defaultMux     *routeSet
+	// condHelpers counts the helpers being walked from a call that runs
+	// only conditionally: their registrations are conditional too.
+	condHelpers int
+	// extra are registrations of annotated routes that are not rows of
+	// their own (the same route through another call of the generated
+	// registration function): Shadows judges them too.
+	extra []Route
 	program
 	bindings
 	wholes
@@ -248,3 +311,7 @@ type walking struct {
 	// depth counts, per recursion, how deep the walk is.
 	depth struct{ helpers, mounts, values int }
 }
+
+// Package is the import path of the package whose //axioms: directives
+// made an annotated route ("" for other routes).
+func (r Route) Package() string { return r.pkg }

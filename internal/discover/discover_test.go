@@ -140,3 +140,80 @@ func TestLimitsSayWhy(t *testing.T) {
 		})
 	}
 }
+
+// shadowRE matches the shadowing expectations of testdata/discover:
+// shadow "error" or shadow "warning" on the line of the later
+// registration.
+var shadowRE = regexp.MustCompile(`shadow "(error|warning)"`)
+
+// TestShadows: every pair of registrations a router does not both serve
+// is found, on the line of the later one, an error when the served one is
+// weaker (or the router panics), a warning otherwise; and nothing else in
+// the module is (each router's testdata is a corpus of lookalikes).
+func TestShadows(t *testing.T) {
+	dir := testdataDir(t)
+	pkgs, err := gen.Load(context.Background(), gen.Options{Dir: dir}, "./...")
+	if err != nil {
+		t.Fatal(err)
+	}
+	shadows := discover.Analyze(pkgs, discover.Options{Trust: []string{
+		"example.com/routes/ginrouter.Auth",
+		"example.com/routes/echorouter.Auth",
+		"example.com/routes/crosspkg/handlers.Auth",
+	}})
+	want := map[string]string{}
+	filepath.WalkDir(dir, func(path string, d os.DirEntry, err error) error {
+		if err != nil || d.IsDir() || !strings.HasSuffix(path, ".go") {
+			return err
+		}
+		b, _ := os.ReadFile(path)
+		for i, line := range strings.Split(string(b), "\n") {
+			if m := shadowRE.FindStringSubmatch(line); m != nil {
+				want[fmt.Sprintf("%s/%s:%d", filepath.Base(filepath.Dir(path)), filepath.Base(path), i+1)] = m[1]
+			}
+		}
+		return nil
+	})
+	got := map[string]string{}
+	for _, s := range shadows.Shadows {
+		p := s.Pos()
+		key := fmt.Sprintf("%s/%s:%d", filepath.Base(filepath.Dir(p.Filename)), filepath.Base(p.Filename), p.Line)
+		level := "warning"
+		if s.Error {
+			level = "error"
+		}
+		got[key] = level
+		t.Logf("%s: %s: %s", key, level, s.Message(filepath.Base))
+	}
+	for k, g := range got {
+		if want[k] != g {
+			t.Errorf("%s: got a shadowing %s, want %q", k, g, want[k])
+		}
+	}
+	for k, w := range want {
+		if _, ok := got[k]; !ok {
+			t.Errorf("%s: no shadowing %s found", k, w)
+		}
+	}
+}
+
+// TestOverlaps: on a ServeMux, the requests a guarded pattern was written
+// for that reach a weaker one are found (host case, encoded slash), one
+// per pair, and patterns that only look alike are not.
+func TestOverlaps(t *testing.T) {
+	pkgs, err := gen.Load(context.Background(), gen.Options{Dir: testdataDir(t)}, "./overlapnethttp")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, o := range discover.Analyze(pkgs, discover.Options{}).Overlaps {
+		got = append(got, o.Route.Pattern()+" <- "+o.Request+" -> "+o.Served.Pattern())
+	}
+	want := []string{
+		"GET admin.example.com/panel <- GET /panel with Host: ADMIN.EXAMPLE.COM -> GET /panel",
+		"GET /static/admin/config <- GET /static/admin%2Fconfig -> GET /static/{path...}",
+	}
+	if !slices.Equal(got, want) {
+		t.Errorf("overlaps:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+}

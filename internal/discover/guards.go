@@ -129,16 +129,7 @@ func (w *walker) trusted(fn *types.Func) (*requirement, bool) {
 	if fn.Pkg() == nil {
 		return nil, false
 	}
-	id := fn.Pkg().Path() + "." + fn.Name()
-	if recv := fn.Signature().Recv(); recv != nil {
-		t := recv.Type()
-		if p, ok := t.(*types.Pointer); ok {
-			t = p.Elem()
-		}
-		if n, ok := t.(*types.Named); ok {
-			id = fn.Pkg().Path() + "." + n.Obj().Name() + "." + fn.Name()
-		}
-	}
+	id := FuncID(fn)
 	if slices.Contains(w.d.opts.Trust, id) {
 		return opaque("trusted " + id), true
 	}

@@ -218,6 +218,9 @@ func (w *walker) applyOuter(obj types.Object, st *router) *router {
 			w.d.depth.mounts++
 			parent := w.applyOuter(m.parent, cmp.Or(w.stateOf(m.parent), &router{}))
 			w.d.depth.mounts--
+			if st.kind == "chi" && parent.kind == "chi" && st.set != nil && parent.set != nil && st.set != parent.set && st.set.parent == nil {
+				st.set.parent = parent.set // chi Mount: see mountedShadows
+			}
 			prefix = parent.prefix + prefix
 			guard = cmp.Or(guard, parent.guard)
 			st.ambiguous = cmp.Or(st.ambiguous, parent.ambiguous)

@@ -104,7 +104,8 @@ func (w *walker) call(call *ast.CallExpr, loop int) {
 	if fn.Pkg() != nil && fn.Signature().Recv() == nil && !strings.HasPrefix(fn.Name(), parse.WrapperPrefix) &&
 		len(call.Args) > 0 && w.inGenerated(fn) && routerKind(w.info().TypeOf(call.Args[0])) != "" {
 		st := w.routerOf(call.Args[0])
-		mt := regMount{prefix: st.prefix, dynamic: st.dynamic}
+		w.d.seq++
+		mt := regMount{prefix: st.prefix, dynamic: st.dynamic, set: st.set, kind: st.kind, seq: w.d.seq, top: w.d.top, cond: w.cond > 0 || w.d.condHelpers > 0, pos: w.p.Fset.Position(call.Pos())}
 		switch {
 		case loop > 0:
 			mt.reason = "registered inside a loop"
@@ -162,7 +163,10 @@ func (w *walker) call(call *ast.CallExpr, loop int) {
 	if reg, ok := desc.Registration(name); ok {
 		var st *router
 		if recv == nil { // http.Handle: the DefaultServeMux
-			st = &router{kind: desc.Kind, traced: true}
+			if w.d.defaultMux == nil {
+				w.d.defaultMux = w.d.newSet()
+			}
+			st = &router{kind: desc.Kind, traced: true, set: w.d.defaultMux}
 		} else {
 			st = w.routerOf(recv)
 		}
@@ -171,6 +175,7 @@ func (w *walker) call(call *ast.CallExpr, loop int) {
 	}
 	if g, ok := desc.Group(name); ok && g.Callback && len(call.Args) > 0 {
 		st := w.routerOf(recv).derive()
+		w.groupSet(desc, g, st)
 		if g.Prefix >= 0 && g.Prefix < len(call.Args)-1 {
 			w.addPrefix(st, call.Args[g.Prefix])
 		}
@@ -200,6 +205,11 @@ func (w *walker) walkHelper(call *ast.CallExpr, ref funcRef, bound map[types.Obj
 		w.d.states[obj] = st
 	}
 	w.d.depth.helpers++
+	if w.cond > 0 {
+		// Its registrations run only when the call does (for Shadows).
+		w.d.condHelpers++
+		defer func() { w.d.condHelpers-- }()
+	}
 	ref.w.walkBody(ref.decl.Body, loop)
 	w.d.depth.helpers--
 	for obj := range bound {
@@ -299,6 +309,11 @@ func (w *walker) register(rg registered) {
 	if r.Router == "" {
 		r.Router = "net/http"
 	}
+	w.d.seq++
+	r.set, r.setKind, r.seq, r.top, r.cond, r.inexact = st.set, r.Router, w.d.seq, w.d.top, w.cond > 0 || w.d.condHelpers > 0, rg.unknown != ""
+	if st.lostPrefix || st.ambiguous != "" {
+		r.set = nil
+	}
 	path := rg.path
 	r.Dynamic = rg.dynamic
 	switch {
@@ -329,6 +344,7 @@ func (w *walker) register(rg registered) {
 	// Guard status.
 	guard := st.guard
 	firstGuard := -1
+	unclassified := st.unclassified
 	for i, h := range append(slices.Clone(handlers), mws...) {
 		if req, ok := w.guardValue(h); ok {
 			if guard == nil {
@@ -337,7 +353,12 @@ func (w *walker) register(rg registered) {
 			if firstGuard < 0 {
 				firstGuard = i
 			}
+		} else if unclassified == "" && (i < len(handlers)-1 || i >= len(handlers)) && !w.ginBuiltin(h) {
+			unclassified = w.trustID(h) // a middleware of the chain, not the handler
 		}
+	}
+	if len(handlers) > 0 && unclassified == "" {
+		unclassified = w.wrapperID(handlers[len(handlers)-1])
 	}
 	// gin runs a chain in order: a handler before the guard runs for
 	// every request, token or not.
@@ -375,6 +396,9 @@ func (w *walker) register(rg registered) {
 		r.Status, r.Reason = Unknown, "the handler comes from a value the tool cannot follow"
 	default:
 		r.Status = Unguarded
+	}
+	if r.Status == Unguarded || r.Status == Unknown {
+		r.Middleware = unclassified
 	}
 	w.d.routes = append(w.d.routes, r)
 }
@@ -445,10 +469,32 @@ func hasDirective(doc *ast.CommentGroup, name string) bool {
 }
 
 // handlerName names a handler expression, package-qualified when it is a
-// func or method.
+// func or method (qualifiedName).
 func (w *walker) handlerName(e ast.Expr) string {
 	if fn := w.funcOf(e); fn != nil {
-		return fn.FullName()
+		return qualifiedName(fn)
 	}
 	return types.ExprString(e)
+}
+
+// qualifiedName names a func or method as the annotated rows name their
+// handlers, the package path first: "pkg.F", "pkg.(*T).M", "pkg.T.M"
+// (go/types' FullName would write "(*pkg.T).M").
+func qualifiedName(fn *types.Func) string {
+	recv := fn.Signature().Recv()
+	if fn.Pkg() == nil || recv == nil {
+		return fn.FullName()
+	}
+	t, ptr := recv.Type(), ""
+	if p, ok := t.(*types.Pointer); ok {
+		t, ptr = p.Elem(), "*"
+	}
+	n, ok := types.Unalias(t).(*types.Named)
+	if !ok {
+		return fn.FullName()
+	}
+	if ptr != "" {
+		return fn.Pkg().Path() + ".(*" + n.Obj().Name() + ")." + fn.Name()
+	}
+	return fn.Pkg().Path() + "." + n.Obj().Name() + "." + fn.Name()
 }

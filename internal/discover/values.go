@@ -24,6 +24,10 @@ type router struct {
 	traced  bool         // created where we could see it
 	guard   *requirement // a guard applied to every route, nil if none
 	parent  types.Object // for a mount: the router it is mounted on
+	set     *routeSet    // the route set registrations go into; nil when not known
+	// unclassified names the first middleware applied to the router that
+	// is neither a guard nor trusted, as -trust would name it.
+	unclassified string
 	// ambiguous says why the router's prefix and guard are not certain
 	// (mounted at several paths); its routes are unknown unless guarded
 	// at the registration.
@@ -60,7 +64,7 @@ func (w *walker) routerOf(e ast.Expr) *router {
 	pkg, name := funcID(fn)
 	desc := routers.ByPath(pkg)
 	if desc != nil && fn.Signature().Recv() == nil && desc.IsConstructor(name) {
-		return &router{kind: kind, traced: true}
+		return &router{kind: kind, traced: true, set: w.d.newSet()}
 	}
 	if objs := w.d.returns[fn]; len(objs) > 0 {
 		// A function of ours that builds and returns a router.
@@ -86,6 +90,7 @@ func (w *walker) routerOf(e ast.Expr) *router {
 		}
 		if g, ok := desc.Group(name); ok {
 			st := w.routerOf(recvExpr).derive()
+			w.groupSet(desc, g, st)
 			if g.Prefix >= 0 && g.Prefix < len(call.Args) {
 				w.addPrefix(st, call.Args[g.Prefix])
 			}
@@ -103,6 +108,7 @@ func (w *walker) routerOf(e ast.Expr) *router {
 				if ip, in := funcID(ifn); ip == pkg && slices.Contains(desc.Chain.Path, in) && len(inner.Args) == 1 {
 					if base := w.receiverExpr(inner); base != nil {
 						st := w.routerOf(base).derive()
+						st.set = nil // a sub-router matched within its parent's order
 						w.addPrefix(st, inner.Args[0])
 						return st
 					}
@@ -133,6 +139,16 @@ func (w *walker) use(recv ast.Expr, mws []ast.Expr) {
 	w.setState(obj, st)
 }
 
+// groupSet gives a chi Route sub-router a route set of its own (chi
+// mounts a new router there); other groups share their router's.
+func (w *walker) groupSet(desc *routers.Router, g routers.Group, st *router) {
+	if desc == routers.Chi && g.Prefix >= 0 && st.set != nil {
+		parent := st.set
+		st.set = w.d.newSet()
+		st.set.parent = parent
+	}
+}
+
 func (w *walker) addPrefix(st *router, arg ast.Expr) {
 	tmpl, dyn := w.stringValue(arg)
 	st.prefix += tmpl
@@ -141,10 +157,67 @@ func (w *walker) addPrefix(st *router, arg ast.Expr) {
 
 func (w *walker) applyMiddleware(st *router, mws []ast.Expr) {
 	for _, mw := range mws {
-		if req, ok := w.guardValue(mw); ok && st.guard == nil {
+		req, ok := w.guardValue(mw)
+		if ok && st.guard == nil {
 			st.guard = req
 		}
+		if !ok && st.unclassified == "" {
+			st.unclassified = w.trustID(mw)
+		}
 	}
+}
+
+// trustID names the function a middleware expression calls or is, as
+// -trust takes it ("pkgpath.Func", "pkgpath.Type.Method"); "" when it is
+// no function of a package.
+func (w *walker) trustID(e ast.Expr) string {
+	var fn *types.Func
+	if call, ok := ast.Unparen(e).(*ast.CallExpr); ok {
+		fn, _ = typeutil.Callee(w.info(), call).(*types.Func)
+	} else {
+		fn = w.funcOf(e)
+	}
+	if fn == nil || fn.Pkg() == nil {
+		return ""
+	}
+	return FuncID(fn)
+}
+
+// wrapperID names, as -trust would, the function of the program or a
+// third-party package that wraps the handler (auth.Require(h)): it may
+// be the team's own guard. Conversions, the standard library, the
+// routers and the runtime are not named.
+func (w *walker) wrapperID(e ast.Expr) string {
+	call, ok := ast.Unparen(e).(*ast.CallExpr)
+	if !ok || len(call.Args) == 0 {
+		return ""
+	}
+	fn, _ := typeutil.Callee(w.info(), call).(*types.Func)
+	if fn == nil || fn.Pkg() == nil {
+		return ""
+	}
+	path := fn.Pkg().Path()
+	first, _, _ := strings.Cut(path, "/")
+	if !strings.Contains(first, ".") || routers.ByPath(path) != nil || strings.HasPrefix(path, routers.RuntimePath) {
+		return ""
+	}
+	return FuncID(fn)
+}
+
+// FuncID names a func or method as -trust takes it: "pkgpath.Func" or
+// "pkgpath.Type.Method".
+func FuncID(fn *types.Func) string {
+	id := fn.Pkg().Path() + "." + fn.Name()
+	if recv := fn.Signature().Recv(); recv != nil {
+		t := recv.Type()
+		if p, ok := t.(*types.Pointer); ok {
+			t = p.Elem()
+		}
+		if n, ok := types.Unalias(t).(*types.Named); ok {
+			id = fn.Pkg().Path() + "." + n.Obj().Name() + "." + fn.Name()
+		}
+	}
+	return id
 }
 
 // stringValue folds a constant string. For a concatenation with runtime

@@ -93,11 +93,13 @@ func (w *walker) walkAll() {
 			if fn, ok := w.info().Defs[fd.Name].(*types.Func); ok && w.d.calledWithRouter[fn] {
 				continue // walked from its call sites, with the router bound
 			}
+			w.d.top++
 			w.walkBody(fd.Body, 0)
 		}
 		// Package-level var initialisers can register too (rare); walk them.
 		for _, decl := range f.Decls {
 			if gd, ok := decl.(*ast.GenDecl); ok && gd.Tok == token.VAR {
+				w.d.top++
 				ast.Walk(&visitor{w: w}, gd)
 			}
 		}

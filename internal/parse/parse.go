@@ -261,6 +261,7 @@ type Result struct {
 // patterns are checked with the rules of the package's router.
 func Parse(fset *token.FileSet, files []*ast.File, info *types.Info, opts Options) (Result, []Error) {
 	p := &parser{fset: fset, info: info}
+	p.shapes = func() string { return handlerShapes(opts.Router, importsOf(files)) }
 	files = slices.Clone(files)
 	slices.SortFunc(files, func(a, b *ast.File) int {
 		return cmp.Compare(fset.File(a.Pos()).Name(), fset.File(b.Pos()).Name())
@@ -294,6 +295,7 @@ type parser struct {
 	handlers []*Handler
 	methods  []*Handler
 	errs     []Error
+	shapes   func() string // the handler signatures the package may use
 	// rpcServices caches the service interfaces the package sees.
 	rpcServices []routers.Service
 }
@@ -499,8 +501,8 @@ func (p *parser) signature(fd *ast.FuncDecl, h *Handler) bool {
 		return false
 	}
 	if !ok {
-		p.errorf(fd.Pos(), "%s has an unsupported handler signature %s: use func(http.ResponseWriter, *http.Request), func(*gin.Context) or func(echo.Context) error, each optionally with one more parameter, *runtime.Claims or *T with T a struct type of this package",
-			h.Name, types.TypeString(sig, func(p *types.Package) string { return p.Name() }))
+		p.errorf(fd.Pos(), "%s has an unsupported handler signature %s: use %s, each optionally with one more parameter, *runtime.Claims or *T with T a struct type of this package%s",
+			h.Name, types.TypeString(sig, func(p *types.Package) string { return p.Name() }), p.shapes(), signatureHint(sig))
 		return false
 	}
 	h.Claims = typed

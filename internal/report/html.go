@@ -34,7 +34,7 @@ type HTMLOptions struct {
 
 // statuses are the route statuses in the page's default order: what needs
 // attention first.
-var statuses = []string{"unguarded", "unknown", "guarded", "public"}
+var statuses = []string{"unguarded", "unknown", "stale", "guarded", "public", "shadowed"}
 
 func statusRank(s string) int {
 	if i := slices.Index(statuses, s); i >= 0 {
@@ -62,7 +62,10 @@ func newBar(name string, s Summary) bar {
 	b := bar{Name: name, Summary: s}
 	x := 0.0
 	for _, st := range statuses {
-		n := map[string]int{"guarded": s.Guarded, "public": s.Public, "unguarded": s.Unguarded, "unknown": s.Unknown}[st]
+		n := map[string]int{"guarded": s.Guarded, "public": s.Public, "unguarded": s.Unguarded, "unknown": s.Unknown, "stale": s.Stale, "shadowed": s.Shadowed}[st]
+		if n == 0 && (st == "stale" || st == "shadowed") {
+			continue // shown only where there are some
+		}
 		p := 0.0
 		if s.Total > 0 {
 			p = 100 * float64(n) / float64(s.Total)
@@ -87,10 +90,14 @@ func summarize(rows []Row) Summary {
 			s.Unguarded++
 		case "unknown":
 			s.Unknown++
+		case "stale":
+			s.Stale++
+		case "shadowed":
+			s.Shadowed++
 		}
 	}
 	s.Coverage = 1
-	if need := s.Total - s.Public; need > 0 {
+	if need := s.Total - s.Public - s.Shadowed; need > 0 {
 		s.Coverage = float64(s.Guarded) / float64(need)
 	}
 	return s

@@ -28,6 +28,16 @@ func routes(root string) []discover.Route {
 		{Method: "GET", Path: "/healthz", Handler: "example.com/app/api.Health", Router: "net/http", Pos: at(20), Status: discover.Public},
 		{Method: "GET", Host: "admin.example.com", Path: "/debug/vars", Handler: "expvar.Handler", Router: "net/http", Pos: at(21), Status: discover.Unguarded},
 		{Path: "{prefix}/x|y", Dynamic: "prefix", Handler: "example.com/app/api.X", Router: "chi", Pos: at(22), Status: discover.Unknown, Reason: "the path depends on prefix"},
+		{Method: "GET", Path: "/items", Handler: "example.com/app/api.Metrics", Router: "chi", Pos: at(24), Status: discover.Shadowed, Reason: "never served: chi serves the generated route of example.com/app/api.List (guarded: scopes(read|admin)) instead"},
+		{Method: "DELETE", Path: "/items/{id}", Handler: "example.com/app/api.Delete", Router: "axioms", Pos: at(30), Status: discover.Stale, Requirement: "roles(admin)", Reason: "api/axioms_gen.go is stale: the binary enforces what it says, not these directives"},
+	}
+}
+
+// someProblems are one finding of each level, out of order.
+func someProblems() []report.Finding {
+	return []report.Finding{
+		{File: "main.go", Line: 12, Column: 2, Level: report.LevelWarning, Rule: report.RuleShadowed, Message: "GET /items: also registered at api/routes.go:10"},
+		{File: "api/routes.go", Line: 9, Column: 1, Level: report.LevelError, Rule: report.RuleDirective, Message: "unknown directive //axioms:scope; did you mean //axioms:scopes?"},
 	}
 }
 
@@ -39,6 +49,7 @@ func TestFormats(t *testing.T) {
 	dir := filepath.Join(filepath.Dir(self), "..", "..", "testdata", "report")
 	root := "/src/app"
 	rep := report.New(routes(root), root)
+	rep.AddProblems(someProblems()...)
 	for _, tc := range []struct {
 		format string
 		write  func(*bytes.Buffer) error

@@ -21,3 +21,13 @@ func Routes(g *runtime.Guard) {
 func Bad(w http.ResponseWriter, r *http.Request) {}
 
 func open(w http.ResponseWriter, r *http.Request) {}
+
+// Twice registers one pattern twice: ServeMux panics at start.
+func Twice() {
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /twice", open) //axioms:public
+	mux.HandleFunc("GET /twice", open) // want `GET /twice: also registered at a.go:28 \(GET /twice\): net/http.ServeMux would panic registering both` `GET /twice: unguarded route`
+}
+
+// axioms:route GET /healthz // want `"// axioms:route" is ignored: a directive is written //axioms:route`
+func Healthz(w http.ResponseWriter, r *http.Request) {}

@@ -13,7 +13,7 @@ type OrgClaims struct {
 
 //axioms:route DELETE /items/:id
 //axioms:permissions items:delete
-func Delete(c echo.Context, org *OrgClaims) error { return nil } // want "guarded DELETE /v2/items/:id permissions(items:delete)" "guarded DELETE /items/:id permissions(items:delete)"
+func Delete(c echo.Context, org *OrgClaims) error { return nil } // want "shadowed DELETE /v2/items/:id" "guarded DELETE /items/:id permissions(items:delete)"
 
 func open(c echo.Context) error { return nil }
 
@@ -23,7 +23,7 @@ func Serve(g *runtime.Guard) *echo.Echo {
 	register(e, g)
 	grp := e.Group("/v2")
 	RegisterRoutes(grp, g)
-	grp.DELETE("/items/:id", GuardedDelete(g)) // want "guarded DELETE /v2/items/:id permissions(items:delete)"
+	grp.DELETE("/items/:id", GuardedDelete(g)) // want "guarded DELETE /v2/items/:id permissions(items:delete)" shadow "warning"
 	e.GET("/open", open)                       // want "unguarded GET /open"
 	return e
 }

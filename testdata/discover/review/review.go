@@ -123,7 +123,7 @@ func l5(m *http.ServeMux) {
 // A recursive helper terminates and reports its route: bound while the
 // helpers are few enough, unknown past that.
 func recurse(m *http.ServeMux, n int) {
-	m.HandleFunc("/rec", h) // want "unguarded * /rec" "unguarded * /rec" "unguarded * /rec" "unguarded * /rec" "unknown * /rec" "unknown * /rec" "unknown * /rec" "unknown * /rec"
+	m.HandleFunc("/rec", h) // want "unguarded * /rec" "unguarded * /rec" "unguarded * /rec" "unguarded * /rec" "unknown * /rec" "unknown * /rec" "unknown * /rec" "unknown * /rec" shadow "error"
 	if n > 0 {
 		recurse(m, n-1) // want "unknown * {?}"
 	}
