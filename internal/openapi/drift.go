@@ -40,11 +40,8 @@ func Drift(data []byte, specFile string, routes []discover.Route, root string) (
 		case r.Status == discover.Shadowed:
 			continue // never served: the registration that wins is compared
 		}
-		if r.Router == "grpc" || r.Router == "connect" {
-			continue // described by a .proto, never by the spec
-		}
 		if r.Method != "" && !slices.Contains(methods, strings.ToLower(r.Method)) {
-			continue // not an HTTP operation OpenAPI has (CONNECT, a WebDAV method)
+			continue // not an HTTP operation (a gRPC method, CONNECT)
 		}
 		path, _, ok := openAPIPath(r.Path)
 		if !ok {

@@ -63,9 +63,8 @@ func TestDriftRefuses(t *testing.T) {
 	}
 }
 
-// TestRPCRoutesLeftOut: gRPC and Connect methods are described by a
-// .proto: they are neither operations of the document nor compared with
-// one (an empty document is no drift for them).
+// TestRPCRoutesLeftOut: gRPC and Connect methods are neither operations
+// of the document nor compared with one.
 func TestRPCRoutesLeftOut(t *testing.T) {
 	routes := []discover.Route{
 		{Method: "GRPC", Router: "grpc", Path: "/items.v1.ItemService/GetItem", Status: discover.Guarded, Requirement: "authenticated"},

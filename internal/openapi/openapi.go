@@ -94,13 +94,11 @@ func operations(routes []discover.Route, pkgs []*packages.Package, root string) 
 	docs := docIndex(pkgs)
 	seen := map[string]bool{}
 	for _, r := range routes {
-		if r.Router == "grpc" || r.Router == "connect" {
-			// RPC methods: a .proto, not an OpenAPI document, describes
-			// them.
-			continue
-		}
 		skip := func(why string) {
 			skipped = append(skipped, report.Finding{File: report.Relative(root, r.Pos.Filename), Line: r.Pos.Line, Column: r.Pos.Column, Message: r.Pattern() + ": " + why})
+		}
+		if r.Router == "grpc" || r.Router == "connect" {
+			continue // RPC methods: OpenAPI describes HTTP operations
 		}
 		method := strings.ToLower(r.Method)
 		path, params, ok := openAPIPath(r.Path)

@@ -218,6 +218,9 @@ type page struct {
 	Packages []bar
 	Routers  []bar
 	Rows     []htmlRow
+	// Problems are the report's problems (invalid directives, stale
+	// files, shadowed routes...), sorted.
+	Problems []Finding
 	Claims   []claimKind
 	Statuses []string
 	CSS      template.CSS
@@ -241,6 +244,7 @@ func (rep Report) WriteHTML(w io.Writer, opts HTMLOptions) error {
 		Packages: group(rep.Routes, Row.Package),
 		Routers:  group(rep.Routes, func(r Row) string { return r.Router }),
 		Claims:   byKind(claims(rep.Routes)),
+		Problems: rep.Problems,
 		Statuses: statuses,
 		// The style sheet and script are our own embedded files, never
 		// data from code, so they go in as they are.

@@ -513,3 +513,39 @@ func BenchmarkWriteHTML(b *testing.B) {
 	}
 	b.ReportMetric(float64(buf.Len())/1024, "KiB/page")
 }
+
+// TestHTMLProblems: the page lists the report's problems (as the other
+// formats do), each with its level, location and message as text; a
+// message with markup stays text; a report without problems has no
+// such section.
+func TestHTMLProblems(t *testing.T) {
+	rep := report.New(nil, "/src/app")
+	rep.AddProblems(
+		report.Finding{File: "api/api.go", Line: 19, Column: 2, Level: report.LevelError, Rule: report.RuleShadowed, Message: "GET /books: also registered at <script>alert(1)</script>"},
+		report.Finding{Level: report.LevelError, Rule: report.RuleTrust, Message: "-trust auth.RequireUser matches no function"},
+		report.Finding{File: "api/api.go", Line: 3, Column: 1, Level: report.LevelWarning, Rule: report.RuleNearMiss, Message: `"// axioms:route" is ignored`},
+	)
+	doc, raw := render(t, rep)
+	sec := byID(doc, "problems")
+	if sec == nil {
+		t.Fatal("no #problems section")
+	}
+	var got []string
+	for _, li := range findAll(sec, func(n *html.Node) bool { return n.Data == "li" }) {
+		got = append(got, attr(li, "data-level")+" | "+text(li))
+	}
+	want := []string{
+		"error | error -trust auth.RequireUser matches no function",
+		`warning | warning api/api.go:3:1 "// axioms:route" is ignored`,
+		"error | error api/api.go:19:2 GET /books: also registered at <script>alert(1)</script>",
+	}
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("problems:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+	if len(findAll(sec, func(n *html.Node) bool { return n.Data == "script" })) != 0 || bytes.Contains(raw, []byte("<script>alert(1)")) {
+		t.Error("a problem's markup became an element")
+	}
+	if doc, _ := render(t, report.New(nil, "/src/app")); byID(doc, "problems") != nil {
+		t.Error("a report without problems has a #problems section")
+	}
+}
