@@ -34,8 +34,11 @@ func Drift(data []byte, specFile string, routes []discover.Route, root string) (
 	served := make([]bool, len(sp.ops))
 	var out []report.Finding
 	for _, r := range routes {
-		if r.Status == discover.Unknown || r.Dynamic != "" {
+		switch {
+		case r.Status == discover.Unknown || r.Dynamic != "":
 			continue // a finding of check already, and no path to match
+		case r.Status == discover.Shadowed:
+			continue // never served: the registration that wins is compared
 		}
 		if r.Method != "" && !slices.Contains(methods, strings.ToLower(r.Method)) {
 			continue // not an HTTP operation (a gRPC method, CONNECT)
@@ -59,6 +62,14 @@ func Drift(data []byte, specFile string, routes []discover.Route, root string) (
 		}
 		at := func(msg string) report.Finding {
 			return report.Finding{File: report.Relative(root, r.Pos.Filename), Line: r.Pos.Line, Column: r.Pos.Column, Message: r.Pattern() + ": " + msg}
+		}
+		if r.Status == discover.Stale {
+			// A finding of check already; what the binary enforces is
+			// not known, but the route is served.
+			for _, i := range matched {
+				served[i] = true
+			}
+			continue
 		}
 		if len(matched) == 0 {
 			if r.Status == discover.Guarded {

@@ -69,6 +69,7 @@ func TestRPCRoutesLeftOut(t *testing.T) {
 	routes := []discover.Route{
 		{Method: "GRPC", Router: "grpc", Path: "/items.v1.ItemService/GetItem", Status: discover.Guarded, Requirement: "authenticated"},
 		{Method: "CONNECT", Router: "connect", Path: "/items.v1.ItemService/GetItem", Status: discover.Guarded, Requirement: "authenticated"},
+		{Method: "CONNECT", Router: "connect", Path: "/items.v1.ItemService/ListItems", Status: discover.Unguarded},
 	}
 	doc := openapi.New(routes, nil, "", openapi.Options{})
 	if y := string(doc.YAML()); !strings.Contains(y, "paths: {}") || len(doc.Skipped) != 0 {
@@ -96,5 +97,28 @@ func TestDriftOfGeneratedDocument(t *testing.T) {
 				t.Errorf("%+v, %s: %v %v", opts, format, findings, err)
 			}
 		}
+	}
+}
+
+// TestStaleAndShadowedLeftOut: a route whose guard is not what its
+// directives say (stale generated file) or that is never served
+// (shadowed) is named as left out of the document; drift compares
+// neither, and a stale route still serves its operation.
+func TestStaleAndShadowedLeftOut(t *testing.T) {
+	routes := []discover.Route{
+		{Method: "GET", Path: "/a", Status: discover.Stale, Reason: "generated file is stale: run go generate", Requirement: "scopes(read)"},
+		{Method: "GET", Path: "/b", Status: discover.Shadowed, Requirement: "scopes(read)"},
+	}
+	doc := openapi.New(routes, nil, "", openapi.Options{})
+	if y := string(doc.YAML()); !strings.Contains(y, "paths: {}") || len(doc.Skipped) != 2 ||
+		!strings.Contains(doc.Skipped[0].Message, "GET /a: not in the document: what the binary enforces") ||
+		!strings.Contains(doc.Skipped[1].Message, "GET /b: not in the document: another registration") {
+		t.Errorf("skipped %v:\n%s", doc.Skipped, y)
+	}
+	// GET /a is served (stale, not compared), GET /b by no route.
+	spec := "openapi: 3.1.0\ninfo: {title: x, version: \"1\"}\npaths:\n  /a:\n    get:\n      security: []\n      responses: {\"200\": {description: ok}}\n  /b:\n    get:\n      responses: {\"200\": {description: ok}}\n"
+	findings, err := openapi.Drift([]byte(spec), "spec.yaml", routes, "")
+	if err != nil || len(findings) != 1 || !strings.Contains(findings[0].Message, "GET /b: operation") {
+		t.Errorf("drift: %v, %v; want only GET /b served by no route", findings, err)
 	}
 }

@@ -106,6 +106,12 @@ func operations(routes []discover.Route, pkgs []*packages.Package, root string) 
 		case r.Status == discover.Unknown:
 			skip("not in the document: " + r.Reason)
 			continue
+		case r.Status == discover.Stale:
+			skip("not in the document: what the binary enforces is not what the directives say (" + r.Reason + ")")
+			continue
+		case r.Status == discover.Shadowed:
+			skip("not in the document: another registration of the route wins, so this one is never served")
+			continue
 		case !ok || r.Dynamic != "":
 			skip("not in the document: the path is not a static pattern")
 			continue
