@@ -136,7 +136,7 @@ func (gd *guard) authorize(ctx context.Context, method string, setHeader func(me
 	r := rpcauth.NewRequest(ctx, http.MethodPost, method, http.Header{"Authorization": auth}, addr)
 	c, h, err := gd.g.Check(r, req)
 	if err != nil {
-		if v := h.Get("WWW-Authenticate"); v != "" {
+		if v := bearerChallenge(h.Get("WWW-Authenticate")); v != "" {
 			setHeader(metadata.Pairs("www-authenticate", v))
 		}
 		return ctx, status.Error(grpcCode(rpcauth.CodeOf(err)), rpcauth.Message(err))
@@ -162,3 +162,14 @@ type claimsStream struct {
 }
 
 func (s *claimsStream) Context() context.Context { return s.ctx }
+
+// bearerChallenge keeps the Bearer challenge of a WWW-Authenticate value
+// that offers DPoP too: a gRPC call cannot carry a proof, so it must not
+// be invited to. The cut is safe: a quoted attribute value never holds a
+// double quote, so `, DPoP realm="` only starts the DPoP challenge.
+func bearerChallenge(v string) string {
+	if i := strings.Index(v, `, DPoP realm="`); i >= 0 {
+		return v[:i]
+	}
+	return v
+}

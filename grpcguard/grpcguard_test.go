@@ -189,6 +189,9 @@ func TestUnaryStatuses(t *testing.T) {
 				}
 				return
 			}
+			if strings.Contains(got, "DPoP") {
+				t.Errorf("www-authenticate %q offers DPoP, which a gRPC call cannot carry", got)
+			}
 			if !strings.Contains(got, tc.challenge) {
 				t.Errorf("www-authenticate %q; want it to contain %q", got, tc.challenge)
 			}
