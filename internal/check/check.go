@@ -130,6 +130,8 @@ func analyze(ctx context.Context, opts Options, patterns []string) (*Result, err
 			pos := token.Position{Filename: filepath.Dir(s.Path)}
 			if p != nil && len(p.Handlers) > 0 {
 				pos = p.Handlers[0].Pos
+			} else if p != nil && len(p.Methods) > 0 {
+				pos = p.Methods[0].Pos
 			}
 			add(pos, report.LevelError, report.RuleStale, fmt.Sprintf("%s is missing: run go generate", rel))
 			if p != nil {
@@ -151,7 +153,7 @@ func analyze(ctx context.Context, opts Options, patterns []string) (*Result, err
 	found := discover.Analyze(pkgs, dopts)
 	routes := found.Routes
 	for i, r := range routes {
-		if reason := why[r.Package()]; reason != "" && r.Router == "axioms" {
+		if reason := why[r.Package()]; reason != "" && (r.Router == "axioms" || r.Router == "grpc" || r.Router == "connect") {
 			routes[i].Status, routes[i].Reason = discover.Stale, reason
 		}
 	}

@@ -200,8 +200,9 @@ func (d *discoverer) rpcRows(p *packages.Package, call *ast.CallExpr, svc router
 		case missing != "":
 			r.Status, r.Reason = Unknown, fmt.Sprintf("%s %s: its directives cannot be read", ImplNotLoaded, missing)
 		case h != nil && h.Public:
-			r.Status = Public
+			r.Status, r.pkg = Public, tablePkg(g)
 		case h != nil:
+			r.pkg = tablePkg(g)
 			req := requirementFrom(h.Requirement())
 			r.Status, r.Requirement, r.DPoP, r.Kinds = Guarded, req.text, h.DPoP, req.kinds
 		case allowed != "":
@@ -210,7 +211,7 @@ func (d *discoverer) rpcRows(p *packages.Package, call *ast.CallExpr, svc router
 			r.Status, r.Reason = Unknown, g.allowUnknown
 		default:
 			// The guard refuses it: safe, but dead.
-			r.Status, r.Requirement = Guarded, "refused (no directive)"
+			r.Status, r.Requirement, r.pkg = Guarded, "refused (no directive)", tablePkg(g)
 			r.problem = fmt.Sprintf("%s %s: %s (handler %s): the guard refuses every call (PermissionDenied); add a requirement or //axioms:public, or allow-list it",
 				r.Method, r.Path, NoDirective, r.Handler)
 		}
@@ -545,6 +546,25 @@ func (t *tracer) table(e ast.Expr, kind *routers.RPC, at token.Pos, g *rpcGuard,
 			}
 		}
 	}
+	if id != nil && id.Name == kind.TableVar && t.p.TypesInfo.Uses[id] == nil {
+		// The generated file is missing: the name does not resolve, but
+		// it is the table of this package or of the one it is selected
+		// from (check then says the file is missing).
+		path := t.p.PkgPath
+		if sel, ok := ast.Unparen(e).(*ast.SelectorExpr); ok {
+			x, _ := ast.Unparen(sel.X).(*ast.Ident)
+			pn, _ := t.p.TypesInfo.Uses[x].(*types.PkgName)
+			if pn == nil {
+				g.unknown = fmt.Sprintf("the guard's method table (%s) is not a generated %s or an append of them: the tool cannot tell what it allows", types.ExprString(e), kind.TableVar)
+				return
+			}
+			path = pn.Imported().Path()
+		}
+		if !slices.Contains(g.tables, path) {
+			g.tables = append(g.tables, path)
+		}
+		return
+	}
 	if id != nil {
 		if v, ok := t.p.TypesInfo.Uses[id].(*types.Var); ok && v.Pkg() != nil && v.Parent() == v.Pkg().Scope() && v.Name() == kind.TableVar {
 			if !slices.Contains(g.tables, v.Pkg().Path()) {
@@ -597,4 +617,14 @@ func (t *tracer) allow(e ast.Expr, at token.Pos, g *rpcGuard, depth int) {
 			g.allowUnknown = "an option of the guard cannot be read (" + types.ExprString(e) + ")"
 		}
 	}
+}
+
+// tablePkg is the package whose generated table gives a row its
+// requirement (the first, for an append of several): when its generated
+// file is stale, so is the row.
+func tablePkg(g rpcGuard) string {
+	if len(g.tables) == 0 {
+		return ""
+	}
+	return g.tables[0]
 }

@@ -301,8 +301,8 @@ var DPoPKinds = []string{"scopes", "roles", "permissions", "authenticated"}
 func (rep Report) DPoPFindings(kinds []string) []Finding {
 	var out []Finding
 	for _, r := range rep.Routes {
-		if r.Status != "guarded" || r.DPoP {
-			continue
+		if r.Status != "guarded" || r.DPoP || r.Router == "grpc" {
+			continue // a gRPC call cannot carry a DPoP proof: Connect can
 		}
 		for _, k := range kinds {
 			if k == "authenticated" || slices.Contains(r.kinds, k) {

@@ -88,3 +88,18 @@ func TestFormats(t *testing.T) {
 		})
 	}
 }
+
+// TestRequireDPoPSkipsGRPC: -require-dpop never asks a gRPC method for
+// DPoP, which a gRPC call cannot carry; the same method over Connect is
+// asked.
+func TestRequireDPoPSkipsGRPC(t *testing.T) {
+	pos := token.Position{Filename: "/m/items/serve.go", Line: 3, Column: 2}
+	rep := report.New([]discover.Route{
+		{Method: "GRPC", Path: "/a.S/M", Router: "grpc", Status: discover.Guarded, Requirement: "scopes(x)", Kinds: []string{"scopes"}, Pos: pos},
+		{Method: "CONNECT", Path: "/a.S/M", Router: "connect", Status: discover.Guarded, Requirement: "scopes(x)", Kinds: []string{"scopes"}, Pos: pos},
+	}, "/m")
+	got := rep.DPoPFindings([]string{"scopes"})
+	if len(got) != 1 || got[0].Message[:len("CONNECT ")] != "CONNECT " {
+		t.Errorf("findings %v; want one, for the Connect method", got)
+	}
+}
