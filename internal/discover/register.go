@@ -305,6 +305,9 @@ type registered struct {
 // register records one route.
 func (w *walker) register(rg registered) {
 	call, st, handlers, mws, loop := rg.call, rg.st, rg.handlers, rg.mws, rg.loop
+	if len(handlers) > 0 && w.rpcHandler(handlers[len(handlers)-1]) {
+		return // a Connect service's handler: its methods are rows of their own
+	}
 	r := Route{Router: st.kind, Method: rg.method, Pos: w.p.Fset.Position(call.Pos())}
 	if r.Router == "" {
 		r.Router = "net/http"

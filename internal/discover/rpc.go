@@ -628,3 +628,46 @@ func tablePkg(g rpcGuard) string {
 	}
 	return g.tables[0]
 }
+
+// rpcHandler reports whether e is the handler a Connect NewXServiceHandler
+// call returned (path, h := pbconnect.NewXServiceHandler(...); then
+// mux.Handle(path, h)): the service's methods are rows of their own, so
+// the mount is not a route.
+func (w *walker) rpcHandler(e ast.Expr) bool {
+	id, ok := ast.Unparen(e).(*ast.Ident)
+	if !ok {
+		return false
+	}
+	obj := w.info().Uses[id]
+	if obj == nil {
+		return false
+	}
+	for _, f := range w.files {
+		if f.Pos() > obj.Pos() || obj.Pos() >= f.End() {
+			continue
+		}
+		path, _ := astutil.PathEnclosingInterval(f, obj.Pos(), obj.Pos())
+		for _, n := range path {
+			var rhs []ast.Expr
+			switch s := n.(type) {
+			case *ast.AssignStmt:
+				rhs = s.Rhs
+			case *ast.ValueSpec:
+				rhs = s.Values
+			default:
+				continue
+			}
+			if len(rhs) != 1 {
+				return false
+			}
+			call, ok := ast.Unparen(rhs[0]).(*ast.CallExpr)
+			if !ok {
+				return false
+			}
+			fn, _ := typeutil.Callee(w.info(), call).(*types.Func)
+			svc, ok := routers.RegisteredService(fn)
+			return ok && svc.RPC == routers.Connect
+		}
+	}
+	return false
+}

@@ -75,3 +75,10 @@ func ConnectInterceptors(g *runtime.Guard, mux *http.ServeMux) {
 func ConnectUnguarded(mux *http.ServeMux) {
 	mux.Handle(pbconnect.NewNoteServiceHandler(ConnectNotes{})) // want "unguarded CONNECT /notes.v1.NoteService/GetNote" "unguarded CONNECT /notes.v1.NoteService/Stats"
 }
+
+// The two-line form of Connect's documentation: the mount is not a route
+// of its own; the methods are rows.
+func ConnectTwoLines(g *runtime.Guard, mux *http.ServeMux) {
+	path, h := pbconnect.NewNoteServiceHandler(ConnectNotes{}, connectguard.WithGuard(g, AxiomsConnectProcedures)) // want "guarded CONNECT /notes.v1.NoteService/GetNote roles(admin) AND dpop" "guarded CONNECT /notes.v1.NoteService/Stats refused (no directive)"
+	mux.Handle(path, h)
+}
