@@ -150,20 +150,13 @@ func (p *jsonParser) array() ([]any, error) {
 func (p *jsonParser) string() (string, error) {
 	start := p.i + 1
 	for j := start; j < len(p.s); {
-		// Most bytes of a token are plain ASCII: skip them eight at a
-		// time, then one at a time. In lax mode UTF-8 was validated: any
+		// Skip the plain bytes. In lax mode UTF-8 was validated: any
 		// byte from 0x80 is plain too.
 		if p.lax {
-			for j+8 <= len(p.s) && plainWordUTF8(load8(p.s[j:])) {
-				j += 8
-			}
 			for j < len(p.s) && (plainASCII[p.s[j]] || p.s[j] >= utf8.RuneSelf) {
 				j++
 			}
 		} else {
-			for j+8 <= len(p.s) && plainWord(load8(p.s[j:])) {
-				j += 8
-			}
 			for j < len(p.s) && plainASCII[p.s[j]] {
 				j++
 			}
@@ -201,32 +194,6 @@ var plainASCII = func() (t [256]bool) {
 	}
 	return t
 }()
-
-// load8 reads the first eight bytes of b as a little-endian word (one
-// load once compiled).
-func load8(b string) uint64 {
-	_ = b[7]
-	return uint64(b[0]) | uint64(b[1])<<8 | uint64(b[2])<<16 | uint64(b[3])<<24 |
-		uint64(b[4])<<32 | uint64(b[5])<<40 | uint64(b[6])<<48 | uint64(b[7])<<56
-}
-
-// plainWord applies the classic SWAR tests to eight bytes: none with its
-// high bit set, none below 0x20, none equal to '"' or '\\'.
-func plainWord(x uint64) bool {
-	const ones, highs = 0x0101010101010101, 0x8080808080808080
-	q, e := x^(ones*'"'), x^(ones*'\\')
-	// Below 0x20 is exact as no byte is >= 0x80 when the result is true.
-	return (x&highs | (x-ones*0x20)&^x&highs | (q-ones)&^q&highs | (e-ones)&^e&highs) == 0
-}
-
-// plainWordUTF8 is plainWord for text whose UTF-8 is known valid: bytes
-// from 0x80 pass. Each test flags a byte only when its high bit is clear,
-// which no byte from 0x80 has once complemented.
-func plainWordUTF8(x uint64) bool {
-	const ones, highs = 0x0101010101010101, 0x8080808080808080
-	q, e := x^(ones*'"'), x^(ones*'\\')
-	return ((x-ones*0x20)&^x|(q-ones)&^q|(e-ones)&^e)&highs == 0
-}
 
 // escapedString is the slow path for strings with escapes, from start
 // (after the opening quote). In strict mode it builds the decoded string.

@@ -321,20 +321,6 @@ func BenchmarkParseObject(b *testing.B) {
 	})
 }
 
-// TestPlainWord checks the word-at-a-time test against the byte table on
-// every byte value in every position.
-func TestPlainWord(t *testing.T) {
-	for pos := range 8 {
-		for c := range 256 {
-			b := []byte("abcdefgh")
-			b[pos] = byte(c)
-			if got, want := plainWord(load8(string(b))), plainASCII[c]; got != want {
-				t.Fatalf("plainWord with byte %#x at %d = %v, want %v", c, pos, got, want)
-			}
-		}
-	}
-}
-
 // FuzzAppendWords holds the scope splitter to its definition: the
 // non-empty fields of strings.Split on U+0020 alone.
 func FuzzAppendWords(f *testing.F) {
