@@ -91,9 +91,6 @@ func (p *jsonParser) members(dst []member) ([]member, error) {
 	p.i++ // '{'
 	first := len(dst)
 	var seen map[string]struct{}
-	// Claim names are short and often of equal length (iss, sub, aud,
-	// exp...): compare a cheap fingerprint before the names themselves.
-	var prints [linearDuplicates]uint64
 	p.space()
 	if p.i < len(p.s) && p.s[p.i] == '}' {
 		p.i++
@@ -115,13 +112,11 @@ func (p *jsonParser) members(dst []member) ([]member, error) {
 			}
 		}
 		if n < linearDuplicates {
-			fp := fingerprint(name)
-			for k, m := range dst[first:] {
-				if prints[k] == fp && m.name == name {
+			for _, m := range dst[first:] {
+				if m.name == name {
 					return dst, errJSONDuplicate
 				}
 			}
-			prints[n] = fp
 		} else if p.lax {
 			p.deferred = true
 		} else {
@@ -194,15 +189,6 @@ func (p *jsonParser) more(closing byte) (bool, error) {
 		return false, nil
 	}
 	return false, errJSONSyntax
-}
-
-// fingerprint is a member name's length and three of its bytes: equal
-// names have equal fingerprints.
-func fingerprint(name string) uint64 {
-	if name == "" {
-		return 0
-	}
-	return uint64(len(name)) | uint64(name[0])<<32 | uint64(name[len(name)/2])<<40 | uint64(name[len(name)-1])<<48
 }
 
 // skip validates one value, as value would parse it, without building it.
