@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	"github.com/golang-jwt/jwt/v5"
 )
@@ -34,6 +35,7 @@ type Guard struct {
 	intro     *introspector      // nil without IntrospectionURL
 	dpop      *dpopVerifier
 	scratch   sync.Pool // *[]byte decode buffers
+	headers   headerCache
 	closeOnce sync.Once
 	// metadata is the URL of the resource's metadata (RFC 9728), and
 	// metadataPath its path; "" without Config.Resource.
@@ -356,17 +358,22 @@ func (g *Guard) Verify(ctx context.Context, token string) (*Claims, error) {
 	}
 	raw := append((*bp)[:0], token...)
 	buf := raw[len(token):cap(raw)][:0]
+	var err error
+	headerSeg := token[seg.header[0]:seg.header[1]]
+	header, knownHeader := g.headers.get(headerSeg)
 	var unchecked deferredChecks
-	headerJSON, buf, err := decodeSegment(buf, seg.bytes(raw, seg.header))
-	if err != nil {
-		return nil, errMalformed(err)
-	}
-	header, deferred, err := parseHeader(string(headerJSON))
-	if err != nil {
-		return nil, errMalformed(err)
-	}
-	if deferred {
-		unchecked.header, unchecked.headerJSON = header, string(headerJSON)
+	if !knownHeader {
+		var headerJSON []byte
+		if headerJSON, buf, err = decodeSegment(buf, seg.bytes(raw, seg.header)); err != nil {
+			return nil, errMalformed(err)
+		}
+		var deferred bool
+		if header, deferred, err = parseHeader(string(headerJSON)); err != nil {
+			return nil, errMalformed(err)
+		}
+		if deferred {
+			unchecked.header, unchecked.headerJSON = header, string(headerJSON)
+		}
 	}
 	// Every segment is decoded before any key is looked at, so a token
 	// that is not a well-formed JWS is refused as such: never after a key
@@ -437,6 +444,9 @@ func (g *Guard) Verify(ctx context.Context, token string) (*Claims, error) {
 	c, reg := iss.claims(payload, members)
 	if err := iss.validator.Validate(reg); err != nil {
 		return nil, tokenError(err)
+	}
+	if !knownHeader {
+		g.headers.put(headerSeg, header)
 	}
 	if g.cache != nil {
 		g.cache.put(&cacheEntry{
@@ -651,6 +661,41 @@ func readPayload(b []byte, dst []member) (payload string, members []member, defe
 		return "", nil, false, errMalformed(err)
 	}
 	return payload, members, deferred, nil
+}
+
+// headerCache remembers the JOSE headers of the last tokens verified:
+// tokens signed with one key share their header segment byte for byte, so
+// most requests skip decoding it. An entry is the parse of exactly its
+// segment's bytes, stored only once a token carrying it verified, so
+// invalid tokens cannot churn it; reads take no lock and write nothing.
+type headerCache struct {
+	entries [4]atomic.Pointer[headerEntry]
+	next    atomic.Uint32
+}
+
+type headerEntry struct {
+	segment string
+	header  jwsHeader
+}
+
+// maxCachedHeader bounds the header segments remembered.
+const maxCachedHeader = 512
+
+func (c *headerCache) get(segment string) (jwsHeader, bool) {
+	for i := range c.entries {
+		if e := c.entries[i].Load(); e != nil && e.segment == segment {
+			return e.header, true
+		}
+	}
+	return jwsHeader{}, false
+}
+
+func (c *headerCache) put(segment string, h jwsHeader) {
+	if len(segment) > maxCachedHeader {
+		return
+	}
+	i := c.next.Add(1) % uint32(len(c.entries))
+	c.entries[i].Store(&headerEntry{segment: strings.Clone(segment), header: h})
 }
 
 // jwsHeader is what the Guard reads of a JOSE header.

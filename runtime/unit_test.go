@@ -399,6 +399,33 @@ func TestChallengeAndStatus(t *testing.T) {
 	}
 }
 
+func TestHeaderCache(t *testing.T) {
+	var c headerCache
+	if _, ok := c.get("eyJhbGciOiJSUzI1NiJ9"); ok {
+		t.Fatal("empty cache hit")
+	}
+	segs := []string{"h1", "h2", "h3", "h4", "h5"}
+	for i, s := range segs {
+		c.put(s, jwsHeader{alg: "RS256", kid: s})
+		if h, ok := c.get(s); !ok || h.kid != s {
+			t.Fatalf("put %s then get = %+v, %v", s, h, ok)
+		}
+		for _, older := range segs[:i] {
+			if h, ok := c.get(older); ok && h.kid != older {
+				t.Fatalf("get(%s) returned the header of %s", older, h.kid)
+			}
+		}
+	}
+	if _, ok := c.get("h1"); ok {
+		t.Error("the oldest of five headers is still remembered in four entries")
+	}
+	long := strings.Repeat("a", maxCachedHeader+1)
+	c.put(long, jwsHeader{alg: "RS256"})
+	if _, ok := c.get(long); ok {
+		t.Error("an oversized header segment was remembered")
+	}
+}
+
 func TestDecodeSegment(t *testing.T) {
 	buf := make([]byte, 0, 64)
 	for _, tt := range []struct {
