@@ -92,10 +92,9 @@ func New(ctx context.Context, cfg Config) (*Guard, error) {
 // its registered-claim checks, its claim names and its own key set, so
 // that keys of one issuer never verify a token claiming another.
 type issuer struct {
-	cfg       Config // the Guard's Config narrowed to this issuer
-	methods   map[string]jwt.SigningMethod
-	validator *jwt.Validator // the registered-claim rules
-	keys      *keySource     // nil with IntrospectAll
+	cfg     Config // the Guard's Config narrowed to this issuer
+	methods map[string]jwt.SigningMethod
+	keys    *keySource // nil with IntrospectAll
 }
 
 func newIssuer(ctx context.Context, cfg Config) *issuer {
@@ -103,14 +102,6 @@ func newIssuer(ctx context.Context, cfg Config) *issuer {
 		cfg:     cfg,
 		methods: make(map[string]jwt.SigningMethod),
 	}
-	opts := []jwt.ParserOption{jwt.WithExpirationRequired(), jwt.WithIssuedAt(), jwt.WithLeeway(cfg.Leeway), jwt.WithTimeFunc(cfg.Now)}
-	if cfg.Issuer != "" {
-		opts = append(opts, jwt.WithIssuer(cfg.Issuer))
-	}
-	if len(cfg.Audiences) > 0 {
-		opts = append(opts, jwt.WithAudience(cfg.Audiences...))
-	}
-	iss.validator = jwt.NewValidator(opts...)
 	for _, alg := range cfg.Algorithms {
 		iss.methods[alg] = jwt.GetSigningMethod(alg)
 	}
@@ -442,7 +433,7 @@ func (g *Guard) Verify(ctx context.Context, token string) (*Claims, error) {
 		}
 	}
 	c, reg := iss.claims(payload, members)
-	if err := iss.validator.Validate(reg); err != nil {
+	if err := reg.validate(iss.cfg.Now(), iss.cfg.Leeway, iss.cfg.Issuer, iss.cfg.Audiences); err != nil {
 		return nil, tokenError(err)
 	}
 	if !knownHeader {
