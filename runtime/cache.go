@@ -5,6 +5,8 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/axioms-go/axiomsgen/runtime/internal/claimcheck"
 )
 
 // Clients reuse one access token for minutes, and verifying its signature
@@ -87,7 +89,7 @@ func (c *tokenCache) get(token string) (*cacheEntry, bool) {
 	e := v.(*cacheEntry)
 	now := c.now()
 	set := e.keys.current()
-	if expiredAt(now, e.exp, c.leeway) || notYetAt(now, e.nbf, c.leeway) ||
+	if claimcheck.Expired(now, e.exp, c.leeway) || claimcheck.NotYet(now, e.nbf, c.leeway) ||
 		set == nil || !set.holds(e.key, e.kid, e.hasKID, e.alg) {
 		c.remove(k)
 		s.miss.Add(1)

@@ -9,6 +9,8 @@ import (
 	"strings"
 	"sync"
 	"unicode"
+
+	"github.com/axioms-go/axiomsgen/runtime/internal/jsonscan"
 )
 
 // Claims.Decode uses encoding/json, whose field matching is
@@ -49,14 +51,14 @@ func exactJSON(b *strings.Builder, raw string, t reflect.Type, depth int) error 
 	for t.Kind() == reflect.Pointer {
 		t = t.Elem()
 	}
-	if depth > maxJSONDepth || reflect.PointerTo(t).Implements(unmarshalerType) ||
+	if depth > jsonscan.MaxDepth || reflect.PointerTo(t).Implements(unmarshalerType) ||
 		(raw[0] == '"' && reflect.PointerTo(t).Implements(textUnmarshalerType)) {
 		b.WriteString(raw) // the type reads the text its own way
 		return nil
 	}
 	switch {
 	case raw[0] == '{' && (t.Kind() == reflect.Struct || t.Kind() == reflect.Map):
-		ms, err := objectMembers(raw, nil)
+		ms, err := jsonscan.Members(raw, nil)
 		if err != nil {
 			return err
 		}
@@ -70,7 +72,7 @@ func exactJSON(b *strings.Builder, raw string, t reflect.Type, depth int) error 
 			ft := t
 			if t.Kind() == reflect.Struct {
 				var ok bool
-				if ft, ok = names[m.name]; !ok {
+				if ft, ok = names[m.Name]; !ok {
 					continue // no field has exactly this name
 				}
 			} else {
@@ -80,37 +82,26 @@ func exactJSON(b *strings.Builder, raw string, t reflect.Type, depth int) error 
 				b.WriteByte(',')
 			}
 			first = false
-			b.WriteString(strconv.Quote(m.name))
+			b.WriteString(strconv.Quote(m.Name))
 			b.WriteByte(':')
-			if err := exactJSON(b, m.value, ft, depth+1); err != nil {
+			if err := exactJSON(b, m.Value, ft, depth+1); err != nil {
 				return err
 			}
 		}
 		b.WriteByte('}')
 		return nil
 	case raw[0] == '[' && (t.Kind() == reflect.Slice || t.Kind() == reflect.Array):
-		p := jsonParser{s: raw, i: 1, depth: 1}
 		b.WriteByte('[')
-		p.space()
-		if p.i < len(p.s) && p.s[p.i] == ']' {
-			b.WriteByte(']')
-			return nil
-		}
-		for more := true; more; {
-			start := p.i
-			if err := p.skip(); err != nil {
-				return err
-			}
-			if err := exactJSON(b, p.s[start:p.i], t.Elem(), depth+1); err != nil {
-				return err
-			}
-			var err error
-			if more, err = p.more(']'); err != nil {
-				return err
-			}
-			if more {
+		first := true
+		err := jsonscan.Elements(raw, func(elem string) error {
+			if !first {
 				b.WriteByte(',')
 			}
+			first = false
+			return exactJSON(b, elem, t.Elem(), depth+1)
+		})
+		if err != nil {
+			return err
 		}
 		b.WriteByte(']')
 		return nil

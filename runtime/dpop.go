@@ -28,6 +28,10 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/axioms-go/axiomsgen/runtime/internal/claimcheck"
+
+	"github.com/axioms-go/axiomsgen/runtime/internal/jsonscan"
+
 	"github.com/golang-jwt/jwt/v5"
 )
 
@@ -236,7 +240,7 @@ func (d *dpopVerifier) check(ctx context.Context, raw, method, token string, req
 		return nil, proofError("the proof's htu is not the URL of this request", nil)
 	}
 	iatNum, ok := payload["iat"].(float64)
-	if !ok || !(iatNum > -maxNumericDate && iatNum < maxNumericDate) {
+	if !ok || !(iatNum > -claimcheck.MaxNumericDate && iatNum < claimcheck.MaxNumericDate) {
 		return nil, proofError("the proof has no numeric iat", nil)
 	}
 	iat := time.Unix(int64(iatNum), 0)
@@ -294,7 +298,7 @@ func splitProof(raw string) (header, payload map[string]any, signingInput string
 		if b, buf, err = decodeSegment(buf, seg.bytes(src, span)); err != nil {
 			return nil, proofError("the proof's "+what+" is not base64url", err)
 		}
-		m, err := parseObject(string(b))
+		m, err := jsonscan.Parse(string(b))
 		if err != nil {
 			return nil, proofError("the proof's "+what+" is not a JSON object", err)
 		}

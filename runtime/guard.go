@@ -9,7 +9,10 @@ import (
 	"net/http"
 	"strings"
 	"sync"
-	"sync/atomic"
+
+	"github.com/axioms-go/axiomsgen/runtime/internal/recent"
+
+	"github.com/axioms-go/axiomsgen/runtime/internal/jsonscan"
 
 	"github.com/golang-jwt/jwt/v5"
 )
@@ -34,8 +37,8 @@ type Guard struct {
 	cache     *tokenCache        // nil when off
 	intro     *introspector      // nil without IntrospectionURL
 	dpop      *dpopVerifier
-	scratch   sync.Pool // *[]byte decode buffers
-	headers   headerCache
+	scratch   sync.Pool               // *[]byte decode buffers
+	headers   recent.Cache[jwsHeader] // the JOSE headers of the last tokens verified
 	closeOnce sync.Once
 	// metadata is the URL of the resource's metadata (RFC 9728), and
 	// metadataPath its path; "" without Config.Resource.
@@ -351,7 +354,7 @@ func (g *Guard) Verify(ctx context.Context, token string) (*Claims, error) {
 	buf := raw[len(token):cap(raw)][:0]
 	var err error
 	headerSeg := token[seg.header[0]:seg.header[1]]
-	header, knownHeader := g.headers.get(headerSeg)
+	header, knownHeader := g.headers.Get(headerSeg)
 	var unchecked deferredChecks
 	if !knownHeader {
 		var headerJSON []byte
@@ -381,11 +384,11 @@ func (g *Guard) Verify(ctx context.Context, token string) (*Claims, error) {
 	// the payload's copy), so that a token that is no JWT is refused as
 	// such whatever the state of the keys; and with several issuers, its
 	// "iss" chooses whose keys may verify it. Header and payload are
-	// scanned with scanMembers, whose cost no text can make exceed a
+	// scanned with jsonscan.Scan, whose cost no text can make exceed a
 	// signature check; the checks it defers run before anything relies
 	// on them: before a 503 for missing keys, before a refresh for an
 	// unknown kid, and once the signature verified.
-	var memberBuf [scanKept]member
+	var memberBuf [jsonscan.ScanKept]jsonscan.Member
 	payload, members, deferred, err := readPayload(payloadJSON, memberBuf[:0])
 	if err != nil {
 		return nil, err
@@ -395,8 +398,8 @@ func (g *Guard) Verify(ctx context.Context, token string) (*Claims, error) {
 	}
 	iss := g.primary
 	if len(g.issuers) > 1 {
-		iv, _ := findMember(members, "iss")
-		name, _ := stringOf(iv)
+		iv, _ := jsonscan.Find(members, "iss")
+		name, _ := jsonscan.String(iv)
 		if iss = g.issuers[name]; iss == nil {
 			return nil, newError(ErrInvalidToken, "the token's issuer is not accepted", nil)
 		}
@@ -427,17 +430,17 @@ func (g *Guard) Verify(ctx context.Context, token string) (*Claims, error) {
 		}
 		if unchecked.payload != "" {
 			// Names written with escapes are decoded now.
-			if members, err = objectMembers(payload, members[:0]); err != nil {
+			if members, err = jsonscan.Members(payload, members[:0]); err != nil {
 				return nil, errMalformed(err)
 			}
 		}
 	}
 	c, reg := iss.claims(payload, members)
-	if err := reg.validate(iss.cfg.Now(), iss.cfg.Leeway, iss.cfg.Issuer, iss.cfg.Audiences); err != nil {
+	if err := reg.Validate(iss.cfg.Now(), iss.cfg.Leeway, iss.cfg.Issuer, iss.cfg.Audiences); err != nil {
 		return nil, tokenError(err)
 	}
 	if !knownHeader {
-		g.headers.put(headerSeg, header)
+		g.headers.Put(headerSeg, header)
 	}
 	if g.cache != nil {
 		g.cache.put(&cacheEntry{
@@ -524,13 +527,13 @@ func decodeSegment(buf []byte, seg []byte) (decoded, rest []byte, err error) {
 
 func errMalformed(cause error) error {
 	desc := "the token is not a well-formed JWT"
-	if errors.Is(cause, errJSONDuplicate) {
+	if errors.Is(cause, jsonscan.ErrDuplicate) {
 		desc = "the token has a duplicate JSON member"
 	}
 	return newError(ErrInvalidToken, desc, errors.Join(jwt.ErrTokenMalformed, cause))
 }
 
-// deferredChecks are the checks scanMembers deferred on a token's header
+// deferredChecks are the checks jsonscan.Scan deferred on a token's header
 // or payload: "" for a text that needs none.
 type deferredChecks struct {
 	header     jwsHeader // as scanned
@@ -539,7 +542,7 @@ type deferredChecks struct {
 	done       bool
 }
 
-// run validates the texts with objectMembers' full rules; a header must
+// run validates the texts with jsonscan.Members' full rules; a header must
 // also read the same once its escaped names are decoded.
 func (d *deferredChecks) run() error {
 	if d.done {
@@ -552,7 +555,7 @@ func (d *deferredChecks) run() error {
 		}
 	}
 	if d.payload != "" {
-		if _, err := objectMembers(d.payload, nil); err != nil {
+		if _, err := jsonscan.Members(d.payload, nil); err != nil {
 			return errMalformed(err)
 		}
 	}
@@ -639,54 +642,19 @@ func tokenError(err error) error {
 }
 
 // answerClaims builds the Claims of an introspection answer.
-func (iss *issuer) answerClaims(answer string, ms []member) *Claims {
+func (iss *issuer) answerClaims(answer string, ms []jsonscan.Member) *Claims {
 	c, _ := iss.claims(answer, ms)
 	return c
 }
 
 // readPayload copies a token's decoded payload into a string the Claims
-// keep and appends its members to dst, with scanMembers' rules.
-func readPayload(b []byte, dst []member) (payload string, members []member, deferred bool, err error) {
+// keep and appends its members to dst, with jsonscan.Scan' rules.
+func readPayload(b []byte, dst []jsonscan.Member) (payload string, members []jsonscan.Member, deferred bool, err error) {
 	payload = string(b)
-	if members, deferred, err = scanMembers(payload, dst); err != nil {
+	if members, deferred, err = jsonscan.Scan(payload, dst); err != nil {
 		return "", nil, false, errMalformed(err)
 	}
 	return payload, members, deferred, nil
-}
-
-// headerCache remembers the JOSE headers of the last tokens verified:
-// tokens signed with one key share their header segment byte for byte, so
-// most requests skip decoding it. An entry is the parse of exactly its
-// segment's bytes, stored only once a token carrying it verified, so
-// invalid tokens cannot churn it; reads take no lock and write nothing.
-type headerCache struct {
-	entries [4]atomic.Pointer[headerEntry]
-	next    atomic.Uint32
-}
-
-type headerEntry struct {
-	segment string
-	header  jwsHeader
-}
-
-// maxCachedHeader bounds the header segments remembered.
-const maxCachedHeader = 512
-
-func (c *headerCache) get(segment string) (jwsHeader, bool) {
-	for i := range c.entries {
-		if e := c.entries[i].Load(); e != nil && e.segment == segment {
-			return e.header, true
-		}
-	}
-	return jwsHeader{}, false
-}
-
-func (c *headerCache) put(segment string, h jwsHeader) {
-	if len(segment) > maxCachedHeader {
-		return
-	}
-	i := c.next.Add(1) % uint32(len(c.entries))
-	c.entries[i].Store(&headerEntry{segment: strings.Clone(segment), header: h})
 }
 
 // jwsHeader is what the Guard reads of a JOSE header.
@@ -698,39 +666,39 @@ type jwsHeader struct {
 	crit              bool
 }
 
-// parseHeader reads a JOSE header, a JSON object, with scanMembers'
+// parseHeader reads a JOSE header, a JSON object, with jsonscan.Scan'
 // rules: deferred as there.
 func parseHeader(src string) (jwsHeader, bool, error) {
-	var buf [8]member
-	ms, deferred, err := scanMembers(src, buf[:0])
+	var buf [8]jsonscan.Member
+	ms, deferred, err := jsonscan.Scan(src, buf[:0])
 	if err != nil {
 		return jwsHeader{}, false, err
 	}
 	return headerOf(ms), deferred, nil
 }
 
-// parseHeaderStrict is parseHeader with objectMembers' rules.
+// parseHeaderStrict is parseHeader with jsonscan.Members' rules.
 func parseHeaderStrict(src string) (jwsHeader, error) {
-	var buf [8]member
-	ms, err := objectMembers(src, buf[:0])
+	var buf [8]jsonscan.Member
+	ms, err := jsonscan.Members(src, buf[:0])
 	if err != nil {
 		return jwsHeader{}, err
 	}
 	return headerOf(ms), nil
 }
 
-func headerOf(ms []member) jwsHeader {
+func headerOf(ms []jsonscan.Member) jwsHeader {
 	var h jwsHeader
 	for _, m := range ms {
-		switch m.name {
+		switch m.Name {
 		case "alg":
-			h.alg, _ = stringOf(m.value)
+			h.alg, _ = jsonscan.String(m.Value)
 		case "kid":
 			h.hasKID = true
-			h.kid, h.kidString = stringOf(m.value)
+			h.kid, h.kidString = jsonscan.String(m.Value)
 		case "typ":
 			h.hasTyp = true
-			h.typ, h.typString = stringOf(m.value)
+			h.typ, h.typString = jsonscan.String(m.Value)
 		case "crit":
 			h.crit = true
 		}

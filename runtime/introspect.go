@@ -12,6 +12,10 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/axioms-go/axiomsgen/runtime/internal/claimcheck"
+
+	"github.com/axioms-go/axiomsgen/runtime/internal/jsonscan"
 )
 
 // Opaque (reference) access tokens are checked by asking the
@@ -112,7 +116,7 @@ func (in *introspector) close() {
 // Concurrent requests for one token share one call, which runs apart from
 // every request: a request whose context ends stops waiting (503) without
 // affecting the others.
-func (in *introspector) verify(ctx context.Context, token string, claimsOf func(string, []member) *Claims) (*Claims, error) {
+func (in *introspector) verify(ctx context.Context, token string, claimsOf func(string, []jsonscan.Member) *Claims) (*Claims, error) {
 	key := tokenDigest(sha256.Sum256([]byte(token)))
 	now := in.cfg.Now()
 	in.mu.Lock()
@@ -155,7 +159,7 @@ func (in *introspector) verify(ctx context.Context, token string, claimsOf func(
 }
 
 // run makes one call and hands its answer to everyone waiting for it.
-func (in *introspector) run(key tokenDigest, token string, call *introspectCall, claimsOf func(string, []member) *Claims) {
+func (in *introspector) run(key tokenDigest, token string, call *introspectCall, claimsOf func(string, []jsonscan.Member) *Claims) {
 	defer in.wg.Done()
 	call.claims, call.err = in.call(in.ctx, token, claimsOf)
 	in.mu.Lock()
@@ -234,7 +238,7 @@ func (in *introspector) sweep(now time.Time) {
 var errInactive = errors.New("inactive token")
 
 // call performs one RFC 7662 request and checks the answer like a JWT.
-func (in *introspector) call(ctx context.Context, token string, claimsOf func(string, []member) *Claims) (*Claims, error) {
+func (in *introspector) call(ctx context.Context, token string, claimsOf func(string, []jsonscan.Member) *Claims) (*Claims, error) {
 	ctx, cancel := context.WithTimeout(ctx, in.cfg.FetchTimeout)
 	defer cancel()
 	form := url.Values{"token": {token}, "token_type_hint": {"access_token"}}
@@ -264,11 +268,11 @@ func (in *introspector) call(ctx context.Context, token string, claimsOf func(st
 		return nil, newError(ErrKeysUnavailable, "the token introspection answer is too large", nil)
 	}
 	answer := string(body)
-	members, err := objectMembers(answer, nil)
+	members, err := jsonscan.Members(answer, nil)
 	if err != nil {
 		return nil, newError(ErrKeysUnavailable, "the token introspection answer is not a JSON object", err)
 	}
-	if active, _ := findMember(members, "active"); active != "true" {
+	if active, _ := jsonscan.Find(members, "active"); active != "true" {
 		return nil, newError(ErrInvalidToken, "the token is not active", errInactive)
 	}
 	if err := in.check(members); err != nil {
@@ -280,39 +284,39 @@ func (in *introspector) call(ctx context.Context, token string, claimsOf func(st
 // check applies the JWT rules to an active answer: exp and nbf with the
 // leeway, iss and aud (required unless IntrospectionLenient), and refuses
 // answers that describe a refresh or ID token.
-func (in *introspector) check(a []member) error {
+func (in *introspector) check(a []jsonscan.Member) error {
 	now := in.cfg.Now()
 	leeway := in.cfg.Leeway
 	for _, name := range [...]string{"token_type", "token_use", "typ"} {
-		if v, ok := findMember(a, name); ok {
-			if s, _ := stringOf(v); notAccessToken(s) {
+		if v, ok := jsonscan.Find(a, name); ok {
+			if s, _ := jsonscan.String(v); notAccessToken(s) {
 				return newError(ErrInvalidToken, "the token is not an access token", nil)
 			}
 		}
 	}
-	if v, ok := findMember(a, "exp"); ok {
-		f, isNum := numericDate(v)
-		if !isNum || expiredAt(now, time.Unix(int64(f), 0), leeway) {
+	if v, ok := jsonscan.Find(a, "exp"); ok {
+		f, isNum := claimcheck.NumericDate(v)
+		if !isNum || claimcheck.Expired(now, time.Unix(int64(f), 0), leeway) {
 			return newError(ErrInvalidToken, "the token has expired", nil)
 		}
 	}
-	if v, ok := findMember(a, "nbf"); ok {
-		f, isNum := numericDate(v)
-		if !isNum || notYetAt(now, time.Unix(int64(f), 0), leeway) {
+	if v, ok := jsonscan.Find(a, "nbf"); ok {
+		f, isNum := claimcheck.NumericDate(v)
+		if !isNum || claimcheck.NotYet(now, time.Unix(int64(f), 0), leeway) {
 			return newError(ErrInvalidToken, "the token is not valid yet", nil)
 		}
 	}
 	strict := !in.cfg.IntrospectionLenient
-	if v, ok := findMember(a, "iss"); ok {
-		if s, isString := stringOf(v); !isString || s != in.cfg.Issuer {
+	if v, ok := jsonscan.Find(a, "iss"); ok {
+		if s, isString := jsonscan.String(v); !isString || s != in.cfg.Issuer {
 			return newError(ErrInvalidToken, "the token's issuer is not accepted", nil)
 		}
 	} else if strict {
 		return newError(ErrInvalidToken, "the introspection answer names no issuer (iss)", nil)
 	}
-	if v, ok := findMember(a, "aud"); ok {
+	if v, ok := jsonscan.Find(a, "aud"); ok {
 		accepted := false
-		auds, _ := appendStrings(v, nil, false)
+		auds, _ := jsonscan.AppendStrings(v, nil, false)
 		for _, aud := range auds {
 			accepted = accepted || slices.Contains(in.cfg.Audiences, aud)
 		}

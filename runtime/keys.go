@@ -19,6 +19,8 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/axioms-go/axiomsgen/runtime/internal/jsonscan"
+
 	"github.com/MicahParks/jwkset"
 	"golang.org/x/time/rate"
 )
@@ -147,11 +149,11 @@ func parseKeySet(body []byte) (*keySet, []string, error) {
 	// The member is found by its exact name ("keys"; encoding/json would
 	// also take "KEYS"): only a real key set may replace, or revoke, the
 	// keys.
-	ms, err := objectMembers(string(body), nil)
+	ms, err := jsonscan.Members(string(body), nil)
 	if err != nil {
 		return nil, nil, fmt.Errorf("the JWK Set is not a JSON object: %w", err)
 	}
-	raw, ok := findMember(ms, "keys")
+	raw, ok := jsonscan.Find(ms, "keys")
 	if !ok || raw == "" || raw[0] != '[' {
 		return nil, nil, errors.New(`the JWK Set has no "keys" array`)
 	}

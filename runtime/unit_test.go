@@ -11,6 +11,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/axioms-go/axiomsgen/runtime/internal/jsonscan"
+
 	"github.com/golang-jwt/jwt/v5"
 )
 
@@ -131,7 +133,7 @@ func TestClaimLookup(t *testing.T) {
 		"empty_scope": "",
 		"empty_array": []
 	}`
-	ms, err := objectMembers(payload, nil)
+	ms, err := jsonscan.Members(payload, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -240,7 +242,7 @@ func TestClientIDClaim(t *testing.T) {
 		{`{"client_id":7,"appid":"d"}`, "d"},
 		{`{"sub":"x"}`, ""},
 	} {
-		ms, err := objectMembers(tt.payload, nil)
+		ms, err := jsonscan.Members(tt.payload, nil)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -256,7 +258,7 @@ func TestClientIDClaim(t *testing.T) {
 func TestRegisteredClaimsTimePrecision(t *testing.T) {
 	defer func(p time.Duration) { jwt.TimePrecision = p }(jwt.TimePrecision)
 	const payload = `{"iss":"https://i","aud":"api","exp":1700000000,"nbf":1699999990,"iat":1699999990.5}`
-	ms, err := objectMembers(payload, nil)
+	ms, err := jsonscan.Members(payload, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -271,7 +273,7 @@ func TestRegisteredClaimsTimePrecision(t *testing.T) {
 			v := jwt.NewValidator(jwt.WithIssuer("https://i"), jwt.WithAudience("api"), jwt.WithExpirationRequired(),
 				jwt.WithIssuedAt(), jwt.WithTimeFunc(func() time.Time { return now }))
 			_, reg := (&issuer{}).claims(payload, ms)
-			want, got := v.Validate(m), reg.validate(now, 0, "https://i", []string{"api"})
+			want, got := v.Validate(m), reg.Validate(now, 0, "https://i", []string{"api"})
 			if (want == nil) != (got == nil) {
 				t.Fatalf("precision %v, now %v: validate %v, MapClaims %v", precision, offset, got, want)
 			}
@@ -282,7 +284,7 @@ func TestRegisteredClaimsTimePrecision(t *testing.T) {
 // TestRegisteredClaims holds the runtime's registered-claim checks to
 // golang-jwt's Validator on jwt.MapClaims (how the runtime checked them
 // before it stopped building maps): the view of the payload given to the
-// Validator, and registered.validate, reach the same verdicts with the same
+// Validator, and claimcheck.Registered.Validate, reach the same verdicts with the same
 // error values.
 func TestRegisteredClaims(t *testing.T) {
 	now, leeway := time.Unix(1_700_000_000, 0), 30*time.Second
@@ -326,7 +328,7 @@ func TestRegisteredClaims(t *testing.T) {
 			if err := json.Unmarshal([]byte(payload), &m); err != nil {
 				t.Fatal(err)
 			}
-			ms, err := objectMembers(payload, nil)
+			ms, err := jsonscan.Members(payload, nil)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -334,7 +336,7 @@ func TestRegisteredClaims(t *testing.T) {
 			want := v.Validate(m)
 			for name, got := range map[string]error{
 				"view":     v.Validate(reg),
-				"validate": reg.validate(now, leeway, "https://i", []string{"api"}),
+				"validate": reg.Validate(now, leeway, "https://i", []string{"api"}),
 			} {
 				if (want == nil) != (got == nil) {
 					t.Fatalf("%s: %v, MapClaims: %v", name, got, want)
@@ -395,33 +397,6 @@ func TestChallengeAndStatus(t *testing.T) {
 				t.Errorf("body = %s (%v)", w.Body, err)
 			}
 		})
-	}
-}
-
-func TestHeaderCache(t *testing.T) {
-	var c headerCache
-	if _, ok := c.get("eyJhbGciOiJSUzI1NiJ9"); ok {
-		t.Fatal("empty cache hit")
-	}
-	segs := []string{"h1", "h2", "h3", "h4", "h5"}
-	for i, s := range segs {
-		c.put(s, jwsHeader{alg: "RS256", kid: s})
-		if h, ok := c.get(s); !ok || h.kid != s {
-			t.Fatalf("put %s then get = %+v, %v", s, h, ok)
-		}
-		for _, older := range segs[:i] {
-			if h, ok := c.get(older); ok && h.kid != older {
-				t.Fatalf("get(%s) returned the header of %s", older, h.kid)
-			}
-		}
-	}
-	if _, ok := c.get("h1"); ok {
-		t.Error("the oldest of five headers is still remembered in four entries")
-	}
-	long := strings.Repeat("a", maxCachedHeader+1)
-	c.put(long, jwsHeader{alg: "RS256"})
-	if _, ok := c.get(long); ok {
-		t.Error("an oversized header segment was remembered")
 	}
 }
 
