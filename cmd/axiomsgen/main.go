@@ -24,11 +24,11 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"path/filepath"
 	"strings"
 
 	"github.com/axioms-go/axiomsgen/internal/gen"
 	"github.com/axioms-go/axiomsgen/internal/parse"
+	"github.com/axioms-go/axiomsgen/internal/report"
 )
 
 func main() {
@@ -139,8 +139,5 @@ func relative(path string) string {
 	if err != nil {
 		return path
 	}
-	if rel, err := filepath.Rel(wd, path); err == nil && !strings.HasPrefix(rel, "..") {
-		return rel
-	}
-	return path
+	return report.Relative(wd, path)
 }

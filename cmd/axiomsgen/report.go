@@ -189,7 +189,7 @@ func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 			Summary  report.Summary   `json:"summary"`
 		}{Findings: append([]report.Finding{}, findings...), Stale: []staleJSON{}, Summary: rep.Summary}
 		for _, s := range stale {
-			doc.Stale = append(doc.Stale, staleJSON{File: rel(root, s.Path), Diff: s.Diff})
+			doc.Stale = append(doc.Stale, staleJSON{File: report.Relative(root, s.Path), Diff: s.Diff})
 		}
 		enc := json.NewEncoder(stdout)
 		enc.SetIndent("", "  ")
@@ -254,5 +254,3 @@ func htmlOptions(root string, broken []load.Broken) report.HTMLOptions {
 	}
 	return opts
 }
-
-func rel(root, path string) string { return report.Relative(root, path) }

@@ -46,7 +46,7 @@ type Result struct {
 	Report report.Report // every route
 	// Routes are the discovered routes the report was made from, with
 	// their requirements' values (for the OpenAPI document and drift).
-	Routes []discover.Route
+	Routes []discover.Row
 	// Packages are the loaded packages (doc comments, positions).
 	Packages []*packages.Package
 	// Broken are the packages that do not compile: their routes come

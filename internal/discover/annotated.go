@@ -37,7 +37,7 @@ type regMount struct {
 // prefix. Rows of a package whose registration call was not seen keep
 // the pattern as written.
 func (d *discoverer) mountAnnotated() {
-	var out []Route
+	var out []Row
 	for _, r := range d.routes {
 		mounts := d.regMounts[r.pkg]
 		if r.pkg == "" || len(mounts) == 0 {
@@ -98,7 +98,7 @@ func (d *discoverer) annotated(p *packages.Package) {
 			d.wrappers[p.PkgPath+"."+h.WrapperName()] = req
 		}
 		for _, rt := range h.Routes {
-			r := Route{Router: "axioms", Handler: fullName(p.PkgPath, h), Pos: h.Pos, pkg: p.PkgPath}
+			r := Row{Router: "axioms", Handler: fullName(p.PkgPath, h), Pos: h.Pos, pkg: p.PkgPath}
 			r.Method, r.Host, r.Path = splitPattern(rt.Pattern)
 			if h.Public {
 				r.Status = Public
@@ -172,7 +172,7 @@ func (d *discoverer) fromGenerated(p *packages.Package, why string) bool {
 		if !ok {
 			continue
 		}
-		r := Route{Router: "axioms", Status: Stale, Reason: why, pkg: p.PkgPath}
+		r := Row{Router: "axioms", Status: Stale, Reason: why, pkg: p.PkgPath}
 		var pattern string
 		public := false
 		for _, e := range lit.Elts {

@@ -37,8 +37,8 @@ const (
 	Shadowed Status = "shadowed"
 )
 
-// Route is one discovered route.
-type Route struct {
+// Row is one discovered route.
+type Row struct {
 	Method      string         // "" when any method matches
 	Host        string         // host part of a net/http pattern
 	Path        string         // the path; dynamic parts as {?}
@@ -83,9 +83,9 @@ type Route struct {
 }
 
 // Problem is the finding the row carries beyond its status, if any.
-func (r Route) Problem() string { return r.problem }
+func (r Row) Problem() string { return r.problem }
 
-// Requirement kinds, as Route.Kinds lists them.
+// Requirement kinds, as Row.Kinds lists them.
 const (
 	KindScopes      = parse.KindScopes
 	KindRoles       = parse.KindRoles
@@ -93,7 +93,7 @@ const (
 )
 
 // Pattern renders the route as written in a check finding: "METHOD /path".
-func (r Route) Pattern() string {
+func (r Row) Pattern() string {
 	p := r.Host + r.Path
 	if r.Method != "" {
 		return r.Method + " " + p
@@ -123,13 +123,13 @@ type Options struct {
 }
 
 // Routes discovers every route of pkgs, sorted by position.
-func Routes(pkgs []*packages.Package, opts Options) []Route {
+func Routes(pkgs []*packages.Package, opts Options) []Row {
 	return Analyze(pkgs, opts).Routes
 }
 
 // Result is what Analyze finds.
 type Result struct {
-	Routes []Route // sorted by position
+	Routes []Row // sorted by position
 	// Shadows are the pairs of registrations a router does not both
 	// serve; Overlaps the requests a guarded route was written for that
 	// its router serves with a weaker one.
@@ -192,7 +192,7 @@ func Analyze(pkgs []*packages.Package, opts Options) Result {
 	for _, p := range pkgs {
 		d.rpcRoutes(p, st)
 	}
-	slices.SortFunc(d.routes, func(a, b Route) int {
+	slices.SortFunc(d.routes, func(a, b Row) int {
 		return cmp.Or(cmp.Compare(a.Pos.Filename, b.Pos.Filename), cmp.Compare(a.Pos.Line, b.Pos.Line),
 			cmp.Compare(a.Pos.Column, b.Pos.Column), cmp.Compare(a.Pattern(), b.Pattern()))
 	})
@@ -207,7 +207,7 @@ func Analyze(pkgs []*packages.Package, opts Options) Result {
 // field reads as d.name.
 type discoverer struct {
 	opts   Options
-	routes []Route
+	routes []Row
 	// sets counts the route sets made; seq and top number registrations
 	// and top-level walks; defaultMux is http.DefaultServeMux's set.
 	sets, seq, top int
@@ -218,7 +218,7 @@ type discoverer struct {
 	// extra are registrations of annotated routes that are not rows of
 	// their own (the same route through another call of the generated
 	// registration function): Shadows judges them too.
-	extra []Route
+	extra []Row
 	program
 	bindings
 	wholes
@@ -314,4 +314,4 @@ type walking struct {
 
 // Package is the import path of the package whose //axioms: directives
 // made an annotated route ("" for other routes).
-func (r Route) Package() string { return r.pkg }
+func (r Row) Package() string { return r.pkg }

@@ -29,7 +29,7 @@ func testdataDir(t *testing.T) string {
 	return filepath.Join(filepath.Dir(file), "..", "..", "testdata", "discover")
 }
 
-func render(r discover.Route) string {
+func render(r discover.Row) string {
 	method := r.Method
 	if method == "" {
 		method = "*"

@@ -19,8 +19,8 @@ import (
 // Overlap is a request a route was written for that its router serves
 // with a weaker route.
 type Overlap struct {
-	Route   Route  // the route the request was meant for
-	Served  Route  // the weaker route that serves it
+	Route   Row    // the route the request was meant for
+	Served  Row    // the weaker route that serves it
 	Request string // one such request, "GET /static/admin%2Fconfig (Host: ...)"
 }
 
@@ -39,8 +39,8 @@ func (o Overlap) Message(rel func(string) string) string {
 // routes were written for, spelt the ways a client may spell them, on a
 // real http.ServeMux holding the set's patterns: whatever the mux's own
 // rules, the finding is what it does.
-func overlaps(routes []Route) []Overlap {
-	bySet := map[*routeSet][]Route{}
+func overlaps(routes []Row) []Overlap {
+	bySet := map[*routeSet][]Row{}
 	for _, r := range routes {
 		if r.set == nil || r.setKind != "net/http" || r.inexact || r.Dynamic != "" || strings.Contains(r.Path, "{?}") {
 			continue
@@ -62,7 +62,7 @@ func overlaps(routes []Route) []Overlap {
 			}
 			for _, probe := range probes(r) {
 				_, pattern := mux.Handler(probe.req)
-				j := slices.IndexFunc(rs, func(o Route) bool { return routePattern(o) == pattern })
+				j := slices.IndexFunc(rs, func(o Row) bool { return routePattern(o) == pattern })
 				if j < 0 || j == i || !weaker(rs[j], r) {
 					continue
 				}
@@ -80,7 +80,7 @@ func overlaps(routes []Route) []Overlap {
 
 // muxOf registers the set's patterns on a new ServeMux; ok is false when
 // it refuses one (a conflict). A pattern registered twice is kept once.
-func muxOf(rs []Route) (mux *http.ServeMux, ok bool) {
+func muxOf(rs []Row) (mux *http.ServeMux, ok bool) {
 	defer func() {
 		if recover() != nil {
 			ok = false
@@ -105,7 +105,7 @@ type probe struct {
 // probes are requests route r was written for, spelt otherwise: its
 // host in upper case and with a trailing dot, and its path with one of
 // its slashes (after the first segment) encoded as %2F.
-func probes(r Route) []probe {
+func probes(r Row) []probe {
 	method := cmp.Or(r.Method, http.MethodGet)
 	path, ok := samplePath(r.Path)
 	if !ok {
@@ -157,8 +157,8 @@ func samplePath(p string) (string, bool) {
 
 // rawPathSets groups the chi and echo routes whose path and methods are
 // known by route set.
-func rawPathSets(routes []Route) map[*routeSet][]Route {
-	out := map[*routeSet][]Route{}
+func rawPathSets(routes []Row) map[*routeSet][]Row {
+	out := map[*routeSet][]Row{}
 	for _, r := range routes {
 		if r.set == nil || (r.setKind != "chi" && r.setKind != "echo") || r.inexact || r.Dynamic != "" || strings.Contains(r.Path, "{?}") {
 			continue
@@ -174,7 +174,7 @@ func rawPathSets(routes []Route) map[*routeSet][]Route {
 // the handler behind it sees the path unescaped: admin/config. A
 // catch-all weaker than a guarded route with a slash below the
 // catch-all's prefix serves the guarded route's request that way.
-func rawPathOverlaps(rs []Route) []Overlap {
+func rawPathOverlaps(rs []Row) []Overlap {
 	var out []Overlap
 	for _, s := range rs {
 		if s.Status != Guarded {

@@ -82,7 +82,7 @@ func (w *walker) oddRegistrations() {
 }
 
 func (w *walker) unknownAt(n ast.Node, kind, reason string) {
-	w.d.routes = append(w.d.routes, Route{
+	w.d.routes = append(w.d.routes, Row{
 		Router: cmp.Or(kind, "unknown"), Path: "{?}", Handler: types.ExprString(n.(ast.Expr)),
 		Pos: w.p.Fset.Position(n.Pos()), Status: Unknown, Reason: reason,
 	})
@@ -308,7 +308,7 @@ func (w *walker) register(rg registered) {
 	if len(handlers) > 0 && w.rpcHandler(handlers[len(handlers)-1]) {
 		return // a Connect service's handler: its methods are rows of their own
 	}
-	r := Route{Router: st.kind, Method: rg.method, Pos: w.p.Fset.Position(call.Pos())}
+	r := Row{Router: st.kind, Method: rg.method, Pos: w.p.Fset.Position(call.Pos())}
 	if r.Router == "" {
 		r.Router = "net/http"
 	}

@@ -169,7 +169,7 @@ func (d *discoverer) rpcRows(p *packages.Package, call *ast.CallExpr, svc router
 		if !m.Exported() {
 			continue
 		}
-		r := Route{Method: svc.RPC.Method, Router: svc.RPC.Flag, Pos: pos}
+		r := Row{Method: svc.RPC.Method, Router: svc.RPC.Flag, Pos: pos}
 		r.Path = "/" + svc.Name + "/" + m.Name()
 		if c, ok := svc.Pkg.Scope().Lookup(svc.Const(m.Name())).(*types.Const); ok && c.Val().Kind() == constant.String {
 			r.Path = constant.StringVal(c.Val())

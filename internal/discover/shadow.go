@@ -52,7 +52,7 @@ const (
 // Shadow is a pair of registrations the router does not both serve.
 // First runs before Second when the order is known.
 type Shadow struct {
-	First, Second Route
+	First, Second Row
 	Served        Served
 	// Rule is the router's rule, as the router would state it.
 	Rule string
@@ -65,7 +65,7 @@ type Shadow struct {
 
 // Winner is the registration the router serves; for Panics and
 // EitherOne it is the weaker one (what a request may reach).
-func (s Shadow) Winner() (served, hidden Route) {
+func (s Shadow) Winner() (served, hidden Row) {
 	switch s.Served {
 	case ServesFirst:
 		return s.First, s.Second
@@ -82,7 +82,7 @@ func (s Shadow) Winner() (served, hidden Route) {
 // Pos.
 func (s Shadow) Message(rel func(string) string) string {
 	served, hidden := s.Winner()
-	at := func(r Route) string {
+	at := func(r Row) string {
 		p := r.at()
 		if p == s.Second.at() {
 			return "the same line, run again"
@@ -110,7 +110,7 @@ func (s Shadow) Pos() token.Position { return s.Second.at() }
 
 // at is where a route is registered: the call of the generated
 // registration function for an annotated row.
-func (r Route) at() token.Position {
+func (r Row) at() token.Position {
 	if r.regPos.IsValid() {
 		return r.regPos
 	}
@@ -118,7 +118,7 @@ func (r Route) at() token.Position {
 }
 
 // describe names a route's handler and guard for a finding.
-func (r Route) describe() string {
+func (r Row) describe() string {
 	origin := "handler " + r.Handler
 	if r.Router == "axioms" {
 		origin = "the generated route of " + r.Handler
@@ -138,8 +138,8 @@ func (r Route) describe() string {
 // together. Routes whose path, methods or router the walk does not know
 // for certain are left out: a finding is never a guess. A registration
 // run again (a helper called twice, a recursion) is reported once.
-func shadows(routes []Route) []Shadow {
-	bySet := map[*routeSet][]Route{}
+func shadows(routes []Row) []Shadow {
+	bySet := map[*routeSet][]Row{}
 	for _, r := range routes {
 		if r.set == nil || r.inexact || r.Dynamic != "" || strings.Contains(r.Path, "{?}") {
 			continue
@@ -149,7 +149,7 @@ func shadows(routes []Route) []Shadow {
 	var out []Shadow
 	seen := map[[2]token.Position]bool{}
 	for _, rs := range bySet {
-		slices.SortStableFunc(rs, func(a, b Route) int { return a.seq - b.seq })
+		slices.SortStableFunc(rs, func(a, b Row) int { return a.seq - b.seq })
 		prefixes := make([]string, len(rs))
 		for i := range rs {
 			prefixes[i] = literalPrefix(rs[i].Path)
@@ -198,7 +198,7 @@ func shadows(routes []Route) []Shadow {
 
 // shadow judges two registrations of one route set, a registered first
 // when their order is known.
-func shadow(a, b Route) (Shadow, bool) {
+func shadow(a, b Row) (Shadow, bool) {
 	if a.seq == b.seq {
 		return Shadow{}, false // one generated function: the generator checks its own routes
 	}
@@ -241,7 +241,7 @@ func shadow(a, b Route) (Shadow, bool) {
 }
 
 // routePattern is the route as its router's Conflict reads it.
-func routePattern(r Route) string {
+func routePattern(r Row) string {
 	if r.Method == "" {
 		return r.Host + r.Path
 	}
@@ -251,7 +251,7 @@ func routePattern(r Route) string {
 // weaker reports whether a request that b was written for gets less
 // protection from a: a is unguarded, public or unknown where b is
 // guarded, or a's requirement is not known to be at least b's.
-func weaker(a, b Route) bool {
+func weaker(a, b Row) bool {
 	if b.Status != Guarded {
 		return false
 	}
@@ -303,15 +303,15 @@ func byKind(kind string) *routers.Router {
 // each Shadow whose winner is certain. A row standing for several
 // registrations (an annotated route through several calls of the
 // generated function, extra) is marked only when all of them lose.
-func markHidden(routes, extra []Route, shadows []Shadow) {
+func markHidden(routes, extra []Row, shadows []Shadow) {
 	type key struct {
 		set     *routeSet
 		seq     int
 		pos     token.Position
 		pattern string
 	}
-	keyOf := func(r Route) key { return key{r.set, r.seq, r.Pos, r.Pattern()} }
-	hidden := map[key]Route{} // the losing registrations, to the winner
+	keyOf := func(r Row) key { return key{r.set, r.seq, r.Pos, r.Pattern()} }
+	hidden := map[key]Row{} // the losing registrations, to the winner
 	for _, s := range shadows {
 		if s.Served == ServesFirst || s.Served == ServesSecond {
 			served, lost := s.Winner()
@@ -320,7 +320,7 @@ func markHidden(routes, extra []Route, shadows []Shadow) {
 	}
 	for i, r := range routes {
 		served, ok := hidden[keyOf(r)]
-		if !ok || slices.ContainsFunc(extra, func(e Route) bool {
+		if !ok || slices.ContainsFunc(extra, func(e Row) bool {
 			_, lost := hidden[keyOf(e)]
 			return e.Pos == r.Pos && e.Pattern() == r.Pattern() && !lost
 		}) {
@@ -336,7 +336,7 @@ func markHidden(routes, extra []Route, shadows []Shadow) {
 // and regexps): the same host, methods that can be the same, and
 // literal prefixes (up to the first parameter or wildcard) of which one
 // starts the other.
-func mayMeet(a, b Route) bool {
+func mayMeet(a, b Row) bool {
 	if a.Host != b.Host || a.Method != b.Method && a.Method != "" && b.Method != "" {
 		return false
 	}
@@ -356,13 +356,13 @@ func literalPrefix(p string) string {
 // it mounts a sub-router on (Route, Mount), so a route of the parent (or of an
 // ancestor) matching the requests of a route of the sub-router is
 // served instead of it, whatever the order of registration.
-func mountedShadows(bySet map[*routeSet][]Route) []Shadow {
+func mountedShadows(bySet map[*routeSet][]Row) []Shadow {
 	var out []Shadow
 	for set, rs := range bySet {
 		for _, sub := range rs {
 			depth := 0
 			for anc := set.parent; anc != nil && depth < maxMountChain; anc, depth = anc.parent, depth+1 {
-				i := slices.IndexFunc(bySet[anc], func(p Route) bool {
+				i := slices.IndexFunc(bySet[anc], func(p Row) bool {
 					return mayMeet(p, sub) && routers.Conflict(routers.Chi, routePattern(p), routePattern(sub)) != ""
 				})
 				if i < 0 {

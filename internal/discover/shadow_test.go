@@ -12,20 +12,20 @@ import (
 // TestWeaker: the served registration is weaker when a token that passes
 // it need not pass the hidden one's requirement.
 func TestWeaker(t *testing.T) {
-	guarded := func(r parse.Requirement) Route { return Route{Status: Guarded, Requirement: r.String(), Req: &r} }
+	guarded := func(r parse.Requirement) Row { return Row{Status: Guarded, Requirement: r.String(), Req: &r} }
 	read := parse.Requirement{Scopes: [][]string{{"read"}}}
 	readOrAdmin := parse.Requirement{Scopes: [][]string{{"read", "admin"}}}
 	readAndAdmin := parse.Requirement{Scopes: [][]string{{"read"}, {"admin"}}}
 	for _, tc := range []struct {
 		name           string
-		served, hidden Route
+		served, hidden Row
 		weaker         bool
 	}{
-		{"unguarded over guarded", Route{Status: Unguarded}, guarded(read), true},
-		{"public over guarded", Route{Status: Public}, guarded(read), true},
-		{"unknown over guarded", Route{Status: Unknown}, guarded(read), true},
-		{"guarded over unguarded", guarded(read), Route{Status: Unguarded}, false},
-		{"unguarded over public", Route{Status: Unguarded}, Route{Status: Public}, false},
+		{"unguarded over guarded", Row{Status: Unguarded}, guarded(read), true},
+		{"public over guarded", Row{Status: Public}, guarded(read), true},
+		{"unknown over guarded", Row{Status: Unknown}, guarded(read), true},
+		{"guarded over unguarded", guarded(read), Row{Status: Unguarded}, false},
+		{"unguarded over public", Row{Status: Unguarded}, Row{Status: Public}, false},
 		{"same requirement", guarded(read), guarded(read), false},
 		{"any-of list wider than the hidden one", guarded(readOrAdmin), guarded(read), true},
 		{"any-of list narrower than the hidden one", guarded(read), guarded(readOrAdmin), false},
@@ -36,8 +36,8 @@ func TestWeaker(t *testing.T) {
 		{"longer max-age", guarded(parse.Requirement{MaxAge: time.Hour}), guarded(parse.Requirement{MaxAge: time.Minute}), true},
 		{"shorter max-age", guarded(parse.Requirement{MaxAge: time.Minute}), guarded(parse.Requirement{MaxAge: time.Hour}), false},
 		{"acr not among the hidden's", guarded(parse.Requirement{ACR: []string{"low"}}), guarded(parse.Requirement{ACR: []string{"high"}}), true},
-		{"opaque requirements that differ", Route{Status: Guarded, Requirement: "trusted a.F"}, Route{Status: Guarded, Requirement: "trusted a.G"}, true},
-		{"opaque requirements alike", Route{Status: Guarded, Requirement: "trusted a.F"}, Route{Status: Guarded, Requirement: "trusted a.F"}, false},
+		{"opaque requirements that differ", Row{Status: Guarded, Requirement: "trusted a.F"}, Row{Status: Guarded, Requirement: "trusted a.G"}, true},
+		{"opaque requirements alike", Row{Status: Guarded, Requirement: "trusted a.F"}, Row{Status: Guarded, Requirement: "trusted a.F"}, false},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			if got := weaker(tc.served, tc.hidden); got != tc.weaker {
@@ -54,13 +54,13 @@ func BenchmarkShadowsAndOverlaps(b *testing.B) {
 	for _, kind := range []string{"net/http", "gorilla/mux", "gin"} {
 		b.Run(strings.ReplaceAll(kind, "/", "_"), func(b *testing.B) {
 			set := &routeSet{id: 1}
-			var rs []Route
+			var rs []Row
 			for i := range 1000 {
 				p := fmt.Sprintf("/items%d/{id}", i)
 				if kind == "gin" {
 					p = fmt.Sprintf("/items%d/:id", i)
 				}
-				rs = append(rs, Route{Method: "GET", Path: p, set: set, setKind: kind, seq: i + 1, Status: Guarded, Requirement: "scopes(read)"})
+				rs = append(rs, Row{Method: "GET", Path: p, set: set, setKind: kind, seq: i + 1, Status: Guarded, Requirement: "scopes(read)"})
 			}
 			for b.Loop() {
 				if len(shadows(rs))+len(overlaps(rs)) != 0 {

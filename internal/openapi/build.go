@@ -32,7 +32,7 @@ type Document struct {
 
 // New builds the document of routes; pkgs give the handlers' doc
 // comments, root is what file names in Skipped are relative to.
-func New(routes []discover.Route, pkgs []*packages.Package, root string, opts Options) *Document {
+func New(routes []discover.Row, pkgs []*packages.Package, root string, opts Options) *Document {
 	ops, skipped := operations(routes, pkgs, root)
 	if opts.Title == "" && len(pkgs) > 0 {
 		opts.Title = path.Base(pkgs[0].PkgPath)

@@ -21,7 +21,7 @@ import (
 // guarded route the document leaves out, and each operation no route
 // serves. specFile names the document in findings, root is what code
 // file names are made relative to.
-func Drift(data []byte, specFile string, routes []discover.Route, root string) ([]report.Finding, error) {
+func Drift(data []byte, specFile string, routes []discover.Row, root string) ([]report.Finding, error) {
 	sp, err := readSpec(data)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", specFile, err)

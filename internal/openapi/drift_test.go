@@ -66,7 +66,7 @@ func TestDriftRefuses(t *testing.T) {
 // TestRPCRoutesLeftOut: gRPC and Connect methods are neither operations
 // of the document nor compared with one.
 func TestRPCRoutesLeftOut(t *testing.T) {
-	routes := []discover.Route{
+	routes := []discover.Row{
 		{Method: "GRPC", Router: "grpc", Path: "/items.v1.ItemService/GetItem", Status: discover.Guarded, Requirement: "authenticated"},
 		{Method: "CONNECT", Router: "connect", Path: "/items.v1.ItemService/GetItem", Status: discover.Guarded, Requirement: "authenticated"},
 		{Method: "CONNECT", Router: "connect", Path: "/items.v1.ItemService/ListItems", Status: discover.Unguarded},
@@ -105,7 +105,7 @@ func TestDriftOfGeneratedDocument(t *testing.T) {
 // (shadowed) is named as left out of the document; drift compares
 // neither, and a stale route still serves its operation.
 func TestStaleAndShadowedLeftOut(t *testing.T) {
-	routes := []discover.Route{
+	routes := []discover.Row{
 		{Method: "GET", Path: "/a", Status: discover.Stale, Reason: "generated file is stale: run go generate", Requirement: "scopes(read)"},
 		{Method: "GET", Path: "/b", Status: discover.Shadowed, Requirement: "scopes(read)"},
 	}

@@ -90,7 +90,7 @@ var methods = []string{"get", "put", "post", "delete", "options", "head", "patch
 // Routes OpenAPI cannot state (a dynamic path, no or an unusual method,
 // unresolvable) are returned as skipped, and the first of two routes
 // with one method and path wins.
-func operations(routes []discover.Route, pkgs []*packages.Package, root string) (ops []*operation, skipped []report.Finding) {
+func operations(routes []discover.Row, pkgs []*packages.Package, root string) (ops []*operation, skipped []report.Finding) {
 	docs := docIndex(pkgs)
 	seen := map[string]bool{}
 	for _, r := range routes {

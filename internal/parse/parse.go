@@ -81,8 +81,8 @@ func Short(pos token.Position) string {
 	return fmt.Sprintf("%s:%d:%d", filepath.Base(pos.Filename), pos.Line, pos.Column)
 }
 
-// Route is one //axioms:route directive.
-type Route struct {
+// RouteDirective is one //axioms:route directive.
+type RouteDirective struct {
 	Pattern string
 	Pos     token.Position
 }
@@ -127,7 +127,7 @@ type Handler struct {
 	Claims        string         // T of ShapeTyped
 	Pos           token.Position // the func declaration
 
-	Routes        []Route
+	Routes        []RouteDirective
 	Scopes        [][]string
 	Roles         [][]string
 	Permissions   [][]string
@@ -346,7 +346,7 @@ func (p *parser) funcDecl(fd *ast.FuncDecl) {
 				p.errorf(d.Slash, "//axioms:route needs a pattern such as \"GET /items/{id}\"")
 				continue
 			}
-			h.Routes = append(h.Routes, Route{Pattern: d.Args, Pos: p.fset.Position(d.ArgsPos)})
+			h.Routes = append(h.Routes, RouteDirective{Pattern: d.Args, Pos: p.fset.Position(d.ArgsPos)})
 		case DirScopes, DirRoles, DirPermissions:
 			values, ok := p.values(&d)
 			if !ok {

@@ -171,7 +171,7 @@ func conflict(router Router, a, b string) string {
 func (p *parser) checkConflicts(router Router) {
 	type entry struct {
 		h *Handler
-		r Route
+		r RouteDirective
 	}
 	var all []entry
 	for _, h := range p.handlers {

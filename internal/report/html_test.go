@@ -45,7 +45,7 @@ func exampleAPI(t *testing.T) report.Report {
 // hostile are routes whose every field that comes from code is markup.
 func hostile() report.Report {
 	at := token.Position{Filename: "/src/app/api/<x>.go", Line: 30, Column: 2}
-	return report.New([]discover.Route{
+	return report.New([]discover.Row{
 		{Method: "GET", Path: "/x/<script>alert(1)</script>", Handler: `<img src=x onerror="alert(2)">`, Router: "net/http", Pos: at, Status: discover.Unguarded},
 		{Method: "POST", Host: `"><b>h</b>`, Path: "/a&amp;b", Handler: "api.</td></tr><tr><td>X", Router: "chi", Pos: at, Status: discover.Guarded,
 			Requirement: "scopes(<i>s</i>|a&b) AND roles(</span>) AND dpop", DPoP: true},
@@ -483,9 +483,9 @@ func TestHTMLBroken(t *testing.T) {
 // roles from small sets, in packages of 250.
 func manyRoutes(n int) report.Report {
 	statuses := []discover.Status{discover.Guarded, discover.Guarded, discover.Guarded, discover.Public, discover.Unguarded, discover.Unknown}
-	var routes []discover.Route
+	var routes []discover.Row
 	for i := range n {
-		r := discover.Route{
+		r := discover.Row{
 			Method: "GET", Path: fmt.Sprintf("/svc%02d/items/%04d/{id}", i/250, i), Handler: fmt.Sprintf("example.com/app/svc%02d.(*Server).Item%04d", i/250, i),
 			Router: "net/http", Pos: token.Position{Filename: fmt.Sprintf("/src/app/svc%02d/routes.go", i/250), Line: 10 + i, Column: 2},
 			Status: statuses[i%len(statuses)],

@@ -75,7 +75,7 @@ type Report struct {
 }
 
 // New builds a report; root is the module root files are made relative to.
-func New(routes []discover.Route, root string) Report {
+func New(routes []discover.Row, root string) Report {
 	rep := Report{Routes: []Row{}, Problems: []Finding{}, root: root}
 	for _, r := range routes {
 		file := Relative(root, r.Pos.Filename)

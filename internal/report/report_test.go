@@ -18,11 +18,11 @@ var update = flag.Bool("update", false, "rewrite testdata/report/*.txtar with th
 
 // routes are one route of each status, with the fields that reach a
 // report: a host, a dynamic path, a reason, DPoP, a value to escape.
-func routes(root string) []discover.Route {
+func routes(root string) []discover.Row {
 	at := func(line int) token.Position {
 		return token.Position{Filename: filepath.Join(root, "api", "routes.go"), Line: line, Column: 2}
 	}
-	return []discover.Route{
+	return []discover.Row{
 		{Method: "GET", Path: "/items", Handler: "example.com/app/api.List", Router: "axioms", Pos: at(10), Status: discover.Guarded, Requirement: "scopes(read|admin)"},
 		{Method: "POST", Path: "/payments", Handler: "example.com/app/api.Pay", Router: "axioms", Pos: at(14), Status: discover.Guarded, Requirement: "permissions(pay) AND dpop", DPoP: true},
 		{Method: "GET", Path: "/healthz", Handler: "example.com/app/api.Health", Router: "net/http", Pos: at(20), Status: discover.Public},
@@ -94,7 +94,7 @@ func TestFormats(t *testing.T) {
 // asked.
 func TestRequireDPoPSkipsGRPC(t *testing.T) {
 	pos := token.Position{Filename: "/m/items/serve.go", Line: 3, Column: 2}
-	rep := report.New([]discover.Route{
+	rep := report.New([]discover.Row{
 		{Method: "GRPC", Path: "/a.S/M", Router: "grpc", Status: discover.Guarded, Requirement: "scopes(x)", Kinds: []string{"scopes"}, Pos: pos},
 		{Method: "CONNECT", Path: "/a.S/M", Router: "connect", Status: discover.Guarded, Requirement: "scopes(x)", Kinds: []string{"scopes"}, Pos: pos},
 	}, "/m")
