@@ -619,3 +619,45 @@ func TestGRPCExampleStale(t *testing.T) {
 		t.Errorf("rows reported guarded without their generated table:\n%s", out.String())
 	}
 }
+
+// TestReportRowProblems: a gRPC or Connect method the guard refuses for
+// lack of a directive is a problem in every format of the report (listed
+// and counted), and check gives it once.
+func TestReportRowProblems(t *testing.T) {
+	_, self, _, _ := goruntime.Caller(0)
+	t.Chdir(filepath.Join(filepath.Dir(self), "..", "..", "testdata", "discover"))
+	const refused = "rpc/rpc.go:42:2: GRPC /notes.v1.NoteService/Stats: method without a directive"
+	for _, format := range []string{"text", "markdown", "json"} {
+		var out, errb bytes.Buffer
+		if code := run(context.Background(), []string{"report", "-format", format, "./rpc"}, &out, &errb); code != exitOK {
+			t.Fatalf("report -format %s: exit %d\n%s", format, code, errb.String())
+		}
+		switch format {
+		case "json":
+			var doc struct {
+				Problems []struct{ File, Message string }
+			}
+			if err := json.Unmarshal(out.Bytes(), &doc); err != nil {
+				t.Fatal(err)
+			}
+			n := 0
+			for _, p := range doc.Problems {
+				if strings.Contains(p.Message, "method without a directive") {
+					n++
+				}
+			}
+			if n != 6 {
+				t.Errorf("json: %d problems of refused methods, want 6: %+v", n, doc.Problems)
+			}
+		default:
+			if !strings.Contains(out.String(), strings.TrimPrefix(refused, "rpc/rpc.go:42:2: ")) || !strings.Contains(out.String(), "6 errors") {
+				t.Errorf("%s report lacks the refused method or its count:\n%s", format, out.String())
+			}
+		}
+	}
+	var out, errb bytes.Buffer
+	run(context.Background(), []string{"check", "./rpc"}, &out, &errb)
+	if n := strings.Count(out.String(), refused); n != 1 {
+		t.Errorf("check gives %q %d times, want once:\n%s", refused, n, out.String())
+	}
+}

@@ -104,6 +104,16 @@ func New(routes []discover.Row, root string) Report {
 			rep.Summary.Shadowed++
 		}
 	}
+	// A problem beyond a row's status (a gRPC or Connect method the guard
+	// refuses for lack of a directive) is one of the report's problems,
+	// so that every format lists and counts it.
+	var rowProblems []Finding
+	for _, r := range rep.Routes {
+		if r.Problem != "" && !r.finding(r.Problem).fromStatus() {
+			rowProblems = append(rowProblems, r.finding(r.Problem))
+		}
+	}
+	rep.AddProblems(rowProblems...)
 	rep.Summary.Coverage = 1
 	// A shadowed registration serves nothing: it needs no guard.
 	if need := rep.Summary.Total - rep.Summary.Public - rep.Summary.Shadowed; need > 0 {
@@ -261,13 +271,14 @@ func (f Finding) String() string {
 	return fmt.Sprintf("%s:%d:%d: %s", f.File, f.Line, f.Column, f.Message)
 }
 
-// Findings are the unguarded and unknown routes.
+// Findings are the unguarded and unknown routes (a problem beyond a row's
+// status is in Problems).
 func (rep Report) Findings() []Finding {
 	var out []Finding
 	for _, r := range rep.Routes {
 		var msg string
 		switch {
-		case r.Problem != "":
+		case r.Problem != "" && (r.Status == "unguarded" || r.Status == "unknown"):
 			msg = r.Problem
 		case r.Status == "unguarded":
 			msg = fmt.Sprintf("%s: unguarded route (handler %s): guard it with //axioms: directives or runtime.Guard, or mark it //axioms:public", r.pattern(), r.Handler)
@@ -276,20 +287,30 @@ func (rep Report) Findings() []Finding {
 		default:
 			continue
 		}
-		if r.Middleware != "" {
-			msg += fmt.Sprintf("; it passes through %s, which the tool cannot classify: if this middleware authorises requests, pass -trust %s", r.Middleware, r.Middleware)
-		}
-		rule := RuleUnguarded
-		switch {
-		case r.Status == "unknown":
-			rule = RuleUnknown
-		case r.Status != "unguarded":
-			rule = RuleRefused // a problem on a row that is not unguarded
-		}
-		out = append(out, Finding{File: r.File, Line: r.Line, Column: r.Column, Message: msg, Level: LevelError, Rule: rule})
+		out = append(out, r.finding(msg))
 	}
 	return out
 }
+
+// finding is the finding of a row with message msg: the rule of its
+// status, and the -trust hint of a middleware the tool cannot classify.
+func (r Row) finding(msg string) Finding {
+	if r.Middleware != "" {
+		msg += fmt.Sprintf("; it passes through %s, which the tool cannot classify: if this middleware authorises requests, pass -trust %s", r.Middleware, r.Middleware)
+	}
+	rule := RuleUnguarded
+	switch {
+	case r.Status == "unknown":
+		rule = RuleUnknown
+	case r.Status != "unguarded":
+		rule = RuleRefused // a problem on a row that is not unguarded
+	}
+	return Finding{File: r.File, Line: r.Line, Column: r.Column, Message: msg, Level: LevelError, Rule: rule}
+}
+
+// fromStatus reports whether a row finding is its status's (unguarded,
+// unknown) rather than a problem beyond it.
+func (f Finding) fromStatus() bool { return f.Rule == RuleUnguarded || f.Rule == RuleUnknown }
 
 // DPoPKinds are the values -require-dpop takes: a guarded route whose
 // requirement has one of these kinds must require DPoP ("authenticated"
