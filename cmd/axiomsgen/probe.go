@@ -141,7 +141,9 @@ func loadRoutes(ctx context.Context, opts gen.Options, patterns []string, stderr
 	}
 	var routes []runtime.Route
 	positions := map[string]string{}
+	methods := 0
 	for _, p := range parsed {
+		methods += len(p.Methods)
 		for _, h := range p.Handlers {
 			for _, rt := range h.Routes {
 				r := runtime.Route{Pattern: rt.Pattern, Handler: h.Display(), Public: h.Public,
@@ -154,9 +156,21 @@ func loadRoutes(ctx context.Context, opts gen.Options, patterns []string, stderr
 			}
 		}
 	}
+	// gRPC and Connect methods are not HTTP routes the prober can call
+	// with a bare request: say so rather than pass over them in silence.
+	skipped := ""
+	if methods > 0 {
+		skipped = fmt.Sprintf("%d annotated gRPC and Connect %s not probed (probe calls //axioms:route routes over HTTP)", methods, map[bool]string{true: "method is", false: "methods are"}[methods == 1])
+	}
 	if len(routes) == 0 {
-		fmt.Fprintf(stderr, "axiomsgen probe: the packages %s have no //axioms:route directive: nothing to probe\n", strings.Join(patterns, " "))
+		if skipped != "" {
+			skipped = "; " + skipped
+		}
+		fmt.Fprintf(stderr, "axiomsgen probe: nothing to probe: the packages %s have no //axioms:route directive%s\n", strings.Join(patterns, " "), skipped)
 		return nil, nil, exitUsage
+	}
+	if skipped != "" {
+		fmt.Fprintf(stderr, "axiomsgen probe: %s\n", skipped)
 	}
 	return routes, positions, exitOK
 }

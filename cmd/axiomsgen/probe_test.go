@@ -11,6 +11,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	goruntime "runtime"
 	"strings"
 	"testing"
 	"time"
@@ -254,15 +255,22 @@ func TestProbeRefuses(t *testing.T) {
 		name string
 		args []string
 		want string
+		dir  string // to run in, from the repository's root; "" for here
 	}{
-		{"no -url", []string{"probe", apiPkg}, "-url is required"},
-		{"a host that is not loopback", []string{"probe", "-url", "http://192.0.2.1:8080", "-issuer", "http://127.0.0.1:1", apiPkg}, "-allow-non-loopback allows it"},
-		{"an issuer that is not loopback", []string{"probe", "-url", "http://127.0.0.1:1", "-issuer", "https://login.example.com", apiPkg}, "not a loopback address"},
-		{"no issuer given or published", []string{"probe", "-url", noMeta, apiPkg}, "pass it with -issuer"},
-		{"a bad -param", []string{"probe", "-url", noMeta, "-param", "id", apiPkg}, `-param "id": want name=value`},
-		{"no routes", []string{"probe", "-url", noMeta, "github.com/axioms-go/axiomsgen/examples/demo"}, "nothing to probe"},
+		{"no -url", []string{"probe", apiPkg}, "-url is required", ""},
+		{"a host that is not loopback", []string{"probe", "-url", "http://192.0.2.1:8080", "-issuer", "http://127.0.0.1:1", apiPkg}, "-allow-non-loopback allows it", ""},
+		{"an issuer that is not loopback", []string{"probe", "-url", "http://127.0.0.1:1", "-issuer", "https://login.example.com", apiPkg}, "not a loopback address", ""},
+		{"no issuer given or published", []string{"probe", "-url", noMeta, apiPkg}, "pass it with -issuer", ""},
+		{"a bad -param", []string{"probe", "-url", noMeta, "-param", "id", apiPkg}, `-param "id": want name=value`, ""},
+		{"no routes", []string{"probe", "-url", noMeta, "github.com/axioms-go/axiomsgen/examples/demo"}, "nothing to probe", ""},
+		{"gRPC and Connect methods only", []string{"probe", "-url", noMeta, "-issuer", noMeta, "./rpc"},
+			"no //axioms:route directive; 5 annotated gRPC and Connect methods are not probed", "testdata/discover"},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
+			if tt.dir != "" {
+				_, self, _, _ := goruntime.Caller(0)
+				t.Chdir(filepath.Join(filepath.Dir(self), "..", "..", tt.dir))
+			}
 			var out, errb bytes.Buffer
 			if code := run(context.Background(), tt.args, &out, &errb); code != exitUsage {
 				t.Errorf("exit %d, want %d", code, exitUsage)
