@@ -36,7 +36,6 @@ import (
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/metadata"
-	"google.golang.org/grpc/peer"
 	"google.golang.org/grpc/status"
 )
 
@@ -129,11 +128,10 @@ func (gd *guard) authorize(ctx context.Context, method string, setHeader func(me
 			return ctx, status.Error(codes.Unauthenticated, "invalid_request: gRPC methods take bearer tokens only: a DPoP proof cannot be checked without a request URL")
 		}
 	}
-	var addr string
-	if p, ok := peer.FromContext(ctx); ok && p.Addr != nil {
-		addr = p.Addr.String()
-	}
-	r := rpcauth.NewRequest(ctx, http.MethodPost, method, http.Header{"Authorization": auth}, addr)
+	// No RemoteAddr: the guard reads it only to trust a proxy's
+	// forwarding headers for a DPoP proof's URL, and a gRPC call carries
+	// no proof.
+	r := rpcauth.NewRequest(ctx, http.MethodPost, method, http.Header{"Authorization": auth}, "")
 	c, h, err := gd.g.Check(r, req)
 	if err != nil {
 		if v := bearerChallenge(h.Get("WWW-Authenticate")); v != "" {
