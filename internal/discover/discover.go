@@ -197,7 +197,7 @@ func Analyze(pkgs []*packages.Package, opts Options) Result {
 			cmp.Compare(a.Pos.Column, b.Pos.Column), cmp.Compare(a.Pattern(), b.Pattern()))
 	})
 	all := append(slices.Clone(d.routes), d.extra...)
-	res := Result{Routes: d.routes, Shadows: shadows(all), Overlaps: overlaps(all)}
+	res := Result{Routes: d.routes, Shadows: shadows(all, d.connectMounts), Overlaps: overlaps(all)}
 	markHidden(res.Routes, d.extra, res.Shadows)
 	return res
 }
@@ -219,6 +219,8 @@ type discoverer struct {
 	// their own (the same route through another call of the generated
 	// registration function): Shadows judges them too.
 	extra []Row
+	// connectMounts are the Connect handlers registered on a ServeMux.
+	connectMounts []connectMount
 	program
 	bindings
 	wholes

@@ -7,6 +7,7 @@ import (
 	"cmp"
 	"fmt"
 	"go/ast"
+	"go/token"
 	"go/types"
 	"slices"
 	"strings"
@@ -250,6 +251,17 @@ func (w *walker) registration(call *ast.CallExpr, st *router, reg routers.Regist
 			files = append(files, rest...)
 		}
 	}
+	if len(call.Args) == 1 && len(reg.Args) > 1 {
+		// mux.Handle(pbconnect.NewXServiceHandler(...)): the call's two
+		// results are the path and the handler.
+		if inner, ok := ast.Unparen(call.Args[0]).(*ast.CallExpr); ok {
+			fn, _ := typeutil.Callee(w.info(), inner).(*types.Func)
+			if svc, ok := routers.RegisteredService(fn); ok && svc.RPC == routers.Connect {
+				w.mountConnect(st, inner.Pos(), "")
+				return
+			}
+		}
+	}
 	if path == nil || (len(handlers) == 0 && len(files) == 0 && !slices.Contains(reg.Args, routers.Handlers)) {
 		return // not a call that compiles against the router's API
 	}
@@ -302,11 +314,30 @@ type registered struct {
 	withMethod            bool
 }
 
+// mountConnect records a Connect service's handler (made by the call at
+// at) registered on st with pattern ("" when it is not a literal: the
+// path the handler's constructor returns). Only a ServeMux whose routes
+// the walk knows in full is recorded: connectShadows asks it.
+func (w *walker) mountConnect(st *router, at token.Pos, pattern string) {
+	if st.set != nil && (st.kind == "" || st.kind == "net/http") && st.prefix == "" && !st.lostPrefix && st.ambiguous == "" {
+		w.d.connectMounts = append(w.d.connectMounts, connectMount{set: st.set, pattern: pattern, call: w.p.Fset.Position(at)})
+	}
+}
+
 // register records one route.
 func (w *walker) register(rg registered) {
 	call, st, handlers, mws, loop := rg.call, rg.st, rg.handlers, rg.mws, rg.loop
-	if len(handlers) > 0 && w.rpcHandler(handlers[len(handlers)-1]) {
-		return // a Connect service's handler: its methods are rows of their own
+	if len(handlers) > 0 {
+		if at, ok := w.rpcHandler(handlers[len(handlers)-1]); ok {
+			// A Connect service's handler: its methods are rows of their
+			// own; a ServeMux's routes may take their calls.
+			pattern := ""
+			if rg.dynamic == "" {
+				pattern = rg.path
+			}
+			w.mountConnect(st, at, pattern)
+			return
+		}
 	}
 	r := Row{Router: st.kind, Method: rg.method, Pos: w.p.Fset.Position(call.Pos())}
 	if r.Router == "" {

@@ -11,6 +11,8 @@ import (
 	"go/constant"
 	"go/token"
 	"go/types"
+	"net/http"
+	"net/url"
 	"slices"
 	"strings"
 
@@ -631,16 +633,16 @@ func tablePkg(g rpcGuard) string {
 
 // rpcHandler reports whether e is the handler a Connect NewXServiceHandler
 // call returned (path, h := pbconnect.NewXServiceHandler(...); then
-// mux.Handle(path, h)): the service's methods are rows of their own, so
-// the mount is not a route.
-func (w *walker) rpcHandler(e ast.Expr) bool {
+// mux.Handle(path, h)), and where that call is: the service's methods are
+// rows of their own (at the call), so the mount is not a route.
+func (w *walker) rpcHandler(e ast.Expr) (token.Pos, bool) {
 	id, ok := ast.Unparen(e).(*ast.Ident)
 	if !ok {
-		return false
+		return token.NoPos, false
 	}
 	obj := w.info().Uses[id]
 	if obj == nil {
-		return false
+		return token.NoPos, false
 	}
 	for _, f := range w.files {
 		if f.Pos() > obj.Pos() || obj.Pos() >= f.End() {
@@ -658,16 +660,66 @@ func (w *walker) rpcHandler(e ast.Expr) bool {
 				continue
 			}
 			if len(rhs) != 1 {
-				return false
+				return token.NoPos, false
 			}
 			call, ok := ast.Unparen(rhs[0]).(*ast.CallExpr)
 			if !ok {
-				return false
+				return token.NoPos, false
 			}
 			fn, _ := typeutil.Callee(w.info(), call).(*types.Func)
 			svc, ok := routers.RegisteredService(fn)
-			return ok && svc.RPC == routers.Connect
+			return call.Pos(), ok && svc.RPC == routers.Connect
 		}
 	}
-	return false
+	return token.NoPos, false
+}
+
+// connectMount is a Connect service's handler registered on a ServeMux.
+type connectMount struct {
+	set     *routeSet
+	pattern string         // as registered; "" when not a literal
+	call    token.Position // the NewXServiceHandler call: its rows' Pos
+}
+
+// connectShadows: a ServeMux serves the most specific pattern, so a route
+// registered on the mux a Connect handler is mounted on, at one of its
+// procedures' paths (POST /pkg.Service/Method, or a pattern matching it),
+// takes that procedure's calls: the Connect method is never reached. Each
+// mount's mux is rebuilt from its route set and asked, as overlaps does.
+func connectShadows(routes []Row, mounts []connectMount) []Shadow {
+	var out []Shadow
+	for _, m := range mounts {
+		var rpc, rs []Row
+		for _, r := range routes {
+			switch {
+			case r.Router == routers.Connect.Flag && r.Pos == m.call:
+				rpc = append(rpc, r)
+			case r.set == m.set && r.setKind == "net/http" && !r.inexact && r.Dynamic == "" && !strings.Contains(r.Path, "{?}"):
+				rs = append(rs, r)
+			}
+		}
+		if len(rpc) == 0 || len(rs) == 0 {
+			continue
+		}
+		pattern := m.pattern
+		if pattern == "" {
+			// The path NewXServiceHandler returns: "/pkg.Service/".
+			pattern = rpc[0].Path[:strings.LastIndexByte(rpc[0].Path, '/')+1]
+		}
+		mux, ok := muxOf(append(slices.Clone(rs), Row{Path: pattern}))
+		if !ok {
+			continue // the mux refuses the patterns together: a Shadow of their own
+		}
+		for _, c := range rpc {
+			req := &http.Request{Method: http.MethodPost, URL: &url.URL{Scheme: "http", Host: "example.com", Path: c.Path}, Host: "example.com", Header: http.Header{}}
+			_, served := mux.Handler(req)
+			j := slices.IndexFunc(rs, func(r Row) bool { return routePattern(r) == served })
+			if served == pattern || j < 0 {
+				continue
+			}
+			out = append(out, Shadow{First: rs[j], Second: c, Served: ServesFirst, Error: weaker(rs[j], c),
+				Rule: fmt.Sprintf("net/http serves the most specific pattern, and %s is more specific than the Connect handler's %s, so it takes POST %s", served, pattern, c.Path)})
+		}
+	}
+	return out
 }

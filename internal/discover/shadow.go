@@ -4,6 +4,7 @@
 package discover
 
 import (
+	"cmp"
 	"fmt"
 	"go/token"
 	"slices"
@@ -138,7 +139,7 @@ func (r Row) describe() string {
 // together. Routes whose path, methods or router the walk does not know
 // for certain are left out: a finding is never a guess. A registration
 // run again (a helper called twice, a recursion) is reported once.
-func shadows(routes []Row) []Shadow {
+func shadows(routes []Row, mounts []connectMount) []Shadow {
 	bySet := map[*routeSet][]Row{}
 	for _, r := range routes {
 		if r.set == nil || r.inexact || r.Dynamic != "" || strings.Contains(r.Path, "{?}") {
@@ -183,6 +184,7 @@ func shadows(routes []Row) []Shadow {
 		}
 	}
 	out = append(out, mountedShadows(bySet)...)
+	out = append(out, connectShadows(routes, mounts)...)
 	slices.SortFunc(out, func(a, b Shadow) int {
 		pa, pb := a.Pos(), b.Pos()
 		if c := strings.Compare(pa.Filename, pb.Filename); c != 0 {
@@ -326,8 +328,9 @@ func markHidden(routes, extra []Row, shadows []Shadow) {
 		}) {
 			continue
 		}
-		routes[i].Status, routes[i].Reason = Shadowed, fmt.Sprintf("never served: %s serves %s instead", r.setKind, served.describe())
+		routes[i].Status, routes[i].Reason = Shadowed, fmt.Sprintf("never served: %s serves %s instead", cmp.Or(r.setKind, served.setKind), served.describe())
 		routes[i].Requirement, routes[i].DPoP, routes[i].Kinds, routes[i].Middleware, routes[i].Req = "", false, nil, "", nil
+		routes[i].problem = "" // never reached: the Shadow is the finding
 	}
 }
 

@@ -63,7 +63,7 @@ func BenchmarkShadowsAndOverlaps(b *testing.B) {
 				rs = append(rs, Row{Method: "GET", Path: p, set: set, setKind: kind, seq: i + 1, Status: Guarded, Requirement: "scopes(read)"})
 			}
 			for b.Loop() {
-				if len(shadows(rs))+len(overlaps(rs)) != 0 {
+				if len(shadows(rs, nil))+len(overlaps(rs)) != 0 {
 					b.Fatal("routes of their own paths met")
 				}
 			}
