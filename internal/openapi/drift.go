@@ -40,19 +40,26 @@ func Drift(data []byte, specFile string, routes []discover.Row, root string) ([]
 		case r.Status == discover.Shadowed:
 			continue // never served: the registration that wins is compared
 		}
-		if r.Method != "" && !slices.Contains(methods, strings.ToLower(r.Method)) {
-			continue // not an HTTP operation (a gRPC method, CONNECT)
+		// A Connect procedure is an HTTP operation too (a unary call is a
+		// POST to its path), which a document may describe; a gRPC method
+		// is not.
+		connect := r.Method == "CONNECT"
+		if r.Method != "" && !connect && !slices.Contains(methods, strings.ToLower(r.Method)) {
+			continue // not an HTTP operation (a gRPC method)
 		}
 		path, _, ok := openAPIPath(r.Path)
 		if !ok {
 			continue
 		}
 		var matched []int
-		if r.Method == "" {
+		switch {
+		case connect:
+			matched = byKey[matchKey("post", path)]
+		case r.Method == "":
 			for _, m := range methods {
 				matched = append(matched, byKey[matchKey(m, path)]...)
 			}
-		} else {
+		default:
 			matched = byKey[matchKey(strings.ToLower(r.Method), path)]
 			if r.Method == "GET" {
 				// net/http serves HEAD with a GET pattern's handler,
@@ -72,7 +79,9 @@ func Drift(data []byte, specFile string, routes []discover.Row, root string) ([]
 			continue
 		}
 		if len(matched) == 0 {
-			if r.Status == discover.Guarded {
+			// The document need not describe Connect procedures (a .proto
+			// does): only those it describes are compared.
+			if r.Status == discover.Guarded && !connect {
 				out = append(out, at(fmt.Sprintf("guarded route (%s) is not in %s: add the operation, or run axiomsgen openapi -merge", r.Requirement, specFile)))
 			}
 			continue

@@ -79,6 +79,18 @@ func TestRPCRoutesLeftOut(t *testing.T) {
 	if err != nil || len(findings) != 0 {
 		t.Errorf("drift of RPC methods: %v, %v", findings, err)
 	}
+	// A document that describes the Connect procedures as the POSTs they
+	// are: served, and compared (ListItems is marked secured but served
+	// without a guard); the gRPC method is never an operation.
+	spec := "openapi: 3.1.0\ninfo: {title: x, version: \"1\"}\npaths:\n" +
+		"  /items.v1.ItemService/GetItem:\n    post:\n      security: [{bearer: []}]\n      responses: {\"200\": {description: ok}}\n" +
+		"  /items.v1.ItemService/ListItems:\n    post:\n      security: [{bearer: []}]\n      responses: {\"200\": {description: ok}}\n" +
+		"components:\n  securitySchemes:\n    bearer: {type: http, scheme: bearer}\n"
+	findings, err = openapi.Drift([]byte(spec), "spec.yaml", routes, "")
+	if err != nil || len(findings) != 1 || !strings.Contains(findings[0].Message, "CONNECT /items.v1.ItemService/ListItems: spec.yaml:") ||
+		!strings.Contains(findings[0].Message, "marks it secured, but the code serves it without a guard") {
+		t.Errorf("drift of Connect procedures described as POSTs: %v, %v", findings, err)
+	}
 }
 
 // TestDriftOfGeneratedDocument: the document axiomsgen writes, in either
