@@ -581,21 +581,7 @@ func TestCheckRPCFindings(t *testing.T) {
 // rows whose requirement comes from them are stale (never guarded), and
 // check gives one finding where the directives are.
 func TestGRPCExampleStale(t *testing.T) {
-	_, self, _, _ := goruntime.Caller(0)
-	root := filepath.Join(filepath.Dir(self), "..", "..")
-	dir := t.TempDir()
-	if err := os.CopyFS(dir, os.DirFS(filepath.Join(root, "examples", "grpc"))); err != nil {
-		t.Fatal(err)
-	}
-	mod, err := os.ReadFile(filepath.Join(dir, "go.mod"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	abs, _ := filepath.Abs(root)
-	mod = []byte(strings.NewReplacer("=> ../../", "=> "+abs+"/", "=> ../..\n", "=> "+abs+"\n").Replace(string(mod)))
-	if err := os.WriteFile(filepath.Join(dir, "go.mod"), mod, 0o644); err != nil {
-		t.Fatal(err)
-	}
+	dir := copyGRPCExample(t)
 	if err := os.Remove(filepath.Join(dir, "items", "axioms_gen.go")); err != nil {
 		t.Fatal(err)
 	}
@@ -617,6 +603,74 @@ func TestGRPCExampleStale(t *testing.T) {
 	}
 	if strings.Contains(out.String(), " guarded,") && !strings.Contains(out.String(), " 0 guarded,") {
 		t.Errorf("rows reported guarded without their generated table:\n%s", out.String())
+	}
+}
+
+// copyGRPCExample copies examples/grpc into a temporary module that
+// points at this repository.
+func copyGRPCExample(t *testing.T) string {
+	t.Helper()
+	_, self, _, _ := goruntime.Caller(0)
+	root := filepath.Join(filepath.Dir(self), "..", "..")
+	dir := t.TempDir()
+	if err := os.CopyFS(dir, os.DirFS(filepath.Join(root, "examples", "grpc"))); err != nil {
+		t.Fatal(err)
+	}
+	mod, err := os.ReadFile(filepath.Join(dir, "go.mod"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	abs, _ := filepath.Abs(root)
+	mod = []byte(strings.NewReplacer("=> ../../", "=> "+abs+"/", "=> ../..\n", "=> "+abs+"\n").Replace(string(mod)))
+	if err := os.WriteFile(filepath.Join(dir, "go.mod"), mod, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return dir
+}
+
+// TestGRPCExampleStaleDirective: a directive edited without go generate
+// makes the method's rows stale with the requirement the generated table
+// (the binary) enforces, not the edited one.
+func TestGRPCExampleStaleDirective(t *testing.T) {
+	dir := copyGRPCExample(t)
+	file := filepath.Join(dir, "items", "grpc.go")
+	src, err := os.ReadFile(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	edited := strings.Replace(string(src), "//axioms:scopes read:items admin", "//axioms:scopes write:items", 1)
+	if edited == string(src) {
+		t.Fatal("examples/grpc/items/grpc.go has no //axioms:scopes read:items admin to edit")
+	}
+	if err := os.WriteFile(file, []byte(edited), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	t.Chdir(dir)
+	t.Setenv("GOPROXY", "off")
+	t.Setenv("GOFLAGS", "-mod=mod")
+	var out, errb bytes.Buffer
+	run(context.Background(), []string{"report", "-format", "json", "./..."}, &out, &errb)
+	if strings.Contains(errb.String(), "GOPROXY=off") {
+		t.Skipf("grpc and connect are not in the module cache: %s", errb.String())
+	}
+	var doc struct {
+		Routes []struct{ Method, Path, Status, Requirement, Reason string }
+	}
+	if err := json.Unmarshal(out.Bytes(), &doc); err != nil {
+		t.Fatalf("%v\n%s%s", err, out.String(), errb.String())
+	}
+	n := 0
+	for _, r := range doc.Routes {
+		if r.Method != "GRPC" || r.Path != "/items.v1.ItemService/GetItem" {
+			continue
+		}
+		n++
+		if r.Status != "stale" || !strings.Contains(r.Requirement, "read:items") || strings.Contains(r.Requirement, "write:items") {
+			t.Errorf("GRPC GetItem: %s %q (%s); want stale with the generated requirement (read:items or admin)", r.Status, r.Requirement, r.Reason)
+		}
+	}
+	if n == 0 {
+		t.Errorf("no GRPC GetItem row:\n%s", out.String())
 	}
 }
 

@@ -130,15 +130,25 @@ func registerService(p *packages.Package, fn *types.Func, call *ast.CallExpr) (r
 	return routers.Service{}, nil, false
 }
 
-// tableMethods is the table entries (annotated methods) of the packages
-// whose table g takes, by full method name; missing names a package that
-// is not loaded.
-func (d *discoverer) tableMethods(g rpcGuard, kind *routers.RPC, st *rpcState) (entries map[string]*parse.Handler, missing string) {
-	entries = map[string]*parse.Handler{}
+// tableEntry is what a guard's method table says of one method.
+type tableEntry struct {
+	public bool
+	req    *requirement
+}
+
+// tableMethods is the table entries of the packages whose table g takes,
+// by full method name: their annotated methods' directives, or, for a
+// package whose generated file is stale, that file's table (what the
+// binary enforces); missing names a package that is not loaded.
+func (d *discoverer) tableMethods(g rpcGuard, kind *routers.RPC, st *rpcState) (entries map[string]tableEntry, missing string) {
+	entries = map[string]tableEntry{}
 	for _, path := range g.tables {
+		ip := st.byPath[path]
+		if d.opts.Stale[path] != "" && ip != nil && d.generatedTable(ip, kind, entries) {
+			continue
+		}
 		hs, ok := st.methods[path]
 		if !ok {
-			ip := st.byPath[path]
 			if ip == nil || ip.TypesInfo == nil {
 				return nil, path
 			}
@@ -149,7 +159,7 @@ func (d *discoverer) tableMethods(g rpcGuard, kind *routers.RPC, st *rpcState) (
 		for _, h := range hs {
 			if h.RPC.Kind == kind {
 				if _, dup := entries[h.RPC.FullName]; !dup {
-					entries[h.RPC.FullName] = h
+					entries[h.RPC.FullName] = tableEntry{public: h.Public, req: requirementFrom(h.Requirement())}
 				}
 			}
 		}
@@ -157,11 +167,71 @@ func (d *discoverer) tableMethods(g rpcGuard, kind *routers.RPC, st *rpcState) (
 	return entries, ""
 }
 
+// generatedTable adds the entries of p's generated method table of kind
+// (AxiomsGRPCMethods, AxiomsConnectProcedures) to entries; false when p
+// has no generated file with that table. An entry whose pattern the tool
+// cannot read (a constant the stale file names that is gone) is left out.
+func (d *discoverer) generatedTable(p *packages.Package, kind *routers.RPC, entries map[string]tableEntry) bool {
+	if p.TypesInfo == nil {
+		return false
+	}
+	w := &walker{d: d, p: p}
+	found := false
+	for _, f := range p.Syntax {
+		if !d.isGenerated(p.Fset.File(f.Pos()).Name()) {
+			continue
+		}
+		for _, decl := range f.Decls {
+			gd, ok := decl.(*ast.GenDecl)
+			if !ok {
+				continue
+			}
+			for _, spec := range gd.Specs {
+				vs, ok := spec.(*ast.ValueSpec)
+				if !ok || len(vs.Names) != 1 || vs.Names[0].Name != kind.TableVar || len(vs.Values) != 1 {
+					continue
+				}
+				list, ok := vs.Values[0].(*ast.CompositeLit)
+				if !ok {
+					continue
+				}
+				found = true
+				for _, elt := range list.Elts {
+					lit, ok := elt.(*ast.CompositeLit)
+					if !ok {
+						continue
+					}
+					var pattern string
+					e := tableEntry{req: opaque("")}
+					for _, x := range lit.Elts {
+						kv, ok := x.(*ast.KeyValueExpr)
+						if !ok {
+							continue
+						}
+						switch types.ExprString(kv.Key) {
+						case "Pattern":
+							pattern, _ = w.stringValue(kv.Value)
+						case "Requirement":
+							e.req = w.requirementOf(kv.Value)
+						case "Public":
+							e.public = types.ExprString(kv.Value) == "true"
+						}
+					}
+					if _, dup := entries[pattern]; pattern != "" && !dup {
+						entries[pattern] = e
+					}
+				}
+			}
+		}
+	}
+	return found
+}
+
 // rpcRows adds the rows of one registration.
 func (d *discoverer) rpcRows(p *packages.Package, call *ast.CallExpr, svc routers.Service, impl types.Type, g rpcGuard, st *rpcState) {
 	pos := p.Fset.Position(call.Pos())
 	named, _ := types.Unalias(derefType(impl)).(*types.Named)
-	var entries map[string]*parse.Handler
+	var entries map[string]tableEntry
 	missing := ""
 	if g.unknown == "" && (g.unary || g.stream) {
 		entries, missing = d.tableMethods(g, svc.RPC, st)
@@ -182,7 +252,7 @@ func (d *discoverer) rpcRows(p *packages.Package, call *ast.CallExpr, svc router
 		if streaming {
 			covered = g.stream
 		}
-		h := entries[r.Path]
+		h, inTable := entries[r.Path]
 		allowed := allowListed(g.allow, r.Path)
 		switch {
 		case g.unknown != "":
@@ -201,12 +271,11 @@ func (d *discoverer) rpcRows(p *packages.Package, call *ast.CallExpr, svc router
 				r.Method, r.Path, r.Handler, svc.Name, guardHint(svc.RPC))
 		case missing != "":
 			r.Status, r.Reason = Unknown, fmt.Sprintf("%s %s: its directives cannot be read", ImplNotLoaded, missing)
-		case h != nil && h.Public:
+		case inTable && h.public:
 			r.Status, r.pkg = Public, tablePkg(g)
-		case h != nil:
+		case inTable:
 			r.pkg = tablePkg(g)
-			req := requirementFrom(h.Requirement())
-			r.Status, r.Requirement, r.DPoP, r.Kinds = Guarded, req.text, h.DPoP, req.kinds
+			r.Status, r.Requirement, r.DPoP, r.Kinds = Guarded, h.req.text, h.req.dpop, h.req.kinds
 		case allowed != "":
 			r.Status, r.Reason = Public, "allow-listed ("+allowed+")"
 		case g.allowUnknown != "":
