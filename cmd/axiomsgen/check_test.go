@@ -267,8 +267,8 @@ func TestRouterExamplesAllGuarded(t *testing.T) {
 				got = append(got, r.Status+" "+r.Method+" "+r.Path)
 			}
 			want := []string{
-				"public GET /healthz", "guarded GET /notes/" + tt.param, "guarded POST /notes",
-				"guarded DELETE /notes/" + tt.param, "guarded GET /tenant",
+				"public GET /healthz", "guarded GET /items/" + tt.param, "guarded POST /items",
+				"guarded DELETE /items/" + tt.param, "guarded GET /tenant",
 			}
 			if strings.Join(got, "\n") != strings.Join(want, "\n") || doc.Summary.Coverage != 1 {
 				t.Errorf("coverage %v, routes:\n%s\nwant:\n%s", doc.Summary.Coverage, strings.Join(got, "\n"), strings.Join(want, "\n"))

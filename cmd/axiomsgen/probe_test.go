@@ -177,7 +177,7 @@ func TestProbeRouterExamples(t *testing.T) {
 				t.Fatalf("exit %d\n%s%s", code, out.String(), errb.String())
 			}
 			if !regexp.MustCompile(`(?m)^axiomsgen probe: ok: \d+ cases on 5 routes$`).MatchString(out.String()) ||
-				!strings.Contains(out.String(), "DELETE /notes/1  token without permissions(notes:delete)\n") {
+				!strings.Contains(out.String(), "DELETE /items/1  token without permissions(items:delete)\n") {
 				t.Errorf("output:\n%s", out.String())
 			}
 		})

@@ -11,15 +11,15 @@ import (
 
 // AxiomsRoutes lists the routes annotated in this package, in source order.
 var AxiomsRoutes = []runtime.Route{
-	{Pattern: "GET /healthz", Handler: "Health", Public: true, Position: "handlers.go:50:1"},
-	{Pattern: "GET /items", Handler: "(*Server).ListItems", Requirement: runtime.Requirement{Scopes: [][]string{{"read:items", "admin"}}}, Position: "handlers.go:58:1"},
-	{Pattern: "GET /items/{id}", Handler: "(*Server).GetItem", Requirement: runtime.Requirement{Scopes: [][]string{{"read:items", "admin"}}}, Position: "handlers.go:73:1"},
-	{Pattern: "POST /items", Handler: "(*Server).CreateItem", Requirement: runtime.Requirement{Scopes: [][]string{{"write:items"}}, Roles: [][]string{{"editor", "admin", "Global Admin"}}}, Position: "handlers.go:91:1"},
-	{Pattern: "DELETE /items/{id}", Handler: "(*Server).DeleteItem", Requirement: runtime.Requirement{Permissions: [][]string{{"items:delete"}}}, Position: "handlers.go:111:1"},
-	{Pattern: "POST /payouts", Handler: "(*Server).Payout", Requirement: runtime.Requirement{Permissions: [][]string{{"payouts:create"}}, DPoP: true}, Position: "handlers.go:131:1"},
-	{Pattern: "GET /me", Handler: "Me", Requirement: runtime.Requirement{Authenticated: true}, Position: "handlers.go:139:1"},
-	{Pattern: "GET /tenant", Handler: "Tenant", Requirement: runtime.Requirement{Authenticated: true}, Position: "handlers.go:156:1"},
-	{Pattern: "POST /account/close", Handler: "CloseAccount", Requirement: runtime.Requirement{ACR: []string{"urn:example:mfa", "urn:example:hwk"}, MaxAge: 300e9 /* 5m0s */}, Position: "handlers.go:171:1"},
+	{Pattern: "GET /healthz", Handler: "Health", Public: true, Position: "handlers.go:36:1"},
+	{Pattern: "GET /items", Handler: "(*Server).ListItems", Requirement: runtime.Requirement{Scopes: [][]string{{"read:items", "admin"}}}, Position: "handlers.go:44:1"},
+	{Pattern: "GET /items/{id}", Handler: "(*Server).GetItem", Requirement: runtime.Requirement{Scopes: [][]string{{"read:items", "admin"}}}, Position: "handlers.go:52:1"},
+	{Pattern: "POST /items", Handler: "(*Server).CreateItem", Requirement: runtime.Requirement{Scopes: [][]string{{"write:items"}}, Roles: [][]string{{"editor", "admin", "Global Admin"}}}, Position: "handlers.go:67:1"},
+	{Pattern: "DELETE /items/{id}", Handler: "(*Server).DeleteItem", Requirement: runtime.Requirement{Permissions: [][]string{{"items:delete"}}}, Position: "handlers.go:82:1"},
+	{Pattern: "POST /payouts", Handler: "(*Server).Payout", Requirement: runtime.Requirement{Permissions: [][]string{{"payouts:create"}}, DPoP: true}, Position: "handlers.go:97:1"},
+	{Pattern: "GET /me", Handler: "Me", Requirement: runtime.Requirement{Authenticated: true}, Position: "handlers.go:105:1"},
+	{Pattern: "GET /tenant", Handler: "Tenant", Requirement: runtime.Requirement{Authenticated: true}, Position: "handlers.go:122:1"},
+	{Pattern: "POST /account/close", Handler: "CloseAccount", Requirement: runtime.Requirement{ACR: []string{"urn:example:mfa", "urn:example:hwk"}, MaxAge: 300e9 /* 5m0s */}, Position: "handlers.go:137:1"},
 }
 
 // RegisterRoutes registers every annotated route of this package on mux, each

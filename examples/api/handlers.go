@@ -5,10 +5,8 @@ package main
 import (
 	"encoding/json"
 	"net/http"
-	"slices"
-	"strconv"
-	"sync"
 
+	"github.com/axioms-go/axiomsgen/examples/demo"
 	"github.com/axioms-go/axiomsgen/runtime"
 )
 
@@ -25,23 +23,11 @@ func routes(g *runtime.Guard, s *Server) http.Handler {
 	return mux
 }
 
-type item struct {
-	ID    int    `json:"id"`
-	Name  string `json:"name"`
-	Owner string `json:"owner"`
-}
-
-// Server is the items API: an in-memory store.
-type Server struct {
-	mu    sync.Mutex
-	next  int
-	items map[int]item
-}
+// Server is the items API, on the store every example shares.
+type Server struct{ *demo.Store }
 
 // NewServer returns a Server holding two items.
-func NewServer() *Server {
-	return &Server{next: 3, items: map[int]item{1: {1, "hammer", "seed"}, 2: {2, "saw", "seed"}}}
-}
+func NewServer() *Server { return &Server{demo.NewStore()} }
 
 // Health answers load balancers.
 //
@@ -56,14 +42,7 @@ func Health(w http.ResponseWriter, r *http.Request) {
 //axioms:route GET /items
 //axioms:scopes read:items admin
 func (s *Server) ListItems(w http.ResponseWriter, r *http.Request) {
-	s.mu.Lock()
-	out := make([]item, 0, len(s.items))
-	for _, it := range s.items {
-		out = append(out, it)
-	}
-	s.mu.Unlock()
-	slices.SortFunc(out, func(a, b item) int { return a.ID - b.ID })
-	writeJSON(w, http.StatusOK, out)
+	writeJSON(w, http.StatusOK, s.List())
 }
 
 // GetItem returns one item.
@@ -71,11 +50,8 @@ func (s *Server) ListItems(w http.ResponseWriter, r *http.Request) {
 //axioms:route GET /items/{id}
 //axioms:scopes read:items admin
 func (s *Server) GetItem(w http.ResponseWriter, r *http.Request) {
-	id, err := strconv.Atoi(r.PathValue("id"))
-	s.mu.Lock()
-	it, ok := s.items[id]
-	s.mu.Unlock()
-	if err != nil || !ok {
+	it, ok := s.Get(r.PathValue("id"))
+	if !ok {
 		http.Error(w, "no such item", http.StatusNotFound)
 		return
 	}
@@ -96,12 +72,7 @@ func (s *Server) CreateItem(w http.ResponseWriter, r *http.Request, c *runtime.C
 		http.Error(w, `body must be {"name": "..."}`, http.StatusBadRequest)
 		return
 	}
-	s.mu.Lock()
-	it := item{ID: s.next, Name: in.Name, Owner: c.Subject}
-	s.items[it.ID] = it
-	s.next++
-	s.mu.Unlock()
-	writeJSON(w, http.StatusCreated, it)
+	writeJSON(w, http.StatusCreated, s.Add(in.Name, c.Subject))
 }
 
 // DeleteItem removes an item.
@@ -109,12 +80,7 @@ func (s *Server) CreateItem(w http.ResponseWriter, r *http.Request, c *runtime.C
 //axioms:route DELETE /items/{id}
 //axioms:permissions items:delete
 func (s *Server) DeleteItem(w http.ResponseWriter, r *http.Request) {
-	id, err := strconv.Atoi(r.PathValue("id"))
-	s.mu.Lock()
-	_, ok := s.items[id]
-	delete(s.items, id)
-	s.mu.Unlock()
-	if err != nil || !ok {
+	if !s.Remove(r.PathValue("id")) {
 		http.Error(w, "no such item", http.StatusNotFound)
 		return
 	}

@@ -13,9 +13,9 @@ import (
 // AxiomsRoutes lists the routes annotated in this package, in source order.
 var AxiomsRoutes = []runtime.Route{
 	{Pattern: "GET /healthz", Handler: "Health", Public: true, Position: "handlers.go:36:1"},
-	{Pattern: "GET /notes/{id}", Handler: "(*Server).GetNote", Requirement: runtime.Requirement{Scopes: [][]string{{"read:notes"}}}, Position: "handlers.go:44:1"},
-	{Pattern: "POST /notes", Handler: "(*Server).CreateNote", Requirement: runtime.Requirement{Scopes: [][]string{{"write:notes"}}, Roles: [][]string{{"editor"}}}, Position: "handlers.go:58:1"},
-	{Pattern: "DELETE /notes/{id}", Handler: "(*Server).DeleteNote", Requirement: runtime.Requirement{Permissions: [][]string{{"notes:delete"}}}, Position: "handlers.go:73:1"},
+	{Pattern: "GET /items/{id}", Handler: "(*Server).GetItem", Requirement: runtime.Requirement{Scopes: [][]string{{"read:items"}}}, Position: "handlers.go:44:1"},
+	{Pattern: "POST /items", Handler: "(*Server).CreateItem", Requirement: runtime.Requirement{Scopes: [][]string{{"write:items"}}, Roles: [][]string{{"editor"}}}, Position: "handlers.go:58:1"},
+	{Pattern: "DELETE /items/{id}", Handler: "(*Server).DeleteItem", Requirement: runtime.Requirement{Permissions: [][]string{{"items:delete"}}}, Position: "handlers.go:73:1"},
 	{Pattern: "GET /tenant", Handler: "Tenant", Requirement: runtime.Requirement{Authenticated: true}, Position: "handlers.go:85:1"},
 }
 
@@ -23,28 +23,28 @@ var AxiomsRoutes = []runtime.Route{
 // behind the requirement of its //axioms: directives.
 func RegisterRoutes(r chi.Router, g *runtime.Guard, server *Server) {
 	r.Method("GET", "/healthz", http.HandlerFunc(Health))
-	r.Method("GET", "/notes/{id}", GuardedServerGetNote(g, server))
-	r.Method("POST", "/notes", GuardedServerCreateNote(g, server))
-	r.Method("DELETE", "/notes/{id}", GuardedServerDeleteNote(g, server))
+	r.Method("GET", "/items/{id}", GuardedServerGetItem(g, server))
+	r.Method("POST", "/items", GuardedServerCreateItem(g, server))
+	r.Method("DELETE", "/items/{id}", GuardedServerDeleteItem(g, server))
 	r.Method("GET", "/tenant", GuardedTenant(g))
 }
 
-// GuardedServerGetNote returns (*Server).GetNote guarded by scopes(read:notes).
+// GuardedServerGetItem returns (*Server).GetItem guarded by scopes(read:items).
 // Use it to register the handler by hand.
-func GuardedServerGetNote(g *runtime.Guard, recv *Server) http.Handler {
-	return g.Handler(runtime.Requirement{Scopes: [][]string{{"read:notes"}}}, http.HandlerFunc(recv.GetNote))
+func GuardedServerGetItem(g *runtime.Guard, recv *Server) http.Handler {
+	return g.Handler(runtime.Requirement{Scopes: [][]string{{"read:items"}}}, http.HandlerFunc(recv.GetItem))
 }
 
-// GuardedServerCreateNote returns (*Server).CreateNote guarded by scopes(write:notes) AND roles(editor).
+// GuardedServerCreateItem returns (*Server).CreateItem guarded by scopes(write:items) AND roles(editor).
 // Use it to register the handler by hand.
-func GuardedServerCreateNote(g *runtime.Guard, recv *Server) http.Handler {
-	return g.Handler(runtime.Requirement{Scopes: [][]string{{"write:notes"}}, Roles: [][]string{{"editor"}}}, runtime.ClaimsHandlerFunc(recv.CreateNote))
+func GuardedServerCreateItem(g *runtime.Guard, recv *Server) http.Handler {
+	return g.Handler(runtime.Requirement{Scopes: [][]string{{"write:items"}}, Roles: [][]string{{"editor"}}}, runtime.ClaimsHandlerFunc(recv.CreateItem))
 }
 
-// GuardedServerDeleteNote returns (*Server).DeleteNote guarded by permissions(notes:delete).
+// GuardedServerDeleteItem returns (*Server).DeleteItem guarded by permissions(items:delete).
 // Use it to register the handler by hand.
-func GuardedServerDeleteNote(g *runtime.Guard, recv *Server) http.Handler {
-	return g.Handler(runtime.Requirement{Permissions: [][]string{{"notes:delete"}}}, http.HandlerFunc(recv.DeleteNote))
+func GuardedServerDeleteItem(g *runtime.Guard, recv *Server) http.Handler {
+	return g.Handler(runtime.Requirement{Permissions: [][]string{{"items:delete"}}}, http.HandlerFunc(recv.DeleteItem))
 }
 
 // GuardedTenant returns Tenant guarded by authenticated.

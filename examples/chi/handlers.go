@@ -11,7 +11,7 @@ import (
 	"github.com/go-chi/chi/v5"
 )
 
-// Server serves the notes API; the store is shared by the router examples.
+// Server serves the items API on the store every example shares.
 type Server struct{ *demo.Store }
 
 // TenantClaims are the custom claims the tenant route reads: the
@@ -37,42 +37,42 @@ func Health(w http.ResponseWriter, r *http.Request) {
 	w.Write([]byte("ok\n"))
 }
 
-// GetNote returns one note.
+// GetItem returns one item.
 //
-//axioms:route GET /notes/{id}
-//axioms:scopes read:notes
-func (s *Server) GetNote(w http.ResponseWriter, r *http.Request) {
-	n, ok := s.Get(chi.URLParam(r, "id"))
+//axioms:route GET /items/{id}
+//axioms:scopes read:items
+func (s *Server) GetItem(w http.ResponseWriter, r *http.Request) {
+	it, ok := s.Get(chi.URLParam(r, "id"))
 	if !ok {
-		http.Error(w, "no such note", http.StatusNotFound)
+		http.Error(w, "no such item", http.StatusNotFound)
 		return
 	}
-	writeJSON(w, http.StatusOK, n)
+	writeJSON(w, http.StatusOK, it)
 }
 
-// CreateNote stores a note owned by the token's subject.
+// CreateItem stores an item owned by the token's subject.
 //
-//axioms:route POST /notes
-//axioms:scopes write:notes
+//axioms:route POST /items
+//axioms:scopes write:items
 //axioms:roles editor
-func (s *Server) CreateNote(w http.ResponseWriter, r *http.Request, c *runtime.Claims) {
+func (s *Server) CreateItem(w http.ResponseWriter, r *http.Request, c *runtime.Claims) {
 	var in struct {
-		Text string `json:"text"`
+		Name string `json:"name"`
 	}
-	if err := json.NewDecoder(http.MaxBytesReader(w, r.Body, 64<<10)).Decode(&in); err != nil || in.Text == "" {
-		http.Error(w, `send {"text": "..."}`, http.StatusBadRequest)
+	if err := json.NewDecoder(http.MaxBytesReader(w, r.Body, 64<<10)).Decode(&in); err != nil || in.Name == "" {
+		http.Error(w, `send {"name": "..."}`, http.StatusBadRequest)
 		return
 	}
-	writeJSON(w, http.StatusCreated, s.Add(in.Text, c.Subject))
+	writeJSON(w, http.StatusCreated, s.Add(in.Name, c.Subject))
 }
 
-// DeleteNote removes a note.
+// DeleteItem removes an item.
 //
-//axioms:route DELETE /notes/{id}
-//axioms:permissions notes:delete
-func (s *Server) DeleteNote(w http.ResponseWriter, r *http.Request) {
+//axioms:route DELETE /items/{id}
+//axioms:permissions items:delete
+func (s *Server) DeleteItem(w http.ResponseWriter, r *http.Request) {
 	if !s.Remove(chi.URLParam(r, "id")) {
-		http.Error(w, "no such note", http.StatusNotFound)
+		http.Error(w, "no such item", http.StatusNotFound)
 		return
 	}
 	w.WriteHeader(http.StatusNoContent)

@@ -1,4 +1,4 @@
-// Command chi is a small notes API on chi whose routes are guarded
+// Command chi is a small items API on chi whose routes are guarded
 // by axiomsgen's generated registrations (handlers.go, axioms_gen.go). It
 // reads the AXIOMS_* environment variables; with -dev it starts an
 // in-process test issuer on loopback instead and prints curl commands with
@@ -18,7 +18,7 @@ import (
 
 func main() {
 	redisURL := flag.String("redis", "", "share DPoP replays and nonces with the other replicas through this Redis, e.g. redis://localhost:6379/0")
-	demo.Main("chi", routes, func(cfg *runtime.Config) (io.Closer, error) {
+	demo.Main(demo.Example{Name: "chi", Routes: routes, Configure: func(cfg *runtime.Config, _ string, _ bool) (io.Closer, error) {
 		if *redisURL == "" {
 			return nil, nil
 		}
@@ -30,5 +30,5 @@ func main() {
 		cfg.DPoPReplay = store
 		cfg.DPoPNonces = store
 		return store, nil
-	})
+	}})
 }

@@ -1,11 +1,13 @@
-// Package demo is what the examples share: the server loop, and for the
-// router examples (examples/chi, gorilla, gin, echo) the notes store, the
-// -dev issuer and the sample requests; their shared end-to-end tests are
-// in demo/demotest. Each router
-// example keeps only what differs: its handlers with their //axioms:
-// directives, and the router they are registered on. It is public so a
-// copied example still builds against this module; it is support code for
-// the examples, not an API to build on.
+// Package demo is what the examples share: the items domain (the store
+// and the sample requests -dev prints), the server loop with its -dev
+// issuer, and the printer of the sample requests. examples/api and the
+// router examples (examples/chi, gorilla, gin, echo) all serve it; their
+// shared end-to-end tests are in demo/demotest, so that the example
+// binaries, which import demo, carry no test code. Each example keeps only
+// what differs: its handlers with their //axioms: directives, and the
+// router they are registered on. It is public so a copied example still
+// builds against this module; it is support code for the examples, not
+// an API to build on.
 package demo
 
 import (
@@ -19,8 +21,6 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
-	"strconv"
-	"sync"
 	"syscall"
 	"time"
 
@@ -29,116 +29,45 @@ import (
 )
 
 // Audience is the audience of the -dev issuer's tokens.
-const Audience = "https://notes.example.test"
+const Audience = "https://items.example.test"
 
-// Note is one stored note.
-type Note struct {
-	ID    string `json:"id"`
-	Text  string `json:"text"`
-	Owner string `json:"owner"`
+// Example is one example server, as Main runs it.
+type Example struct {
+	// Name starts Main's error messages.
+	Name string
+	// Routes builds the guarded handler.
+	Routes func(*runtime.Guard) http.Handler
+	// Requests are the sample requests -dev prints (nil: Requests()).
+	Requests []Request
+	// Configure, when set, adjusts the guard's configuration once the
+	// flags are parsed and the listener is open: base is the listener's
+	// URL (http://host:port), dev whether the guard trusts the -dev
+	// issuer. It returns what to close on exit, or nil.
+	Configure func(cfg *runtime.Config, base string, dev bool) (io.Closer, error)
 }
 
-// Store is an in-memory note store, safe for concurrent use.
-type Store struct {
-	mu    sync.Mutex
-	next  int
-	notes map[string]Note
-}
-
-// NewStore returns a store holding two notes, "1" and "2".
-func NewStore() *Store {
-	return &Store{next: 3, notes: map[string]Note{"1": {"1", "hello", "seed"}, "2": {"2", "world", "seed"}}}
-}
-
-// Get returns a note.
-func (s *Store) Get(id string) (Note, bool) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	n, ok := s.notes[id]
-	return n, ok
-}
-
-// Add stores a note owned by owner.
-func (s *Store) Add(text, owner string) Note {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	n := Note{ID: strconv.Itoa(s.next), Text: text, Owner: owner}
-	s.next++
-	s.notes[n.ID] = n
-	return n
-}
-
-// Remove deletes a note and reports whether it existed.
-func (s *Store) Remove(id string) bool {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	_, ok := s.notes[id]
-	delete(s.notes, id)
-	return ok
-}
-
-// Request is one sample request -dev prints, with the status it gets.
-type Request struct {
-	What, Method, Path, Body string
-	Token                    []axiomstest.TokenOption // nil: no Authorization header
-	Status                   int
-}
-
-// Requests are the sample requests: passes, 401s and 403s.
-func Requests() []Request {
-	tok := func(opts ...axiomstest.TokenOption) []axiomstest.TokenOption {
-		return append([]axiomstest.TokenOption{axiomstest.WithExpiresIn(time.Hour), axiomstest.WithSubject("alice")}, opts...)
+// SampleRequests are e.Requests, or Requests() when e names none.
+func (e Example) SampleRequests() []Request {
+	if e.Requests == nil {
+		return Requests()
 	}
-	return []Request{
-		{"public health check", "GET", "/healthz", "", nil, 200},
-		{"no token", "GET", "/notes/1", "", nil, 401},
-		{"reader reads note 1", "GET", "/notes/1", "", tok(axiomstest.WithScopes("read:notes")), 200},
-		{"token without the scope", "GET", "/notes/1", "", tok(axiomstest.WithScopes("profile")), 403},
-		{"editor writes a note", "POST", "/notes", `{"text":"buy milk"}`, tok(axiomstest.WithScopes("write:notes"), axiomstest.WithRoles("editor")), 201},
-		{"write scope without the editor role", "POST", "/notes", `{"text":"buy milk"}`, tok(axiomstest.WithScopes("write:notes")), 403},
-		{"admin deletes note 2", "DELETE", "/notes/2", "", tok(axiomstest.WithPermissions("notes:delete")), 204},
-		{"my tenant (typed claims)", "GET", "/tenant", "", tok(axiomstest.WithClaim("tenant", "acme")), 200},
-		{"expired token", "GET", "/notes/1", "", tok(axiomstest.WithScopes("read:notes"), axiomstest.WithExpiresIn(-time.Hour)), 401},
-	}
-}
-
-// PrintRequests prints the sample requests as curl commands against base.
-func PrintRequests(w io.Writer, iss *axiomstest.Issuer, base string) error {
-	fmt.Fprintf(w, "\nDev issuer %s (tokens valid for 1h; never use -dev in production)\n\n", iss.URL())
-	for _, d := range Requests() {
-		fmt.Fprintf(w, "# %s (%d)\ncurl -i -X %s", d.What, d.Status, d.Method)
-		if d.Token != nil {
-			tok, err := iss.Mint(d.Token...)
-			if err != nil {
-				return err
-			}
-			fmt.Fprintf(w, " -H 'Authorization: Bearer %s'", tok)
-		}
-		if d.Body != "" {
-			fmt.Fprintf(w, " -H 'Content-Type: application/json' -d '%s'", d.Body)
-		}
-		fmt.Fprintf(w, " %s%s\n\n", base, d.Path)
-	}
-	return nil
+	return e.Requests
 }
 
 // Main runs an example: it reads the AXIOMS_* environment variables, or
 // with -dev starts an in-process test issuer on loopback and prints curl
-// commands with tokens that pass and fail; routes builds the guarded
-// router. Each configure func, run after the flags are parsed, may adjust
-// the guard's configuration (a shared DPoP store, say) and return what to
-// close on exit (or nil).
-func Main(name string, routes func(*runtime.Guard) http.Handler, configure ...func(*runtime.Config) (io.Closer, error)) {
+// commands with tokens that pass and fail (the example's sample requests).
+func Main(e Example) {
 	addr := flag.String("addr", "127.0.0.1:8080", "listen address")
 	dev := flag.Bool("dev", false, "start an embedded test issuer on loopback and print sample requests (never in production)")
 	flag.Parse()
-	if err := run(*addr, *dev, routes, configure); err != nil {
-		fmt.Fprintln(os.Stderr, name+":", err)
+	if err := run(*addr, *dev, e); err != nil {
+		fmt.Fprintln(os.Stderr, e.Name+":", err)
 		os.Exit(1)
 	}
 }
 
-func run(addr string, dev bool, routes func(*runtime.Guard) http.Handler, configure []func(*runtime.Config) (io.Closer, error)) error {
+func run(addr string, dev bool, e Example) error {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 
@@ -149,8 +78,14 @@ func run(addr string, dev bool, routes func(*runtime.Guard) http.Handler, config
 	if issuer != nil {
 		defer issuer.Close()
 	}
-	for _, f := range configure {
-		c, err := f(&cfg)
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return err
+	}
+	defer ln.Close()
+	base := "http://" + ln.Addr().String()
+	if e.Configure != nil {
+		c, err := e.Configure(&cfg, base, dev)
 		if err != nil {
 			return err
 		}
@@ -164,18 +99,13 @@ func run(addr string, dev bool, routes func(*runtime.Guard) http.Handler, config
 	}
 	defer guard.Close()
 
-	ln, err := net.Listen("tcp", addr)
-	if err != nil {
-		return err
-	}
-	base := "http://" + ln.Addr().String()
 	slog.Info("serving", "url", base, "issuer", cfg.Issuer, "dev", dev)
 	if issuer != nil {
-		if err := PrintRequests(os.Stdout, issuer, base); err != nil {
+		if err := PrintRequests(os.Stdout, issuer, base, e.SampleRequests()); err != nil {
 			return err
 		}
 	}
-	return Serve(ctx, ln, routes(guard))
+	return Serve(ctx, ln, e.Routes(guard))
 }
 
 // Config is the guard's configuration: with dev, that of a test issuer

@@ -11,9 +11,9 @@ import (
 // AxiomsRoutes lists the routes annotated in this package, in source order.
 var AxiomsRoutes = []runtime.Route{
 	{Pattern: "GET /healthz", Handler: "Health", Public: true, Position: "handlers.go:38:1"},
-	{Pattern: "GET /notes/:id", Handler: "(*Server).GetNote", Requirement: runtime.Requirement{Scopes: [][]string{{"read:notes"}}}, Position: "handlers.go:46:1"},
-	{Pattern: "POST /notes", Handler: "(*Server).CreateNote", Requirement: runtime.Requirement{Scopes: [][]string{{"write:notes"}}, Roles: [][]string{{"editor"}}}, Position: "handlers.go:59:1"},
-	{Pattern: "DELETE /notes/:id", Handler: "(*Server).DeleteNote", Requirement: runtime.Requirement{Permissions: [][]string{{"notes:delete"}}}, Position: "handlers.go:73:1"},
+	{Pattern: "GET /items/:id", Handler: "(*Server).GetItem", Requirement: runtime.Requirement{Scopes: [][]string{{"read:items"}}}, Position: "handlers.go:46:1"},
+	{Pattern: "POST /items", Handler: "(*Server).CreateItem", Requirement: runtime.Requirement{Scopes: [][]string{{"write:items"}}, Roles: [][]string{{"editor"}}}, Position: "handlers.go:59:1"},
+	{Pattern: "DELETE /items/:id", Handler: "(*Server).DeleteItem", Requirement: runtime.Requirement{Permissions: [][]string{{"items:delete"}}}, Position: "handlers.go:73:1"},
 	{Pattern: "GET /tenant", Handler: "Tenant", Requirement: runtime.Requirement{Authenticated: true}, Position: "handlers.go:84:1"},
 }
 
@@ -28,51 +28,51 @@ type AxiomsEchoRouter interface {
 // behind the requirement of its //axioms: directives.
 func RegisterRoutes(e AxiomsEchoRouter, g *runtime.Guard, server *Server) {
 	e.Add("GET", "/healthz", Health)
-	e.Add("GET", "/notes/:id", GuardedServerGetNote(g, server))
-	e.Add("POST", "/notes", GuardedServerCreateNote(g, server))
-	e.Add("DELETE", "/notes/:id", GuardedServerDeleteNote(g, server))
+	e.Add("GET", "/items/:id", GuardedServerGetItem(g, server))
+	e.Add("POST", "/items", GuardedServerCreateItem(g, server))
+	e.Add("DELETE", "/items/:id", GuardedServerDeleteItem(g, server))
 	e.Add("GET", "/tenant", GuardedTenant(g))
 }
 
-// GuardedServerGetNote returns (*Server).GetNote guarded by scopes(read:notes).
+// GuardedServerGetItem returns (*Server).GetItem guarded by scopes(read:items).
 // Use it to register the handler by hand.
-func GuardedServerGetNote(g *runtime.Guard, recv *Server) echo.HandlerFunc {
-	req := runtime.Requirement{Scopes: [][]string{{"read:notes"}}}
+func GuardedServerGetItem(g *runtime.Guard, recv *Server) echo.HandlerFunc {
+	req := runtime.Requirement{Scopes: [][]string{{"read:items"}}}
 	return func(c echo.Context) error {
 		r, _, ok := g.Enforce(c.Response(), c.Request(), req)
 		if !ok {
 			return nil // the rejection is written
 		}
 		c.SetRequest(r)
-		return recv.GetNote(c)
+		return recv.GetItem(c)
 	}
 }
 
-// GuardedServerCreateNote returns (*Server).CreateNote guarded by scopes(write:notes) AND roles(editor).
+// GuardedServerCreateItem returns (*Server).CreateItem guarded by scopes(write:items) AND roles(editor).
 // Use it to register the handler by hand.
-func GuardedServerCreateNote(g *runtime.Guard, recv *Server) echo.HandlerFunc {
-	req := runtime.Requirement{Scopes: [][]string{{"write:notes"}}, Roles: [][]string{{"editor"}}}
+func GuardedServerCreateItem(g *runtime.Guard, recv *Server) echo.HandlerFunc {
+	req := runtime.Requirement{Scopes: [][]string{{"write:items"}}, Roles: [][]string{{"editor"}}}
 	return func(c echo.Context) error {
 		r, claims, ok := g.Enforce(c.Response(), c.Request(), req)
 		if !ok {
 			return nil // the rejection is written
 		}
 		c.SetRequest(r)
-		return recv.CreateNote(c, claims)
+		return recv.CreateItem(c, claims)
 	}
 }
 
-// GuardedServerDeleteNote returns (*Server).DeleteNote guarded by permissions(notes:delete).
+// GuardedServerDeleteItem returns (*Server).DeleteItem guarded by permissions(items:delete).
 // Use it to register the handler by hand.
-func GuardedServerDeleteNote(g *runtime.Guard, recv *Server) echo.HandlerFunc {
-	req := runtime.Requirement{Permissions: [][]string{{"notes:delete"}}}
+func GuardedServerDeleteItem(g *runtime.Guard, recv *Server) echo.HandlerFunc {
+	req := runtime.Requirement{Permissions: [][]string{{"items:delete"}}}
 	return func(c echo.Context) error {
 		r, _, ok := g.Enforce(c.Response(), c.Request(), req)
 		if !ok {
 			return nil // the rejection is written
 		}
 		c.SetRequest(r)
-		return recv.DeleteNote(c)
+		return recv.DeleteItem(c)
 	}
 }
 

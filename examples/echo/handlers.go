@@ -11,7 +11,7 @@ import (
 	"github.com/labstack/echo/v4/middleware"
 )
 
-// Server serves the notes API; the store is shared by the router examples.
+// Server serves the items API on the store every example shares.
 type Server struct{ *demo.Store }
 
 // TenantClaims are the custom claims the tenant route reads: the
@@ -39,40 +39,40 @@ func Health(c echo.Context) error {
 	return c.String(http.StatusOK, "ok\n")
 }
 
-// GetNote returns one note.
+// GetItem returns one item.
 //
-//axioms:route GET /notes/:id
-//axioms:scopes read:notes
-func (s *Server) GetNote(c echo.Context) error {
-	n, ok := s.Get(c.Param("id"))
+//axioms:route GET /items/:id
+//axioms:scopes read:items
+func (s *Server) GetItem(c echo.Context) error {
+	it, ok := s.Get(c.Param("id"))
 	if !ok {
-		return echo.NewHTTPError(http.StatusNotFound, "no such note")
+		return echo.NewHTTPError(http.StatusNotFound, "no such item")
 	}
-	return c.JSON(http.StatusOK, n)
+	return c.JSON(http.StatusOK, it)
 }
 
-// CreateNote stores a note owned by the token's subject.
+// CreateItem stores an item owned by the token's subject.
 //
-//axioms:route POST /notes
-//axioms:scopes write:notes
+//axioms:route POST /items
+//axioms:scopes write:items
 //axioms:roles editor
-func (s *Server) CreateNote(c echo.Context, claims *runtime.Claims) error {
+func (s *Server) CreateItem(c echo.Context, claims *runtime.Claims) error {
 	var in struct {
-		Text string `json:"text"`
+		Name string `json:"name"`
 	}
-	if err := c.Bind(&in); err != nil || in.Text == "" {
-		return echo.NewHTTPError(http.StatusBadRequest, `send {"text": "..."}`)
+	if err := c.Bind(&in); err != nil || in.Name == "" {
+		return echo.NewHTTPError(http.StatusBadRequest, `send {"name": "..."}`)
 	}
-	return c.JSON(http.StatusCreated, s.Add(in.Text, claims.Subject))
+	return c.JSON(http.StatusCreated, s.Add(in.Name, claims.Subject))
 }
 
-// DeleteNote removes a note.
+// DeleteItem removes an item.
 //
-//axioms:route DELETE /notes/:id
-//axioms:permissions notes:delete
-func (s *Server) DeleteNote(c echo.Context) error {
+//axioms:route DELETE /items/:id
+//axioms:permissions items:delete
+func (s *Server) DeleteItem(c echo.Context) error {
 	if !s.Remove(c.Param("id")) {
-		return echo.NewHTTPError(http.StatusNotFound, "no such note")
+		return echo.NewHTTPError(http.StatusNotFound, "no such item")
 	}
 	return c.NoContent(http.StatusNoContent)
 }

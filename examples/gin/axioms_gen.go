@@ -11,9 +11,9 @@ import (
 // AxiomsRoutes lists the routes annotated in this package, in source order.
 var AxiomsRoutes = []runtime.Route{
 	{Pattern: "GET /healthz", Handler: "Health", Public: true, Position: "handlers.go:37:1"},
-	{Pattern: "GET /notes/:id", Handler: "(*Server).GetNote", Requirement: runtime.Requirement{Scopes: [][]string{{"read:notes"}}}, Position: "handlers.go:45:1"},
-	{Pattern: "POST /notes", Handler: "(*Server).CreateNote", Requirement: runtime.Requirement{Scopes: [][]string{{"write:notes"}}, Roles: [][]string{{"editor"}}}, Position: "handlers.go:59:1"},
-	{Pattern: "DELETE /notes/:id", Handler: "(*Server).DeleteNote", Requirement: runtime.Requirement{Permissions: [][]string{{"notes:delete"}}}, Position: "handlers.go:75:1"},
+	{Pattern: "GET /items/:id", Handler: "(*Server).GetItem", Requirement: runtime.Requirement{Scopes: [][]string{{"read:items"}}}, Position: "handlers.go:45:1"},
+	{Pattern: "POST /items", Handler: "(*Server).CreateItem", Requirement: runtime.Requirement{Scopes: [][]string{{"write:items"}}, Roles: [][]string{{"editor"}}}, Position: "handlers.go:59:1"},
+	{Pattern: "DELETE /items/:id", Handler: "(*Server).DeleteItem", Requirement: runtime.Requirement{Permissions: [][]string{{"items:delete"}}}, Position: "handlers.go:75:1"},
 	{Pattern: "GET /tenant", Handler: "Tenant", Requirement: runtime.Requirement{Authenticated: true}, Position: "handlers.go:87:1"},
 }
 
@@ -21,16 +21,16 @@ var AxiomsRoutes = []runtime.Route{
 // behind the requirement of its //axioms: directives.
 func RegisterRoutes(r gin.IRoutes, g *runtime.Guard, server *Server) {
 	r.Handle("GET", "/healthz", Health)
-	r.Handle("GET", "/notes/:id", GuardedServerGetNote(g, server))
-	r.Handle("POST", "/notes", GuardedServerCreateNote(g, server))
-	r.Handle("DELETE", "/notes/:id", GuardedServerDeleteNote(g, server))
+	r.Handle("GET", "/items/:id", GuardedServerGetItem(g, server))
+	r.Handle("POST", "/items", GuardedServerCreateItem(g, server))
+	r.Handle("DELETE", "/items/:id", GuardedServerDeleteItem(g, server))
 	r.Handle("GET", "/tenant", GuardedTenant(g))
 }
 
-// GuardedServerGetNote returns (*Server).GetNote guarded by scopes(read:notes).
+// GuardedServerGetItem returns (*Server).GetItem guarded by scopes(read:items).
 // Use it to register the handler by hand.
-func GuardedServerGetNote(g *runtime.Guard, recv *Server) gin.HandlerFunc {
-	req := runtime.Requirement{Scopes: [][]string{{"read:notes"}}}
+func GuardedServerGetItem(g *runtime.Guard, recv *Server) gin.HandlerFunc {
+	req := runtime.Requirement{Scopes: [][]string{{"read:items"}}}
 	return func(c *gin.Context) {
 		r, _, ok := g.Enforce(c.Writer, c.Request, req)
 		if !ok {
@@ -38,14 +38,14 @@ func GuardedServerGetNote(g *runtime.Guard, recv *Server) gin.HandlerFunc {
 			return
 		}
 		c.Request = r
-		recv.GetNote(c)
+		recv.GetItem(c)
 	}
 }
 
-// GuardedServerCreateNote returns (*Server).CreateNote guarded by scopes(write:notes) AND roles(editor).
+// GuardedServerCreateItem returns (*Server).CreateItem guarded by scopes(write:items) AND roles(editor).
 // Use it to register the handler by hand.
-func GuardedServerCreateNote(g *runtime.Guard, recv *Server) gin.HandlerFunc {
-	req := runtime.Requirement{Scopes: [][]string{{"write:notes"}}, Roles: [][]string{{"editor"}}}
+func GuardedServerCreateItem(g *runtime.Guard, recv *Server) gin.HandlerFunc {
+	req := runtime.Requirement{Scopes: [][]string{{"write:items"}}, Roles: [][]string{{"editor"}}}
 	return func(c *gin.Context) {
 		r, claims, ok := g.Enforce(c.Writer, c.Request, req)
 		if !ok {
@@ -53,14 +53,14 @@ func GuardedServerCreateNote(g *runtime.Guard, recv *Server) gin.HandlerFunc {
 			return
 		}
 		c.Request = r
-		recv.CreateNote(c, claims)
+		recv.CreateItem(c, claims)
 	}
 }
 
-// GuardedServerDeleteNote returns (*Server).DeleteNote guarded by permissions(notes:delete).
+// GuardedServerDeleteItem returns (*Server).DeleteItem guarded by permissions(items:delete).
 // Use it to register the handler by hand.
-func GuardedServerDeleteNote(g *runtime.Guard, recv *Server) gin.HandlerFunc {
-	req := runtime.Requirement{Permissions: [][]string{{"notes:delete"}}}
+func GuardedServerDeleteItem(g *runtime.Guard, recv *Server) gin.HandlerFunc {
+	req := runtime.Requirement{Permissions: [][]string{{"items:delete"}}}
 	return func(c *gin.Context) {
 		r, _, ok := g.Enforce(c.Writer, c.Request, req)
 		if !ok {
@@ -68,7 +68,7 @@ func GuardedServerDeleteNote(g *runtime.Guard, recv *Server) gin.HandlerFunc {
 			return
 		}
 		c.Request = r
-		recv.DeleteNote(c)
+		recv.DeleteItem(c)
 	}
 }
 

@@ -10,7 +10,7 @@ import (
 	"github.com/gin-gonic/gin"
 )
 
-// Server serves the notes API; the store is shared by the router examples.
+// Server serves the items API on the store every example shares.
 type Server struct{ *demo.Store }
 
 // TenantClaims are the custom claims the tenant route reads: the
@@ -38,43 +38,43 @@ func Health(c *gin.Context) {
 	c.String(http.StatusOK, "ok\n")
 }
 
-// GetNote returns one note.
+// GetItem returns one item.
 //
-//axioms:route GET /notes/:id
-//axioms:scopes read:notes
-func (s *Server) GetNote(c *gin.Context) {
-	n, ok := s.Get(c.Param("id"))
+//axioms:route GET /items/:id
+//axioms:scopes read:items
+func (s *Server) GetItem(c *gin.Context) {
+	it, ok := s.Get(c.Param("id"))
 	if !ok {
-		c.JSON(http.StatusNotFound, gin.H{"error": "no such note"})
+		c.JSON(http.StatusNotFound, gin.H{"error": "no such item"})
 		return
 	}
-	c.JSON(http.StatusOK, n)
+	c.JSON(http.StatusOK, it)
 }
 
-// CreateNote stores a note owned by the token's subject.
+// CreateItem stores an item owned by the token's subject.
 //
-//axioms:route POST /notes
-//axioms:scopes write:notes
+//axioms:route POST /items
+//axioms:scopes write:items
 //axioms:roles editor
-func (s *Server) CreateNote(c *gin.Context, claims *runtime.Claims) {
+func (s *Server) CreateItem(c *gin.Context, claims *runtime.Claims) {
 	var in struct {
-		Text string `json:"text" binding:"required"`
+		Name string `json:"name" binding:"required"`
 	}
 	c.Request.Body = http.MaxBytesReader(c.Writer, c.Request.Body, 64<<10)
 	if err := c.ShouldBindJSON(&in); err != nil {
-		c.JSON(http.StatusBadRequest, gin.H{"error": `send {"text": "..."}`})
+		c.JSON(http.StatusBadRequest, gin.H{"error": `send {"name": "..."}`})
 		return
 	}
-	c.JSON(http.StatusCreated, s.Add(in.Text, claims.Subject))
+	c.JSON(http.StatusCreated, s.Add(in.Name, claims.Subject))
 }
 
-// DeleteNote removes a note.
+// DeleteItem removes an item.
 //
-//axioms:route DELETE /notes/:id
-//axioms:permissions notes:delete
-func (s *Server) DeleteNote(c *gin.Context) {
+//axioms:route DELETE /items/:id
+//axioms:permissions items:delete
+func (s *Server) DeleteItem(c *gin.Context) {
 	if !s.Remove(c.Param("id")) {
-		c.JSON(http.StatusNotFound, gin.H{"error": "no such note"})
+		c.JSON(http.StatusNotFound, gin.H{"error": "no such item"})
 		return
 	}
 	c.Status(http.StatusNoContent)

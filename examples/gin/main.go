@@ -1,4 +1,4 @@
-// Command gin is a small notes API on gin whose routes are guarded
+// Command gin is a small items API on gin whose routes are guarded
 // by axiomsgen's generated registrations (handlers.go, axioms_gen.go). It
 // reads the AXIOMS_* environment variables; with -dev it starts an
 // in-process test issuer on loopback instead and prints curl commands with
@@ -7,4 +7,4 @@ package main
 
 import "github.com/axioms-go/axiomsgen/examples/demo"
 
-func main() { demo.Main("gin", routes) }
+func main() { demo.Main(demo.Example{Name: "gin", Routes: routes}) }

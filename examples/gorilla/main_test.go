@@ -3,10 +3,11 @@ package main
 import (
 	"testing"
 
+	"github.com/axioms-go/axiomsgen/examples/demo"
 	"github.com/axioms-go/axiomsgen/examples/demo/demotest"
 )
 
 // TestAPI sends the sample requests (pass, 401, 403), path parameters,
 // claims and typed claims through the real gorilla/mux router and the
 // generated registrations.
-func TestAPI(t *testing.T) { demotest.Test(t, routes, AxiomsRoutes) }
+func TestAPI(t *testing.T) { demotest.Test(t, demo.Example{Routes: routes}, AxiomsRoutes) }

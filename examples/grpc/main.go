@@ -27,9 +27,6 @@ import (
 	"github.com/axioms-go/axiomsgen/runtime/axiomstest"
 )
 
-// Audience is the audience of the -dev issuer's tokens.
-const Audience = "https://items.example.test"
-
 func main() {
 	addr := flag.String("addr", "127.0.0.1:8080", "Connect (HTTP) listen address")
 	grpcAddr := flag.String("grpc", "127.0.0.1:9090", "gRPC listen address")
@@ -46,7 +43,7 @@ func main() {
 // run serves until ctx ends. ready, when set, gets the two listeners'
 // addresses once both listen (for tests).
 func run(ctx context.Context, addr, grpcAddr string, dev bool, out io.Writer, ready func(connect, grpc string)) error {
-	cfg, issuer, err := demo.Config(dev, Audience)
+	cfg, issuer, err := demo.Config(dev, demo.Audience)
 	if err != nil {
 		return err
 	}
