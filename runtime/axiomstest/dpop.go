@@ -16,7 +16,6 @@ import (
 	"net/http"
 	"net/url"
 	"sync"
-	"testing"
 	"time"
 
 	"github.com/golang-jwt/jwt/v5"
@@ -225,7 +224,7 @@ func (k *DPoPKey) Authorize(r *http.Request, accessToken string, opts ...ProofOp
 }
 
 // DPoPKey is NewDPoPKey for tests: it fails tb on error.
-func (i *Issuer) DPoPKey(tb testing.TB, alg string) *DPoPKey {
+func (i *Issuer) DPoPKey(tb TB, alg string) *DPoPKey {
 	tb.Helper()
 	k, err := NewDPoPKey(alg)
 	if err != nil {

@@ -23,7 +23,6 @@ import (
 	"slices"
 	"strings"
 	"sync"
-	"testing"
 	"time"
 
 	"github.com/MicahParks/jwkset"
@@ -84,8 +83,17 @@ func WithAlgorithms(algs ...string) Option { return func(o *options) { o.algorit
 // /.well-known/jwks.json.
 func WithoutDiscovery() Option { return func(o *options) { o.discovery = false } }
 
+// TB is what New, Token and DPoPKey need of a test: *testing.T, *testing.B,
+// *testing.F and testing.TB have it. The package does not import
+// testing, so a -dev binary that starts an Issuer does not link it.
+type TB interface {
+	Helper()
+	Fatalf(format string, args ...any)
+	Cleanup(func())
+}
+
 // New starts an Issuer for a test and closes it when the test ends.
-func New(tb testing.TB, opts ...Option) *Issuer {
+func New(tb TB, opts ...Option) *Issuer {
 	tb.Helper()
 	iss, err := Start(opts...)
 	if err != nil {
@@ -468,7 +476,7 @@ func (i *Issuer) Mint(opts ...TokenOption) (string, error) {
 }
 
 // Token is Mint for tests: it fails tb on error.
-func (i *Issuer) Token(tb testing.TB, opts ...TokenOption) string {
+func (i *Issuer) Token(tb TB, opts ...TokenOption) string {
 	tb.Helper()
 	tok, err := i.Mint(opts...)
 	if err != nil {

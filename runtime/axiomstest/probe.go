@@ -4,13 +4,13 @@ import (
 	"crypto"
 	"crypto/rsa"
 	"encoding/json"
+	"flag"
 	"fmt"
 	"maps"
 	"net/http"
 	"net/http/httptest"
 	"regexp"
 	"strings"
-	"testing"
 	"time"
 
 	"github.com/axioms-go/axiomsgen/runtime"
@@ -92,12 +92,23 @@ func (r ProbeResult) String() string {
 	return fmt.Sprintf("%s %s [%s]: got %d %q (WWW-Authenticate %q), want %s", r.Method, r.Path, r.Case, r.Status, r.Code, r.Header, r.Want)
 }
 
+// ProbeT is what Probe needs of a test: *testing.T has it (T is
+// *testing.T), with its subtests.
+type ProbeT[T any] interface {
+	Helper()
+	Fatal(args ...any)
+	Error(args ...any)
+	Logf(format string, args ...any)
+	Run(name string, f func(T)) bool
+}
+
 // Probe runs the matrix of every route on handler, the application's
 // real handler built as its tests build it, whose guard trusts iss: one
 // subtest per route, one line per failed case naming the request, what was
 // expected and what came back; with -v, every case. routes is the
-// generated AxiomsRoutes table (append those of several packages).
-func Probe(t *testing.T, handler http.Handler, routes []runtime.Route, iss *Issuer, opts ...ProbeOption) {
+// generated AxiomsRoutes table (append those of several packages). Call
+// it with a *testing.T: Probe(t, handler, routes, iss).
+func Probe[T ProbeT[T]](t T, handler http.Handler, routes []runtime.Route, iss *Issuer, opts ...ProbeOption) {
 	t.Helper()
 	results, err := Matrix(handler, routes, iss, opts...)
 	if err != nil {
@@ -112,11 +123,11 @@ func Probe(t *testing.T, handler http.Handler, routes []runtime.Route, iss *Issu
 		byRoute[r.Route] = append(byRoute[r.Route], r)
 	}
 	for _, route := range order {
-		t.Run(route, func(t *testing.T) {
+		t.Run(route, func(t T) {
 			for _, r := range byRoute[route] {
 				if !r.OK {
 					t.Error(r)
-				} else if testing.Verbose() {
+				} else if verbose() {
 					t.Logf("ok %-28s %d %s", r.Case, r.Status, r.Code)
 				}
 			}
@@ -577,4 +588,12 @@ func (p *prober) request(route runtime.Route) (method, host, path string, err er
 		return m
 	})
 	return method, host, path, failed
+}
+
+// verbose reports whether the test binary runs with -test.v (testing's
+// Verbose, read from its flag so that the package need not import
+// testing).
+func verbose() bool {
+	f := flag.Lookup("test.v")
+	return f != nil && f.Value.String() != "false" && f.Value.String() != ""
 }

@@ -11,6 +11,7 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"os/exec"
 	"strings"
 	"testing"
 
@@ -27,7 +28,8 @@ import (
 // and typed claims reaching the handlers; a claim of the wrong type being
 // 401, never a panic; the -dev printout; and the auth matrix of every
 // route of table (the example's generated AxiomsRoutes) through
-// axiomstest.Probe.
+// axiomstest.Probe; and that the example's binary does not link the
+// testing package.
 func Test(t *testing.T, e demo.Example, table []runtime.Route) {
 	iss := axiomstest.New(t, axiomstest.WithAudience(demo.Audience))
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
@@ -54,6 +56,20 @@ func Test(t *testing.T, e demo.Example, table []runtime.Route) {
 	srv := &httptest.Server{Listener: ln, Config: &http.Server{Handler: e.Routes(g)}}
 	srv.Start()
 	t.Cleanup(srv.Close)
+
+	t.Run("the binary does not link testing", func(t *testing.T) {
+		// The example's own package (the test's directory): its -dev
+		// issuer comes from axiomstest, which must not pull testing in.
+		out, err := exec.Command("go", "list", "-deps", ".").CombinedOutput()
+		if err != nil {
+			t.Fatalf("go list -deps: %v\n%s", err, out)
+		}
+		for _, dep := range strings.Fields(string(out)) {
+			if dep == "testing" {
+				t.Fatal("the example's binary links the testing package")
+			}
+		}
+	})
 
 	t.Run("auth matrix", func(t *testing.T) {
 		var opts []axiomstest.ProbeOption
