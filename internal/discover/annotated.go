@@ -167,34 +167,17 @@ func (d *discoverer) fromGenerated(p *packages.Package, why string) bool {
 	if list == nil {
 		return false
 	}
-	for _, elt := range list.Elts {
-		lit, ok := elt.(*ast.CompositeLit)
-		if !ok {
-			continue
-		}
+	for _, e := range w.tableEntries(list) {
 		r := Row{Router: "axioms", Status: Stale, Reason: why, pkg: p.PkgPath}
-		var pattern string
-		public := false
-		for _, e := range lit.Elts {
-			kv, ok := e.(*ast.KeyValueExpr)
-			if !ok {
-				continue
-			}
-			switch types.ExprString(kv.Key) {
-			case "Pattern":
-				pattern, _ = w.stringValue(kv.Value)
-			case "Handler":
-				h, _ := w.stringValue(kv.Value)
-				r.Handler = qualify(p.PkgPath, h)
-			case "Requirement":
-				req := w.requirementOf(kv.Value)
-				r.Requirement, r.DPoP, r.Kinds, r.Req = req.text, req.dpop, req.kinds, req.parsed
-			case "Public":
-				public = types.ExprString(kv.Value) == "true"
-			case "Position":
-				pos, _ := w.stringValue(kv.Value)
-				r.Pos = position(dir, pos)
-			}
+		if e.handler != "" {
+			r.Handler = qualify(p.PkgPath, e.handler)
+		}
+		pattern, public := e.pattern, e.public
+		if e.req != nil {
+			r.Requirement, r.DPoP, r.Kinds, r.Req = e.req.text, e.req.dpop, e.req.kinds, e.req.parsed
+		}
+		if e.position != "" {
+			r.Pos = position(dir, e.position)
 		}
 		if public {
 			r.Requirement, r.DPoP, r.Kinds, r.Req = "", false, nil, nil
@@ -203,6 +186,48 @@ func (d *discoverer) fromGenerated(p *packages.Package, why string) bool {
 		d.routes = append(d.routes, r)
 	}
 	return true
+}
+
+// generatedEntry is one element of a generated []runtime.Route literal
+// (AxiomsRoutes, AxiomsGRPCMethods, AxiomsConnectProcedures).
+type generatedEntry struct {
+	pattern, handler, position string
+	req                        *requirement // nil when the element has none
+	public                     bool
+}
+
+// tableEntries reads the elements of a generated []runtime.Route literal;
+// a value the tool cannot read (a constant the file names that is gone)
+// is left empty.
+func (w *walker) tableEntries(list *ast.CompositeLit) []generatedEntry {
+	var out []generatedEntry
+	for _, elt := range list.Elts {
+		lit, ok := elt.(*ast.CompositeLit)
+		if !ok {
+			continue
+		}
+		var e generatedEntry
+		for _, x := range lit.Elts {
+			kv, ok := x.(*ast.KeyValueExpr)
+			if !ok {
+				continue
+			}
+			switch types.ExprString(kv.Key) {
+			case "Pattern":
+				e.pattern, _ = w.stringValue(kv.Value)
+			case "Handler":
+				e.handler, _ = w.stringValue(kv.Value)
+			case "Requirement":
+				e.req = w.requirementOf(kv.Value)
+			case "Public":
+				e.public = types.ExprString(kv.Value) == "true"
+			case "Position":
+				e.position, _ = w.stringValue(kv.Value)
+			}
+		}
+		out = append(out, e)
+	}
+	return out
 }
 
 // qualify names a generated file's handler ("X", "(*T).M", "T.M") as

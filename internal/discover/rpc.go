@@ -6,6 +6,7 @@
 package discover
 
 import (
+	"cmp"
 	"fmt"
 	"go/ast"
 	"go/constant"
@@ -196,29 +197,10 @@ func (d *discoverer) generatedTable(p *packages.Package, kind *routers.RPC, entr
 					continue
 				}
 				found = true
-				for _, elt := range list.Elts {
-					lit, ok := elt.(*ast.CompositeLit)
-					if !ok {
-						continue
-					}
-					var pattern string
-					e := tableEntry{req: opaque("")}
-					for _, x := range lit.Elts {
-						kv, ok := x.(*ast.KeyValueExpr)
-						if !ok {
-							continue
-						}
-						switch types.ExprString(kv.Key) {
-						case "Pattern":
-							pattern, _ = w.stringValue(kv.Value)
-						case "Requirement":
-							e.req = w.requirementOf(kv.Value)
-						case "Public":
-							e.public = types.ExprString(kv.Value) == "true"
-						}
-					}
-					if _, dup := entries[pattern]; pattern != "" && !dup {
-						entries[pattern] = e
+				for _, g := range w.tableEntries(list) {
+					e := tableEntry{public: g.public, req: cmp.Or(g.req, opaque(""))}
+					if _, dup := entries[g.pattern]; g.pattern != "" && !dup {
+						entries[g.pattern] = e
 					}
 				}
 			}
