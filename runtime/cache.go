@@ -35,9 +35,11 @@ type cacheEntry struct {
 	size   int
 }
 
-// tokenCache is sharded; a hit is a lock-free sync.Map load, so cores
-// reading the same hot token do not contend. Writes (rare: once per
-// token) take their shard's mutex for the eviction bookkeeping.
+// tokenCache is sharded; a hit is a lock-free sync.Map load and one
+// atomic add to its shard's hit counter (cores hitting one hot token
+// share that counter's cache line: measured as no loss on two cores, see
+// docs/BENCHMARKS.md). Writes (rare: once per token) take their shard's
+// mutex for the eviction bookkeeping.
 type tokenCache struct {
 	shards     [cacheShards]cacheShard
 	maxEntries int // per shard

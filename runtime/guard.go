@@ -648,7 +648,7 @@ func (iss *issuer) answerClaims(answer string, ms []jsonscan.Member) *Claims {
 }
 
 // readPayload copies a token's decoded payload into a string the Claims
-// keep and appends its members to dst, with jsonscan.Scan' rules.
+// keep and appends its members to dst, with jsonscan.Scan's rules.
 func readPayload(b []byte, dst []jsonscan.Member) (payload string, members []jsonscan.Member, deferred bool, err error) {
 	payload = string(b)
 	if members, deferred, err = jsonscan.Scan(payload, dst); err != nil {
@@ -666,7 +666,7 @@ type jwsHeader struct {
 	crit              bool
 }
 
-// parseHeader reads a JOSE header, a JSON object, with jsonscan.Scan'
+// parseHeader reads a JOSE header, a JSON object, with jsonscan.Scan's
 // rules: deferred as there.
 func parseHeader(src string) (jwsHeader, bool, error) {
 	var buf [8]jsonscan.Member

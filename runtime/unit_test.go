@@ -10,6 +10,7 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unsafe"
 
 	"github.com/axioms-go/axiomsgen/runtime/internal/jsonscan"
 
@@ -414,5 +415,14 @@ func TestDecodeSegment(t *testing.T) {
 		if (err == nil) != tt.ok {
 			t.Errorf("decodeSegment(%q) error %v, want ok %v", tt.seg, err, tt.ok)
 		}
+	}
+}
+
+// TestClaimsAllocSize: a token's claims are one allocation of at most 512
+// bytes, the largest the allocator serves without a header for objects
+// with pointers.
+func TestClaimsAllocSize(t *testing.T) {
+	if n := unsafe.Sizeof(claimsAlloc{}); n > 512 {
+		t.Errorf("claimsAlloc is %d bytes, over 512", n)
 	}
 }

@@ -575,6 +575,11 @@ func TestCheckRPCFindings(t *testing.T) {
 			t.Errorf("check output lacks %q:\n%s", want, out.String())
 		}
 	}
+	// A helper that mounts a Connect handler and registers a route at one
+	// of its procedures, run twice: the shadowing is said once.
+	if n := strings.Count(out.String(), "rpc/mounted.go:84:13: CONNECT /notes.v1.NoteService/GetNote: also registered at"); n != 1 {
+		t.Errorf("the shadowing of the twice-run helper is said %d times, want once:\n%s", n, out.String())
+	}
 }
 
 // TestGRPCExampleStale: with the generated method tables missing, the
@@ -674,6 +679,62 @@ func TestGRPCExampleStaleDirective(t *testing.T) {
 	}
 }
 
+// TestGRPCExampleStaleTableLacksMethod: a method whose directive the
+// stale generated table lacks is refused by the binary; its rows are stale
+// (go generate is the fix), never "method without a directive".
+func TestGRPCExampleStaleTableLacksMethod(t *testing.T) {
+	dir := copyGRPCExample(t)
+	file := filepath.Join(dir, "items", "axioms_gen.go")
+	src, err := os.ReadFile(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var kept []string
+	for _, line := range strings.Split(string(src), "\n") {
+		if !strings.Contains(line, "{Pattern: itemsv1.ItemService_GetItem_FullMethodName,") {
+			kept = append(kept, line)
+		}
+	}
+	if len(kept) == len(strings.Split(string(src), "\n")) {
+		t.Fatal("examples/grpc/items/axioms_gen.go has no GetItem entry to remove")
+	}
+	if err := os.WriteFile(file, []byte(strings.Join(kept, "\n")), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	t.Chdir(dir)
+	t.Setenv("GOPROXY", "off")
+	t.Setenv("GOFLAGS", "-mod=mod")
+	var out, errb bytes.Buffer
+	run(context.Background(), []string{"report", "-format", "json", "./..."}, &out, &errb)
+	if strings.Contains(errb.String(), "GOPROXY=off") {
+		t.Skipf("grpc and connect are not in the module cache: %s", errb.String())
+	}
+	var doc struct {
+		Routes []struct{ Method, Path, Status, Requirement, Reason, Problem string }
+	}
+	if err := json.Unmarshal(out.Bytes(), &doc); err != nil {
+		t.Fatalf("%v\n%s%s", err, out.String(), errb.String())
+	}
+	n := 0
+	for _, r := range doc.Routes {
+		if r.Method != "GRPC" || r.Path != "/items.v1.ItemService/GetItem" {
+			continue
+		}
+		n++
+		if r.Status != "stale" || r.Problem != "" || !strings.Contains(r.Requirement, "not in the generated table") {
+			t.Errorf("GRPC GetItem: %s %q, problem %q; want stale, refused as not in the generated table, no problem", r.Status, r.Requirement, r.Problem)
+		}
+	}
+	if n == 0 {
+		t.Errorf("no GRPC GetItem row:\n%s", out.String())
+	}
+	out.Reset()
+	run(context.Background(), []string{"check", "./..."}, &out, &errb)
+	if strings.Contains(out.String(), "GetItem: method without a directive") {
+		t.Errorf("check calls GetItem a method without a directive:\n%s", out.String())
+	}
+}
+
 // TestReportRowProblems: a gRPC or Connect method the guard refuses for
 // lack of a directive is a problem in every format of the report (listed
 // and counted), and check gives it once.
@@ -683,7 +744,7 @@ func TestReportRowProblems(t *testing.T) {
 	const (
 		refused = "rpc/rpc.go:42:2: GRPC /notes.v1.NoteService/Stats: method without a directive"
 		marker  = "method without a directive"
-		count   = 9 // the methods of ./rpc the guard refuses, each registration apart
+		count   = 13 // the methods of ./rpc the guard refuses, each registration apart
 	)
 	for _, format := range []string{"text", "markdown", "json"} {
 		var out, errb bytes.Buffer
@@ -714,7 +775,14 @@ func TestReportRowProblems(t *testing.T) {
 			if n := strings.Count(problems, marker); n != count {
 				t.Errorf("text: %d refused methods under PROBLEMS, want %d:\n%s", n, count, out.String())
 			}
-			if want := fmt.Sprintf("; %d errors", len(lines)-1); !strings.Contains(summary, want) {
+			var errs, warnings int
+			if i := strings.LastIndex(summary, "; "); i < 0 || func() bool {
+				_, err := fmt.Sscanf(summary[i+2:], "%d error", &errs)
+				if j := strings.Index(summary[i:], ", "); err == nil && j >= 0 {
+					_, err = fmt.Sscanf(summary[i+j+2:], "%d warning", &warnings)
+				}
+				return err != nil
+			}() || errs+warnings != len(lines)-1 {
 				t.Errorf("text: summary %q does not count the %d problems", summary, len(lines)-1)
 			}
 		default:

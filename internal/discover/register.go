@@ -320,7 +320,8 @@ type registered struct {
 // the walk knows in full is recorded: connectShadows asks it.
 func (w *walker) mountConnect(st *router, at token.Pos, pattern string) {
 	if st.set != nil && (st.kind == "" || st.kind == "net/http") && st.prefix == "" && !st.lostPrefix && st.ambiguous == "" {
-		w.d.connectMounts = append(w.d.connectMounts, connectMount{set: st.set, pattern: pattern, call: w.p.Fset.Position(at)})
+		w.d.connectMounts = append(w.d.connectMounts, connectMount{set: st.set, pattern: pattern, call: w.p.Fset.Position(at),
+			top: w.d.top, cond: w.cond > 0 || w.d.condHelpers > 0})
 	}
 }
 

@@ -135,6 +135,9 @@ func registerService(p *packages.Package, fn *types.Func, call *ast.CallExpr) (r
 type tableEntry struct {
 	public bool
 	req    *requirement
+	// missing: the method has a directive, but the package's stale
+	// generated table (the binary's) lacks it, so the guard refuses it.
+	missing bool
 }
 
 // tableMethods is the table entries of the packages whose table g takes,
@@ -145,9 +148,7 @@ func (d *discoverer) tableMethods(g rpcGuard, kind *routers.RPC, st *rpcState) (
 	entries = map[string]tableEntry{}
 	for _, path := range g.tables {
 		ip := st.byPath[path]
-		if d.opts.Stale[path] != "" && ip != nil && d.generatedTable(ip, kind, entries) {
-			continue
-		}
+		generated := d.opts.Stale[path] != "" && ip != nil && d.generatedTable(ip, kind, entries)
 		hs, ok := st.methods[path]
 		if !ok {
 			if ip == nil || ip.TypesInfo == nil {
@@ -158,10 +159,16 @@ func (d *discoverer) tableMethods(g rpcGuard, kind *routers.RPC, st *rpcState) (
 			st.methods[path] = hs
 		}
 		for _, h := range hs {
-			if h.RPC.Kind == kind {
-				if _, dup := entries[h.RPC.FullName]; !dup {
-					entries[h.RPC.FullName] = tableEntry{public: h.Public, req: requirementFrom(h.Requirement())}
-				}
+			if h.RPC.Kind != kind {
+				continue
+			}
+			if _, dup := entries[h.RPC.FullName]; dup {
+				continue
+			}
+			if generated {
+				entries[h.RPC.FullName] = tableEntry{missing: true}
+			} else {
+				entries[h.RPC.FullName] = tableEntry{public: h.Public, req: requirementFrom(h.Requirement())}
 			}
 		}
 	}
@@ -253,11 +260,15 @@ func (d *discoverer) rpcRows(p *packages.Package, call *ast.CallExpr, svc router
 				r.Method, r.Path, r.Handler, svc.Name, guardHint(svc.RPC))
 		case missing != "":
 			r.Status, r.Reason = Unknown, fmt.Sprintf("%s %s: its directives cannot be read", ImplNotLoaded, missing)
+		case inTable && h.missing:
+			// Stale: the binary's table lacks the directive; go generate
+			// is the fix, which the stale row says.
+			r.Status, r.Requirement, r.pkg = Guarded, "refused (not in the generated table)", tablePkg(g)
 		case inTable && h.public:
 			r.Status, r.pkg = Public, tablePkg(g)
 		case inTable:
 			r.pkg = tablePkg(g)
-			r.Status, r.Requirement, r.DPoP, r.Kinds = Guarded, h.req.text, h.req.dpop, h.req.kinds
+			r.Status, r.Requirement, r.DPoP, r.Kinds, r.Req = Guarded, h.req.text, h.req.dpop, h.req.kinds, h.req.parsed
 		case allowed != "":
 			r.Status, r.Reason = Public, "allow-listed ("+allowed+")"
 		case g.allowUnknown != "":
@@ -730,6 +741,8 @@ type connectMount struct {
 	set     *routeSet
 	pattern string         // as registered; "" when not a literal
 	call    token.Position // the NewXServiceHandler call: its rows' Pos
+	top     int            // the top-level walk that registered it
+	cond    bool           // registered only conditionally
 }
 
 // connectShadows: a ServeMux serves the most specific pattern, so a route
@@ -737,29 +750,44 @@ type connectMount struct {
 // procedures' paths (POST /pkg.Service/Method, or a pattern matching it),
 // takes that procedure's calls: the Connect method is never reached. Each
 // mount's mux is rebuilt from its route set and asked, as overlaps does.
+// As for shadows, a finding is never a guess: a mount or a route that
+// runs only conditionally, or in another top-level walk (which may not
+// run with it), is not compared, nor are patterns with a host (the calls
+// of other hosts go elsewhere).
 func connectShadows(routes []Row, mounts []connectMount) []Shadow {
 	var out []Shadow
+	type key struct {
+		call, route token.Position
+		path        string
+	}
+	seen := map[key]bool{} // a helper run twice mounts and registers twice
 	for _, m := range mounts {
+		pattern := m.pattern
+		if _, p, _ := strings.Cut(pattern, " "); m.cond || pattern != "" && !strings.HasPrefix(pattern, "/") && !strings.HasPrefix(p, "/") {
+			continue
+		}
 		var rpc, rs []Row
 		for _, r := range routes {
 			switch {
 			case r.Router == routers.Connect.Flag && r.Pos == m.call:
 				rpc = append(rpc, r)
-			case r.set == m.set && r.setKind == "net/http" && !r.inexact && r.Dynamic == "" && !strings.Contains(r.Path, "{?}"):
+			case r.set == m.set && r.setKind == "net/http" && r.top == m.top && !r.cond && r.Host == "" &&
+				!r.inexact && r.Dynamic == "" && !strings.Contains(r.Path, "{?}"):
 				rs = append(rs, r)
 			}
 		}
 		if len(rpc) == 0 || len(rs) == 0 {
 			continue
 		}
-		pattern := m.pattern
 		if pattern == "" {
 			// The path NewXServiceHandler returns: "/pkg.Service/".
 			pattern = rpc[0].Path[:strings.LastIndexByte(rpc[0].Path, '/')+1]
 		}
 		mux, ok := muxOf(append(slices.Clone(rs), Row{Path: pattern}))
 		if !ok {
-			continue // the mux refuses the patterns together: a Shadow of their own
+			// The mux refuses a route with the mount (the program panics
+			// at start); the mount is no row to report it on.
+			continue
 		}
 		for _, c := range rpc {
 			req := &http.Request{Method: http.MethodPost, URL: &url.URL{Scheme: "http", Host: "example.com", Path: c.Path}, Host: "example.com", Header: http.Header{}}
@@ -768,8 +796,11 @@ func connectShadows(routes []Row, mounts []connectMount) []Shadow {
 			if served == pattern || j < 0 {
 				continue
 			}
-			out = append(out, Shadow{First: rs[j], Second: c, Served: ServesFirst, Error: weaker(rs[j], c),
-				Rule: fmt.Sprintf("net/http serves the most specific pattern, and %s is more specific than the Connect handler's %s, so it takes POST %s", served, pattern, c.Path)})
+			if k := (key{m.call, rs[j].at(), c.Path}); !seen[k] {
+				seen[k] = true
+				out = append(out, Shadow{First: rs[j], Second: c, Served: ServesFirst, Error: weaker(rs[j], c),
+					Rule: fmt.Sprintf("net/http serves the most specific pattern, and %s is more specific than the Connect handler's %s, so it takes POST %s", served, pattern, c.Path)})
+			}
 		}
 	}
 	return out

@@ -21,8 +21,8 @@
 // from nbf - l on; a JWT whose iat is later than now + l is not usable
 // yet. A date claim is a JSON number of seconds within ±2^53 (a date
 // beyond it would wrap when converted to a time); 0 is an absent date.
-// exp is required. A registered claim of the wrong type (null included)
-// is invalid. With an expected issuer, iss must equal it; with expected
+// exp is required. exp, nbf, iat, iss and aud of the wrong type (null
+// included) are invalid; sub is read but no rule checks it. With an expected issuer, iss must equal it; with expected
 // audiences, aud (a string or an array of strings) must hold one of
 // them.
 //

@@ -13,7 +13,7 @@ const MaxDepth = 32
 
 var (
 	ErrSyntax    = errors.New("invalid JSON")
-	ErrDuplicate = errors.New("duplicate JSON Member name")
+	ErrDuplicate = errors.New("duplicate JSON member name")
 	ErrDepth     = errors.New("JSON nested too deeply")
 	ErrNotObject = errors.New("JSON value is not an object")
 	// errScanBudget: Scan stopped at its budget (deferred).
@@ -96,7 +96,7 @@ func (p *jsonParser) literal(word string) error {
 }
 
 // object parses the object starting at '{'. members checks the whole
-// object (syntax, duplicate names, depth) once; each Member's value, then
+// object (syntax, duplicate names, depth) once; each member's value, then
 // known to be valid, is built from its text.
 func (p *jsonParser) object() (map[string]any, error) {
 	var buf [linearDuplicates]Member

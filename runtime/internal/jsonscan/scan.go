@@ -46,10 +46,10 @@ func Scan(src string, dst []Member) (_ []Member, deferred bool, err error) {
 
 // The bounds of Scan. It stops, deferring the rest of the text to
 // Members, after scanBudget units of work: a unit per value, per
-// Member name and per escape, and an eighth of one per name compared in
+// member name and per escape, and an eighth of one per name compared in
 // the search for duplicates (the first linearDuplicates names of an
 // object are compared with each other). It returns only the first
-// ScanKept members of the object: a Member further on is not found by
+// ScanKept members of the object: a member further on is not found by
 // name before the signature is checked (with several issuers, an "iss"
 // placed after them is not seen, and the token is refused). A token's
 // payload holds a few dozen members and, rarely, a few hundred values;
@@ -145,7 +145,7 @@ func (p *jsonParser) members(dst []Member) ([]Member, error) {
 	}
 }
 
-// name parses a Member name. In lax mode a name with escapes is kept as
+// name parses a member name. In lax mode a name with escapes is kept as
 // written, backslashes and all, and defers the check of src.
 func (p *jsonParser) name() (string, error) {
 	name, err := p.string()
@@ -155,7 +155,7 @@ func (p *jsonParser) name() (string, error) {
 	return name, err
 }
 
-// compares is how many names a new Member's name is compared with when
+// compares is how many names a new member's name is compared with when
 // n names came before it in its object: a lax scan defers the rest.
 func compares(n int) int {
 	if n < linearDuplicates {
@@ -164,7 +164,7 @@ func compares(n int) int {
 	return 0
 }
 
-// more consumes what follows a Member or an element: a comma, when
+// more consumes what follows a member or an element: a comma, when
 // another follows (true), or the closing byte, which ends the object or
 // array (false, nil); anything else is a syntax error.
 func (p *jsonParser) more(closing byte) (bool, error) {
@@ -466,8 +466,8 @@ func Lookup(ms []Member, name string) (string, bool) {
 	return cur, ok
 }
 
-// Nested returns the raw value of Member name of the raw object obj;
-// false when obj is not an object or has no such Member.
+// Nested returns the raw value of the member name of the raw object obj;
+// false when obj is not an object or has no such member.
 func Nested(obj, name string) (string, bool) {
 	if obj == "" || obj[0] != '{' {
 		return "", false

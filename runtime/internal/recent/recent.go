@@ -27,8 +27,10 @@
 // # How it is held to its definition
 //
 // FuzzCache runs random sequences of puts and gets against a reference
-// that remembers every put, and requires each hit to return the value
-// last put for its key and each of the last Size keys put to be found.
+// that remembers every put, and requires each hit to return a value put
+// for its key and each of the last Size keys stored to be found. Two
+// goroutines putting one key at once may both store it: harmless, as a
+// value is a function of its key.
 package recent
 
 import (
