@@ -86,6 +86,19 @@ func serve(t testing.TB, g *runtime.Guard, req runtime.Requirement, auth ...stri
 
 func bearer(tok string) string { return "Bearer " + tok }
 
+// tamperSignature changes the first character of tok's signature, so the
+// result always differs from tok and stays base64url. (Replacing the last
+// four characters with "AAAA" left about one token in a million
+// unchanged: those whose signature already ended that way.)
+func tamperSignature(tok string) string {
+	i := strings.LastIndexByte(tok, '.') + 1
+	c := byte('A')
+	if tok[i] == 'A' {
+		c = 'B'
+	}
+	return tok[:i] + string(c) + tok[i+1:]
+}
+
 // wantReject asserts a rejection with status and error code, and that the
 // token never appears in the response.
 func wantReject(t *testing.T, res result, status int, code string) {
@@ -130,7 +143,7 @@ func testResponseTable(t *testing.T, mode runtime.DPoPMode) {
 			challenge: `Bearer realm="api", error="invalid_request", error_description="the bearer token contains blanks"`},
 		{name: "several Authorization headers", auth: []string{bearer(valid), bearer(valid)}, status: 400, code: "invalid_request",
 			challenge: `Bearer realm="api", error="invalid_request", error_description="the request has several Authorization headers"`},
-		{name: "invalid token", auth: []string{bearer(valid[:len(valid)-4] + "AAAA")}, status: 401, code: "invalid_token",
+		{name: "invalid token", auth: []string{bearer(tamperSignature(valid))}, status: 401, code: "invalid_token",
 			challenge: `Bearer realm="api", error="invalid_token", error_description="the token's signature is invalid"`},
 		{name: "insufficient scope", auth: []string{bearer(valid)}, req: need, status: 403, code: "insufficient_scope",
 			challenge: `Bearer realm="api", error="insufficient_scope", scope="write:items admin"`},
