@@ -169,7 +169,7 @@ func (in *introspector) run(key tokenDigest, token string, call *introspectCall,
 	close(call.done)
 }
 
-// remember caches an answer: active ones until min(exp, TTL), inactive
+// remember caches an answer: active ones until min(exp + leeway, TTL), inactive
 // ones briefly, errors never. Called with mu held.
 func (in *introspector) remember(key tokenDigest, c *Claims, err error) {
 	var until time.Time
@@ -178,8 +178,10 @@ func (in *introspector) remember(key tokenDigest, c *Claims, err error) {
 	switch {
 	case err == nil:
 		until = now.Add(in.cfg.IntrospectionCacheTTL)
-		if !c.ExpiresAt.IsZero() && c.ExpiresAt.Before(until) {
-			until = c.ExpiresAt
+		// The answer is usable as long as check would accept it again:
+		// until exp plus the leeway (claimcheck.Expired's rule).
+		if exp := c.ExpiresAt; !exp.IsZero() && exp.Add(in.cfg.Leeway).Before(until) {
+			until = exp.Add(in.cfg.Leeway)
 		}
 		size += len(c.payload)
 	case errors.Is(err, errInactive):
@@ -296,13 +298,13 @@ func (in *introspector) check(a []jsonscan.Member) error {
 	}
 	if v, ok := jsonscan.Find(a, "exp"); ok {
 		f, isNum := claimcheck.NumericDate(v)
-		if !isNum || claimcheck.Expired(now, time.Unix(int64(f), 0), leeway) {
+		if !isNum || claimcheck.Expired(now, claimcheck.Time(f), leeway) {
 			return newError(ErrInvalidToken, "the token has expired", nil)
 		}
 	}
 	if v, ok := jsonscan.Find(a, "nbf"); ok {
 		f, isNum := claimcheck.NumericDate(v)
-		if !isNum || claimcheck.NotYet(now, time.Unix(int64(f), 0), leeway) {
+		if !isNum || claimcheck.NotYet(now, claimcheck.Time(f), leeway) {
 			return newError(ErrInvalidToken, "the token is not valid yet", nil)
 		}
 	}

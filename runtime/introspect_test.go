@@ -253,3 +253,40 @@ func TestIntrospectionConfig(t *testing.T) {
 		})
 	}
 }
+
+// TestIntrospectionTimeRules: an active answer is accepted, and reused
+// from the cache, by the rules JWTs follow: until exp plus the leeway,
+// with exp's fractions of a second kept.
+func TestIntrospectionTimeRules(t *testing.T) {
+	iss := axiomstest.New(t)
+	start := time.Unix(1_700_000_000, 0)
+	clk := newClock(start)
+	in := newIntrospection(t, map[string]map[string]any{
+		"expired-in-leeway": {"active": true, "exp": float64(start.Add(-10 * time.Second).Unix())},
+		"half-second":       {"active": true, "exp": float64(start.Unix()) + 0.5},
+	})
+	cfg := introspectionConfig(iss, in)
+	cfg.Now = clk.now
+	cfg.IntrospectionCacheTTL = 10 * time.Minute
+	cfg.Leeway = 30 * time.Second
+	g := newGuard(t, cfg)
+	for range 5 {
+		if res := serve(t, g, runtime.Requirement{}, bearer("expired-in-leeway")); res.status != 200 {
+			t.Fatalf("a token 10 s past exp with a 30 s leeway: %d", res.status)
+		}
+	}
+	if n := in.calls.Load(); n != 1 {
+		t.Fatalf("%d introspection calls for five requests within the leeway, want 1", n)
+	}
+	clk.set(start.Add(20 * time.Second)) // exp + leeway
+	wantReject(t, serve(t, g, runtime.Requirement{}, bearer("expired-in-leeway")), 401, "invalid_token")
+
+	cfg.Leeway = -1 // none
+	g = newGuard(t, cfg)
+	clk.set(start.Add(300 * time.Millisecond))
+	if res := serve(t, g, runtime.Requirement{}, bearer("half-second")); res.status != 200 {
+		t.Fatalf("a token at exp - 0.2 s: %d (exp's fraction dropped?)", res.status)
+	}
+	clk.set(start.Add(700 * time.Millisecond))
+	wantReject(t, serve(t, g, runtime.Requirement{}, bearer("half-second")), 401, "invalid_token")
+}
