@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -128,10 +129,24 @@ func TestOutputErrors(t *testing.T) {
 	if code := run(context.Background(), []string{"check", "-json", "./..."}, failingWriter{}, &errb); code != 2 || !strings.Contains(errb.String(), "no space left") {
 		t.Errorf("check -json to a failing writer: exit %d, stderr %q", code, errb.String())
 	}
-	if _, err := os.Stat("/dev/full"); err == nil {
-		errb.Reset()
-		if code := run(context.Background(), []string{"report", "-format", "json", "-o", "/dev/full", "./..."}, &bytes.Buffer{}, &errb); code != 2 {
-			t.Errorf("report -o /dev/full: exit %d, stderr %q", code, errb.String())
-		}
+	// report -o writes its file whole or not at all (the writer's every
+	// failure, Close's included, is covered by internal/atomicfile): an
+	// unwritable path is a failed run, and an existing report survives it.
+	if err := os.WriteFile("old.json", []byte("previous report"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	errb.Reset()
+	if code := run(context.Background(), []string{"report", "-format", "json", "-o", "old.json/report.json", "./..."}, &bytes.Buffer{}, &errb); code != 2 || !strings.Contains(errb.String(), "old.json") {
+		t.Errorf("report -o below a file: exit %d, stderr %q", code, errb.String())
+	}
+	if got, _ := os.ReadFile("old.json"); string(got) != "previous report" {
+		t.Errorf("old.json is now %q", got)
+	}
+	errb.Reset()
+	if code := run(context.Background(), []string{"report", "-format", "json", "-o", "old.json", "./..."}, &bytes.Buffer{}, &errb); code != 0 {
+		t.Fatalf("report -o: exit %d, stderr %q", code, errb.String())
+	}
+	if got, _ := os.ReadFile("old.json"); !json.Valid(got) || !bytes.Contains(got, []byte(`"routes"`)) {
+		t.Errorf("report -o wrote %q", got)
 	}
 }

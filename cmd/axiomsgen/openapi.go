@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 
+	"github.com/axioms-go/axiomsgen/internal/atomicfile"
 	"github.com/axioms-go/axiomsgen/internal/check"
 	"github.com/axioms-go/axiomsgen/internal/openapi"
 	"github.com/axioms-go/axiomsgen/internal/report"
@@ -69,7 +70,7 @@ func runOpenAPI(ctx context.Context, args []string, stdout, stderr io.Writer) in
 		}
 		return exitOK
 	}
-	if err := os.WriteFile(*out, content, 0o644); err != nil {
+	if err := atomicfile.Write(*out, content); err != nil {
 		fmt.Fprintf(stderr, "axiomsgen openapi: %v\n", err)
 		return exitUsage
 	}
@@ -113,35 +114,9 @@ func mergeOpenAPI(file string, doc *openapi.Document, stderr io.Writer) int {
 	for _, op := range m.SpecOnly {
 		fmt.Fprintf(stderr, "%s: %s: in the document, no route serves it (left as it is)\n", file, op)
 	}
-	if err := writeAtomic(file, m.Content); err != nil {
+	if err := atomicfile.Write(file, m.Content); err != nil {
 		fmt.Fprintf(stderr, "axiomsgen openapi: -merge: %v\n", err)
 		return exitUsage
 	}
 	return exitOK
-}
-
-// writeAtomic replaces file with content through a temporary file in its
-// directory, so that a failed write leaves the old document whole.
-func writeAtomic(file string, content []byte) error {
-	mode := os.FileMode(0o644)
-	if fi, err := os.Stat(file); err == nil {
-		mode = fi.Mode().Perm()
-	}
-	tmp, err := os.CreateTemp(filepath.Dir(file), ".axiomsgen-openapi-*")
-	if err != nil {
-		return err
-	}
-	defer os.Remove(tmp.Name())
-	if _, err := tmp.Write(content); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Chmod(mode); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Close(); err != nil {
-		return err
-	}
-	return os.Rename(tmp.Name(), file)
 }

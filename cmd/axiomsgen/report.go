@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"cmp"
 	"context"
 	"encoding/json"
@@ -14,6 +15,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/axioms-go/axiomsgen/internal/atomicfile"
 	"github.com/axioms-go/axiomsgen/internal/check"
 	"github.com/axioms-go/axiomsgen/internal/gen"
 	"github.com/axioms-go/axiomsgen/internal/load"
@@ -106,20 +108,14 @@ func runReport(ctx context.Context, args []string, stdout, stderr io.Writer) int
 	root, broken = res.Root, res.Broken
 	w := stdout
 	if *out != "" {
-		f, err := os.Create(*out)
-		if err != nil {
+		// The report is rendered whole, then replaces the file at once: a
+		// failed run leaves the previous report as it was.
+		var buf bytes.Buffer
+		if err := write(rep, &buf); err != nil {
 			fmt.Fprintf(stderr, "axiomsgen report: %v\n", err)
 			return exitUsage
 		}
-		w = f
-		if err := write(rep, w); err != nil {
-			f.Close()
-			fmt.Fprintf(stderr, "axiomsgen report: %v\n", err)
-			return exitUsage
-		}
-		// The file is complete only once closed: a failed close is a
-		// failed report.
-		if err := f.Close(); err != nil {
+		if err := atomicfile.Write(*out, buf.Bytes()); err != nil {
 			fmt.Fprintf(stderr, "axiomsgen report: %v\n", err)
 			return exitUsage
 		}

@@ -17,6 +17,7 @@ import (
 	"time"
 	"unicode"
 
+	"github.com/axioms-go/axiomsgen/internal/atomicfile"
 	"github.com/axioms-go/axiomsgen/internal/header"
 	"github.com/axioms-go/axiomsgen/internal/load"
 	"github.com/axioms-go/axiomsgen/internal/parse"
@@ -727,31 +728,11 @@ func (p *Plan) Write() ([]string, error) {
 		if old, err := os.ReadFile(f.Path); err == nil && bytes.Equal(old, f.Content) {
 			continue
 		}
-		if err := writeAtomic(f.Path, f.Content); err != nil {
+		if err := atomicfile.Write(f.Path, f.Content); err != nil {
 			errs = append(errs, err)
 			continue
 		}
 		changed = append(changed, f.Path)
 	}
 	return changed, errors.Join(errs...)
-}
-
-func writeAtomic(path string, content []byte) error {
-	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*.tmp")
-	if err != nil {
-		return err
-	}
-	defer os.Remove(tmp.Name()) // no-op after the rename
-	if _, err := tmp.Write(content); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Chmod(0o644); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Close(); err != nil {
-		return err
-	}
-	return os.Rename(tmp.Name(), path)
 }
