@@ -350,7 +350,7 @@ const (
 const maxConfigFile = 1 << 20
 
 // ConfigFromEnv builds a Config from the AXIOMS_* environment variables
-// (see the README for the full list). Every list variable is
+// (docs/runtime.md has the full list). Every list variable is
 // comma-separated. The returned Config has been validated; an error names
 // the variable at fault and what it expects.
 func ConfigFromEnv() (Config, error) {

@@ -94,7 +94,8 @@ var (
 // ReplayStore remembers the DPoP proofs already used, so a captured proof
 // cannot be sent twice. The default keeps them in memory, which is right
 // for one instance; several instances behind one name need a shared store
-// (see the README for one on Redis with SET NX EX).
+// (the redisstore module is one, on Redis with SET NX PXAT; see
+// docs/deployment.md).
 type ReplayStore interface {
 	// Seen records key until expiry and reports whether it was already
 	// recorded (a replay). It must be safe for concurrent use and atomic:

@@ -22,9 +22,13 @@ var (
 	// requirement (403).
 	ErrInsufficient = errors.New("insufficient scope")
 	// ErrKeysUnavailable: something the check depends on cannot answer
-	// now (503 with Retry-After): no signing key was ever loaded, the
-	// introspection endpoint, the DPoP replay store or nonce source failed,
-	// or too many introspections are in flight. The Description says which.
+	// now (503 with Retry-After): no signing key was ever loaded; the
+	// introspection endpoint failed, too many introspections are in
+	// flight, the request ended while its token was being introspected, or
+	// the Guard is closed; the DPoP replay store or nonce source failed, or
+	// one client key used more than its share of the replay store. The
+	// Description says which. (Its text names signing keys, the first and
+	// most common cause; match the kind with errors.Is, never the text.)
 	ErrKeysUnavailable = errors.New("signing keys unavailable")
 	// ErrInsufficientAuthentication: the token is valid but the user's
 	// authentication is not strong or recent enough for the route's

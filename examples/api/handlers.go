@@ -104,7 +104,7 @@ func (s *Server) Payout(w http.ResponseWriter, r *http.Request, c *runtime.Claim
 //axioms:authenticated
 func Me(w http.ResponseWriter, r *http.Request, c *runtime.Claims) {
 	writeJSON(w, http.StatusOK, map[string]any{
-		"sub": c.Subject, "scopes": c.Scopes, "roles": c.Roles, "permissions": c.Permissions,
+		"sub": c.Subject, "scopes": append([]string{}, c.Scopes...), "roles": append([]string{}, c.Roles...), "permissions": append([]string{}, c.Permissions...), // [] rather than null
 	})
 }
 
