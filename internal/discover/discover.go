@@ -37,7 +37,8 @@ const (
 	Shadowed Status = "shadowed"
 )
 
-// Row is one discovered route.
+// Row is one discovered route, with everything the rules that compare
+// routes need (report.Row is its rendered form).
 type Row struct {
 	Method      string         // "" when any method matches
 	Host        string         // host part of a net/http pattern

@@ -17,7 +17,9 @@ import (
 	"github.com/axioms-go/axiomsgen/internal/discover"
 )
 
-// Row is one route as reported, with the file relative to the module root.
+// Row is a discover.Row as rendered: its position split into a file
+// relative to the module root, line and column, its requirement as text,
+// with the JSON names the report's formats use.
 type Row struct {
 	Method      string `json:"method"`
 	Host        string `json:"host,omitempty"`
