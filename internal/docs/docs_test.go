@@ -250,7 +250,8 @@ func TestNoOutsideReferences(t *testing.T) {
 
 // TestInstallSurvivesTidy: a new service installed as the README says (the
 // generator as a tool of its module, //go:generate go tool axiomsgen)
-// keeps working through go mod tidy: generate, tidy again, build, check.
+// keeps working through go mod tidy: generate, tidy again, build, and the
+// README's CI steps (report to the step summary, check) pass.
 // The README's install lines run as written; the module, not published
 // under this name, is replaced by this checkout first, and the go command
 // is kept off the network (GOPROXY=off: everything else it needs is in
@@ -315,5 +316,32 @@ func TestInstallSurvivesTidy(t *testing.T) {
 	}
 	run("mod", "tidy")
 	run("build", "./...")
-	run("tool", "axiomsgen", "check", "./...")
+
+	// The README's CI steps, as written, in that module.
+	var steps []string
+	for _, m := range fenceRE.FindAllStringSubmatch(string(readme), -1) {
+		if m[1] != "yaml" {
+			continue
+		}
+		for _, line := range strings.Split(m[2], "\n") {
+			if step, ok := strings.CutPrefix(strings.TrimSpace(line), "- run: "); ok {
+				steps = append(steps, step)
+			}
+		}
+	}
+	if len(steps) == 0 {
+		t.Fatal("the README shows no CI step (a yaml block of - run: lines)")
+	}
+	summary := filepath.Join(t.TempDir(), "summary.md")
+	for _, step := range steps {
+		cmd := exec.Command("sh", "-c", step)
+		cmd.Dir = dir
+		cmd.Env = append(os.Environ(), "GOFLAGS=-mod=mod", "GOWORK=off", "GOPROXY=off", "GITHUB_STEP_SUMMARY="+summary)
+		if out, err := cmd.CombinedOutput(); err != nil {
+			t.Fatalf("CI step %q: %v\n%s", step, err, out)
+		}
+	}
+	if b, err := os.ReadFile(summary); err != nil || !bytes.Contains(b, []byte("GET /items")) {
+		t.Errorf("the report step wrote no summary naming the route: %q, %v", b, err)
+	}
 }
