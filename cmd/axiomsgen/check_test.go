@@ -777,7 +777,7 @@ func TestReportRowProblems(t *testing.T) {
 			}
 			var errs, warnings int
 			if i := strings.LastIndex(summary, "; "); i < 0 || func() bool {
-				_, err := fmt.Sscanf(summary[i+2:], "%d error", &errs)
+				_, err := fmt.Sscanf(summary[i+2:], "problems: %d error", &errs)
 				if j := strings.Index(summary[i:], ", "); err == nil && j >= 0 {
 					_, err = fmt.Sscanf(summary[i+j+2:], "%d warning", &warnings)
 				}

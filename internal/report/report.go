@@ -186,13 +186,16 @@ func (s Summary) line() string {
 		s.Total, s.Guarded, s.Public, s.Unguarded, s.Unknown, stale, 100*s.Coverage)
 }
 
-// problemCount is the summary line's count of problems, "" when none.
+// problemCount is the summary line's count of the problems listed below
+// the rows, "" when none. It is labelled as such: the routes' own
+// findings (unguarded, unknown, ...) are counted by status before it,
+// where check's summary counts every finding as an error or a warning.
 func problemCount(fs []Finding) string {
 	if len(fs) == 0 {
 		return ""
 	}
 	errs := Errors(fs)
-	return fmt.Sprintf("; %d %s, %d %s", errs, plural(errs, "error"), len(fs)-errs, plural(len(fs)-errs, "warning"))
+	return fmt.Sprintf("; problems: %d %s, %d %s", errs, plural(errs, "error"), len(fs)-errs, plural(len(fs)-errs, "warning"))
 }
 
 func plural(n int, word string) string {
