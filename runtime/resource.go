@@ -33,8 +33,8 @@ func metadataLocation(resource string) (metadataURL, path string) {
 
 // ResourceMetadataPath is the path at which the resource's metadata is
 // served, "/.well-known/oauth-protected-resource" followed by the path of
-// Config.Resource; "" when no resource is configured. Generated
-// RegisterRoutes functions register ResourceMetadata there.
+// Config.Resource; "" when no resource is configured. Register
+// ResourceMetadata there (docs/metadata.md shows how).
 func (g *Guard) ResourceMetadataPath() string { return g.metadataPath }
 
 // ResourceMetadataURL is the metadata's URL, as every 401 challenge's

@@ -218,7 +218,7 @@ func TestExamplesAllGuarded(t *testing.T) {
 		got = append(got, r.Status+" "+r.Method+" "+r.Path)
 	}
 	want := []string{
-		"public GET {p}", // the resource's metadata, at a path the configuration gives
+		"public GET /.well-known/oauth-protected-resource{resource path}", // the resource's metadata, at a path the configuration gives
 		"public GET /healthz", "guarded GET /items", "guarded GET /items/{id}", "guarded POST /items",
 		"guarded DELETE /items/{id}", "guarded POST /payouts", "guarded GET /me", "guarded GET /tenant",
 		"guarded POST /account/close",

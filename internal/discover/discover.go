@@ -54,6 +54,9 @@ type Row struct {
 	// on its way that the tool cannot classify, as -trust would name it.
 	Middleware string
 	DPoP       bool // guarded routes that accept only DPoP-bound tokens
+	// Metadata marks the Guard's RFC 9728 resource metadata
+	// (g.ResourceMetadata), public by design.
+	Metadata bool
 	// Kinds are the kinds of claims a guarded route's requirement checks
 	// (KindScopes, KindRoles, KindPermissions), read from its structure;
 	// none when it accepts any valid token or is not readable.

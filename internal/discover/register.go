@@ -417,6 +417,15 @@ func (w *walker) register(rg registered) {
 		r.Status, r.Requirement, r.DPoP, r.Kinds, r.Req = Guarded, guard.text, guard.dpop, guard.kinds, guard.parsed
 	case w.publicMarker(call, handlers):
 		r.Status = Public
+		if w.resourceMetadata(handlers) {
+			r.Metadata, r.Reason = true, "RFC 9728 protected resource metadata (Guard.ResourceMetadata): public by design"
+			if r.Dynamic != "" {
+				// Served at Guard.ResourceMetadataPath() alone (any
+				// other path is 404): the well-known prefix and the
+				// path of the configured resource.
+				r.Path, r.Dynamic = wellKnownResource+"{resource path}", "the path of the configured resource (AXIOMS_RESOURCE)"
+			}
+		}
 	case len(handlers) > 0 && w.typeMissing(handlers[len(handlers)-1]):
 		r.Status, r.Reason = Unknown, "the handler's type is missing: its package does not compile"
 	case loop > 0:
@@ -436,6 +445,27 @@ func (w *walker) register(rg registered) {
 		r.Middleware = unclassified
 	}
 	w.d.routes = append(w.d.routes, r)
+}
+
+// wellKnownResource is the path prefix of RFC 9728 resource metadata.
+const wellKnownResource = "/.well-known/oauth-protected-resource"
+
+// resourceMetadata reports a handler that is the Guard's resource
+// metadata: g.ResourceMetadata(...).
+func (w *walker) resourceMetadata(handlers []ast.Expr) bool {
+	if len(handlers) == 0 {
+		return false
+	}
+	c, ok := ast.Unparen(handlers[len(handlers)-1]).(*ast.CallExpr)
+	if !ok {
+		return false
+	}
+	fn, _ := typeutil.Callee(w.info(), c).(*types.Func)
+	if fn == nil {
+		return false
+	}
+	pkg, name := funcID(fn)
+	return pkg == parse.RuntimePath && name == "ResourceMetadata" && isGuardMethod(fn)
 }
 
 // typeMissing reports an expression the type checker could not type, in
@@ -461,14 +491,10 @@ func (w *walker) untraceable(h ast.Expr) bool {
 // the Guard's resource metadata (g.ResourceMetadata(...)), public by
 // definition (RFC 9728: clients read it before they have a token).
 func (w *walker) publicMarker(call *ast.CallExpr, handlers []ast.Expr) bool {
+	if w.resourceMetadata(handlers) {
+		return true
+	}
 	if len(handlers) > 0 {
-		if c, ok := ast.Unparen(handlers[len(handlers)-1]).(*ast.CallExpr); ok {
-			if fn, _ := typeutil.Callee(w.info(), c).(*types.Func); fn != nil {
-				if pkg, name := funcID(fn); pkg == parse.RuntimePath && name == "ResourceMetadata" && isGuardMethod(fn) {
-					return true
-				}
-			}
-		}
 		if fn := w.funcOf(handlers[len(handlers)-1]); fn != nil {
 			if fd := w.declOf(fn); fd != nil && fd.Doc != nil && hasDirective(fd.Doc, parse.DirPublic) {
 				return true

@@ -100,6 +100,9 @@ func operations(routes []discover.Row, pkgs []*packages.Package, root string) (o
 		if r.Router == "grpc" || r.Router == "connect" {
 			continue // RPC methods: OpenAPI describes HTTP operations
 		}
+		if r.Metadata && r.Dynamic != "" {
+			continue // RFC 9728 metadata at a path known only at run time: not an operation of the API
+		}
 		method := strings.ToLower(r.Method)
 		path, params, ok := openAPIPath(r.Path)
 		switch {
