@@ -244,10 +244,10 @@ func (d *dpopVerifier) check(ctx context.Context, raw, method, token string, req
 	if !ok || !(iatNum > -claimcheck.MaxNumericDate && iatNum < claimcheck.MaxNumericDate) {
 		return nil, proofError("the proof has no numeric iat", nil)
 	}
-	iat := time.Unix(int64(iatNum), 0)
+	iat := claimcheck.Time(iatNum)
 	now := d.now()
 	switch {
-	case iat.After(now.Add(d.leeway)):
+	case claimcheck.NotYet(now, iat, d.leeway):
 		return nil, proofError("the proof's iat is in the future", nil)
 	case iat.Before(now.Add(-d.maxAge)):
 		return nil, proofError(fmt.Sprintf("the proof is older than %s: make a new one for each request", d.maxAge), nil)
