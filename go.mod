@@ -35,3 +35,5 @@ require (
 	golang.org/x/sync v0.25.0 // indirect
 	golang.org/x/tools v0.52.0
 )
+
+tool github.com/axioms-go/axiomsgen/cmd/axiomsgen

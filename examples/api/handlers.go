@@ -1,6 +1,6 @@
 package main
 
-//go:generate go run github.com/axioms-go/axiomsgen/cmd/axiomsgen
+//go:generate go tool axiomsgen
 
 import (
 	"encoding/json"

@@ -4,7 +4,7 @@
 // with tokens that pass and fail.
 package main
 
-//go:generate go run github.com/axioms-go/axiomsgen/cmd/axiomsgen openapi -o openapi.yaml
+//go:generate go tool axiomsgen openapi -o openapi.yaml
 
 import (
 	"io"
