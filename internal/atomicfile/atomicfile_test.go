@@ -4,6 +4,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 )
 
@@ -27,6 +28,45 @@ func TestWrite(t *testing.T) {
 		t.Errorf("mode %v, want the replaced file's 0600", fi.Mode().Perm())
 	}
 	noLeftovers(t, dir, 1)
+
+	fresh := filepath.Join(dir, "new.txt")
+	if err := Write(fresh, []byte("x")); err != nil {
+		t.Fatal(err)
+	}
+	if fi, _ := os.Stat(fresh); fi.Mode().Perm() != 0o644 {
+		t.Errorf("a new file's mode is %v, want 0644", fi.Mode().Perm())
+	}
+}
+
+// TestWriteThroughSymlink: the file a link names is replaced; the link
+// stays a link.
+func TestWriteThroughSymlink(t *testing.T) {
+	dir := t.TempDir()
+	real := filepath.Join(dir, "real.json")
+	link := filepath.Join(dir, "link.json")
+	if err := os.WriteFile(real, []byte("old"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink("real.json", link); err != nil {
+		t.Fatal(err)
+	}
+	if err := Write(link, []byte("new")); err != nil {
+		t.Fatal(err)
+	}
+	if fi, err := os.Lstat(link); err != nil || fi.Mode()&os.ModeSymlink == 0 {
+		t.Fatalf("the link is no longer a link: %v, %v", fi, err)
+	}
+	if got, _ := os.ReadFile(real); string(got) != "new" {
+		t.Fatalf("the linked file holds %q", got)
+	}
+}
+
+func TestWriteMissingDirectory(t *testing.T) {
+	target := filepath.Join(t.TempDir(), "nodir", "r.json")
+	err := Write(target, []byte("x"))
+	if err == nil || !strings.Contains(err.Error(), target) {
+		t.Fatalf("Write = %v, want an error naming %s", err, target)
+	}
 }
 
 // TestWriteFailures: whatever step fails, the target is as it was and no
