@@ -178,7 +178,8 @@ type Config struct {
 	IntrospectAll bool
 
 	// IntrospectionCacheTTL bounds how long an active answer is reused
-	// (default 5m, and never past the token's exp). Inactive answers are
+	// (default 5m, and never past the token's exp plus the leeway, when
+	// a JWT with that exp stops being accepted). Inactive answers are
 	// reused for 5 s; failures never.
 	IntrospectionCacheTTL time.Duration
 

@@ -565,3 +565,22 @@ func itoa(i int) string {
 }
 
 var _ = io.Discard
+
+// TestDPoPProofIatFractions: a proof's iat keeps its fractions of a
+// second, as a token's dates do: 5.5 s ahead is past a 5 s leeway.
+func TestDPoPProofIatFractions(t *testing.T) {
+	now := time.Now().Truncate(time.Second)
+	e := newDPoPEnv(t, func(c *runtime.Config) {
+		c.Now = func() time.Time { return now }
+		c.DPoPLeeway = 5 * time.Second
+	})
+	for _, tt := range []struct {
+		ahead  float64
+		status int
+	}{{4.5, 200}, {5.5, 401}} {
+		r := dpopRequest(t, e.key, "GET", dpopBase+"/items/1", e.tok, axiomstest.WithProofClaim("iat", float64(now.Unix())+tt.ahead))
+		if res := e.do(t, r, runtime.Requirement{Scopes: [][]string{{"read"}}}); res.status != tt.status {
+			t.Errorf("iat %.1f s ahead: %d %q, want %d", tt.ahead, res.status, res.code, tt.status)
+		}
+	}
+}

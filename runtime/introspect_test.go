@@ -264,6 +264,7 @@ func TestIntrospectionTimeRules(t *testing.T) {
 	in := newIntrospection(t, map[string]map[string]any{
 		"expired-in-leeway": {"active": true, "exp": float64(start.Add(-10 * time.Second).Unix())},
 		"half-second":       {"active": true, "exp": float64(start.Unix()) + 0.5},
+		"nbf-half-second":   {"active": true, "nbf": float64(start.Unix()) + 0.5},
 	})
 	cfg := introspectionConfig(iss, in)
 	cfg.Now = clk.now
@@ -289,4 +290,11 @@ func TestIntrospectionTimeRules(t *testing.T) {
 	}
 	clk.set(start.Add(700 * time.Millisecond))
 	wantReject(t, serve(t, g, runtime.Requirement{}, bearer("half-second")), 401, "invalid_token")
+
+	clk.set(start.Add(300 * time.Millisecond))
+	wantReject(t, serve(t, g, runtime.Requirement{}, bearer("nbf-half-second")), 401, "invalid_token")
+	clk.set(start.Add(700 * time.Millisecond))
+	if res := serve(t, g, runtime.Requirement{}, bearer("nbf-half-second")); res.status != 200 {
+		t.Fatalf("a token at nbf + 0.2 s: %d", res.status)
+	}
 }
