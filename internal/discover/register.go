@@ -419,10 +419,12 @@ func (w *walker) register(rg registered) {
 		r.Status = Public
 		if w.resourceMetadata(handlers) {
 			r.Metadata, r.Reason = true, "RFC 9728 protected resource metadata (Guard.ResourceMetadata): public by design"
-			if r.Dynamic != "" {
-				// Served at Guard.ResourceMetadataPath() alone (any
-				// other path is 404): the well-known prefix and the
-				// path of the configured resource.
+			if r.Dynamic != "" && strings.HasPrefix(r.Path, "{") && strings.Index(r.Path, "}") == len(r.Path)-1 {
+				// A path that is one value known only at run time, as
+				// mux.Handle("GET "+g.ResourceMetadataPath(), ...):
+				// the handler answers at ResourceMetadataPath() alone
+				// (404 elsewhere), the well-known prefix and the path
+				// of the configured resource.
 				r.Path, r.Dynamic = wellKnownResource+"{resource path}", "the path of the configured resource (AXIOMS_RESOURCE)"
 			}
 		}
