@@ -309,7 +309,15 @@ func TestInstallSurvivesTidy(t *testing.T) {
 	}
 	// The install lines run off the network: the module proxy does not
 	// know this module (a proxy may refuse the lookup outright), and what
-	// they add is in the module cache and in the go.sum copied above.
+	// they add is in the go.sum copied above and, once this module's
+	// modules are downloaded (through the proxy: a no-op when go test
+	// ./... has loaded them), in the module cache.
+	download := exec.Command("go", "mod", "download")
+	download.Dir = root(t)
+	download.Env = env
+	if out, err := download.CombinedOutput(); err != nil {
+		t.Fatalf("go mod download: %v\n%s", err, out)
+	}
 	env = append(env, "GOPROXY=off")
 	for _, args := range install {
 		run(args...)
