@@ -26,6 +26,7 @@ func Routes(g *runtime.Guard, prefix string, handlers map[string]http.HandlerFun
 	mux.Handle("POST /transfer", g.Handler(runtime.Requirement{ACR: []string{"urn:mfa", "urn:hwk"}, MaxAge: 10 * time.Minute}, http.HandlerFunc(list))) // want "guarded POST /transfer acr(urn:mfa|urn:hwk) AND max-age(10m0s)"
 	mux.Handle("GET "+g.ResourceMetadataPath(), g.ResourceMetadata("read", "admin"))                                                                    // want "public GET /.well-known/oauth-protected-resource{resource path}"
 	mux.HandleFunc(prefix+"/dyn", list)                                                                                                                 // want "unknown * {prefix}/dyn"
+	mux.Handle("GET "+prefix+"/meta", g.ResourceMetadata())                                                                                             // want "public GET {prefix}/meta"
 	for path, h := range handlers {
 		mux.HandleFunc(path, h) // want "unknown * {path}"
 	}
