@@ -143,6 +143,30 @@ func parses(src string) bool {
 	return err == nil
 }
 
+// command runs name with args in dir with env, failing t with its output.
+func command(t *testing.T, dir string, env []string, name string, args ...string) {
+	t.Helper()
+	cmd := exec.Command(name, args...)
+	cmd.Dir, cmd.Env = dir, env
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("%s %s: %v\n%s", name, strings.Join(args, " "), err, out)
+	}
+}
+
+// copyGoSum gives a scratch module this module's go.sum: it stands in for
+// the checksum database, which a test does not reach (the scratch module
+// needs the same modules).
+func copyGoSum(t *testing.T, dir string) {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join(root(t), "go.sum"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "go.sum"), b, 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
 // TestSnippetsBuild: the whole-file Go blocks of README.md and
 // docs/runtime.md build and pass go vet, in a scratch module named
 // example.com/svc (the README's) that requires this checkout. The
@@ -165,12 +189,8 @@ func TestSnippetsBuild(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	goSum, err := os.ReadFile(filepath.Join(root(t), "go.sum"))
-	if err != nil {
-		t.Fatal(err)
-	}
 	write("go.mod", "module example.com/svc\n\ngo 1.26\n\nrequire github.com/axioms-go/axiomsgen v0.0.0\n\nreplace github.com/axioms-go/axiomsgen => "+root(t)+"\n")
-	write("go.sum", string(goSum))
+	copyGoSum(t, dir)
 	blocks := 0
 	for _, page := range []string{"README.md", filepath.Join("docs", "runtime.md")} {
 		b, err := os.ReadFile(filepath.Join(root(t), page))
@@ -203,15 +223,8 @@ func TestSnippetsBuild(t *testing.T) {
 	if blocks < 4 {
 		t.Fatalf("found %d whole-file Go blocks, want at least 4 (README's handlers and main, runtime.md's main and test)", blocks)
 	}
-	gocmd := func(args ...string) {
-		t.Helper()
-		cmd := exec.Command("go", args...)
-		cmd.Dir = dir
-		cmd.Env = append(os.Environ(), "GOFLAGS=-mod=mod", "GOWORK=off")
-		if out, err := cmd.CombinedOutput(); err != nil {
-			t.Fatalf("go %s: %v\n%s", strings.Join(args, " "), err, out)
-		}
-	}
+	env := append(os.Environ(), "GOFLAGS=-mod=mod", "GOWORK=off")
+	gocmd := func(args ...string) { t.Helper(); command(t, dir, env, "go", args...) }
 	gocmd("run", "github.com/axioms-go/axiomsgen/cmd/axiomsgen", "./api")
 	gocmd("mod", "tidy")
 	gocmd("vet", "./...")
@@ -287,37 +300,16 @@ func TestInstallSurvivesTidy(t *testing.T) {
 	}
 	dir := t.TempDir()
 	env := append(os.Environ(), "GOFLAGS=-mod=mod", "GOWORK=off")
-	run := func(args ...string) {
-		t.Helper()
-		cmd := exec.Command("go", args...)
-		cmd.Dir = dir
-		cmd.Env = env
-		if out, err := cmd.CombinedOutput(); err != nil {
-			t.Fatalf("go %s: %v\n%s", strings.Join(args, " "), err, out)
-		}
-	}
+	run := func(args ...string) { t.Helper(); command(t, dir, env, "go", args...) }
 	run("mod", "init", "example.com/svc")
 	run("mod", "edit", "-replace", "github.com/axioms-go/axiomsgen="+root(t))
-	// This module's go.sum stands in for the checksum database, which a
-	// test does not reach: the scratch module needs the same modules.
-	goSum, err := os.ReadFile(filepath.Join(root(t), "go.sum"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(filepath.Join(dir, "go.sum"), goSum, 0o644); err != nil {
-		t.Fatal(err)
-	}
+	copyGoSum(t, dir)
 	// The install lines run off the network: the module proxy does not
 	// know this module (a proxy may refuse the lookup outright), and what
 	// they add is in the go.sum copied above and, once this module's
 	// modules are downloaded (through the proxy: a no-op when go test
 	// ./... has loaded them), in the module cache.
-	download := exec.Command("go", "mod", "download")
-	download.Dir = root(t)
-	download.Env = env
-	if out, err := download.CombinedOutput(); err != nil {
-		t.Fatalf("go mod download: %v\n%s", err, out)
-	}
+	command(t, root(t), env, "go", "mod", "download")
 	env = append(env, "GOPROXY=off")
 	for _, args := range install {
 		run(args...)
@@ -355,12 +347,7 @@ func TestInstallSurvivesTidy(t *testing.T) {
 	}
 	summary := filepath.Join(t.TempDir(), "summary.md")
 	for _, step := range steps {
-		cmd := exec.Command("sh", "-c", step)
-		cmd.Dir = dir
-		cmd.Env = append(env, "GITHUB_STEP_SUMMARY="+summary)
-		if out, err := cmd.CombinedOutput(); err != nil {
-			t.Fatalf("CI step %q: %v\n%s", step, err, out)
-		}
+		command(t, dir, append(env, "GITHUB_STEP_SUMMARY="+summary), "sh", "-c", step)
 	}
 	if b, err := os.ReadFile(summary); err != nil || !bytes.Contains(b, []byte("GET /items")) {
 		t.Errorf("the report step wrote no summary naming the route: %q, %v", b, err)
